@@ -1,0 +1,23 @@
+"""backtriage: rule-based triage for back stiffness and back pain.
+
+Not a diagnosis. The library works without the command line::
+
+    import triage
+    result = triage.triage({"age": 38, ...})
+    result.urgency, result.to_dict()
+"""
+
+from .answers import Answers, check_answers
+from .api import default_rules_dir, engine, ruleset, triage
+from .errors import (AnswersError, ExitStatus, MissingDangerSignsError, RulesetError,
+                     TriageError)
+from .loader import load_ruleset
+from .model import Advice, Result, Ruleset, Urgency
+
+__all__ = [
+    "Advice", "Answers", "AnswersError", "ExitStatus", "MissingDangerSignsError", "Result",
+    "Ruleset", "RulesetError", "TriageError", "Urgency", "check_answers", "default_rules_dir",
+    "engine", "load_ruleset", "ruleset", "triage",
+]
+
+__version__ = "0.1.0"

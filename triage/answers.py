@@ -1,0 +1,61 @@
+"""Check raw answers (from a file, a form or a prompt) against the questionnaire."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import AnswersError, MissingDangerSignsError, did_you_mean
+from .model import Ruleset
+from .values import ValueProblem, coerce
+from .yamlio import line_of
+
+MISSING_MODES = ("refuse", "conservative")
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Typed answers plus the danger signs that were not screened."""
+
+    values: dict[str, Any]
+    unscreened: tuple[str, ...]
+
+
+def check_answers(ruleset: Ruleset, raw: Any, source: str = "answers",
+                  missing: str = "refuse") -> Answers:
+    """Type and range-check every answer; report all problems at once.
+
+    A danger sign left unanswered is never taken as "no": with ``missing="refuse"``
+    it is an error listing every missing id; with ``missing="conservative"`` it is
+    returned in ``unscreened`` for the engine to act on.
+    """
+    if missing not in MISSING_MODES:
+        raise ValueError(f"missing must be one of {MISSING_MODES}")
+    if not isinstance(raw, Mapping):
+        raise AnswersError([f"{source}: answers must be a mapping of question id to value"])
+    questions = ruleset.question_map
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, value in raw.items():
+        place = _place(raw, key, source)
+        if key not in questions:
+            problems.append(f"{place}unknown answer id {key!r}{did_you_mean(str(key), questions)}")
+            continue
+        if value is None:
+            continue
+        try:
+            values[key] = coerce(questions[key], value)
+        except ValueProblem as exc:
+            problems.append(f"{place}{key}: {exc}")
+    if problems:
+        raise AnswersError(problems)
+    absent = [qid for qid in ruleset.danger_signs if qid not in values]
+    if absent and missing == "refuse":
+        raise MissingDangerSignsError(absent, source)
+    return Answers(values, tuple(absent))
+
+
+def _place(raw: Any, key: Any, source: str) -> str:
+    line = line_of(raw, key)
+    return f"{source}:{line}: " if line else f"{source}: "

@@ -1,0 +1,230 @@
+"""The experta engine: YAML rules compiled once per rule set, one reset per answer set.
+
+This is the only module that imports experta. Rules become experta rules whose
+actions only *record* (the rule fired; findings are declared as facts so other
+rules can match them). The result is assembled after the run from what was
+recorded, so it cannot depend on firing order:
+
+* urgency is the highest urgency of any fired rule;
+* advice is everything recommended minus everything excluded (exclusion wins);
+* rules that test a finding with ``not`` are given a lower salience than every
+  rule that can assert that finding (stratified negation), so ``not`` sees the
+  final set of findings. A cycle through ``not`` is refused when compiling.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from . import _compat  # noqa: F401  (must run before experta is imported)
+from .conditions import (All, AnyOf, Compare, Condition, HasFinding, Not, Unanswered,
+                         finding_polarity, test)
+from .errors import RulesetError
+from .model import ADVICE_KINDS, Advice, Exclusion, FiredRule, Result, Rule, Ruleset, Urgency
+
+import experta  # noqa: E402  (after the compatibility shim)
+import experta.strategies  # noqa: E402
+from experta import AND, NOT, OR, P  # noqa: E402
+
+
+class Answers(experta.Fact):  # type: ignore[misc]
+    """All answers of one answer set, one field per question (``None`` = not answered)."""
+
+
+class Finding(experta.Fact):  # type: ignore[misc]
+    """A finding asserted by a rule."""
+
+
+MAX_CONJUNCTIONS = 256
+
+
+def strata(rules: Iterable[Rule]) -> dict[str, int]:
+    """Stratum of each rule: a rule that tests ``not finding X`` comes after all asserters of X."""
+    rules = list(rules)
+    asserters: dict[str, list[str]] = {}
+    for rule in rules:
+        for name in rule.then.findings:
+            asserters.setdefault(name, []).append(rule.id)
+    level = {rule.id: 0 for rule in rules}
+    for _ in range(len(rules) + 1):
+        changed = False
+        for rule in rules:
+            need = 0
+            for name, negated in finding_polarity(rule.when):
+                for other in asserters.get(name, ()):
+                    need = max(need, level[other] + (1 if negated else 0))
+            if need > level[rule.id]:
+                level[rule.id], changed = need, True
+        if not changed:
+            return level
+    cyclic = sorted(rid for rid, value in level.items() if value >= len(rules))
+    raise RulesetError([f"rules {', '.join(cyclic[:5])}: a cycle through 'not finding' "
+                        "(a rule depends on the absence of a finding it helps to assert)"])
+
+
+Literal = tuple[Condition, bool]  # a leaf and whether it is negated
+
+
+def dnf(condition: Condition, negated: bool = False) -> list[list[Literal]]:
+    """The condition as an OR of ANDs of (leaf, negated) literals, ``not`` pushed to leaves."""
+    if isinstance(condition, Not):
+        return dnf(condition.item, not negated)
+    if isinstance(condition, (All, AnyOf)):
+        parts = [dnf(item, negated) for item in condition.items]
+        if isinstance(condition, All) != negated:  # a conjunction: cross product
+            result: list[list[Literal]] = [[]]
+            for part in parts:
+                result = [left + right for left in result for right in part]
+                if len(result) > MAX_CONJUNCTIONS:
+                    raise RulesetError([f"a condition is too complex (more than "
+                                        f"{MAX_CONJUNCTIONS} alternatives); split the rule"])
+            return result
+        return [conjunction for part in parts for conjunction in part]
+    return [[(condition, negated)]]
+
+
+def _predicate(literals: list[Literal]) -> Any:
+    """One experta field constraint testing every literal on the same answer."""
+    if len(literals) == 1:
+        leaf, negated = literals[0]
+        if isinstance(leaf, Compare) and leaf.op == "is" and not leaf.multi and not negated:
+            return leaf.value  # a plain literal: shared, fastest node in the network
+    checks = tuple(literals)
+
+    def holds(value: Any) -> bool:
+        for leaf, negated in checks:
+            result = value is None if isinstance(leaf, Unanswered) else test(leaf, value)
+            if result == negated:
+                return False
+        return True
+    return P(holds)
+
+
+def _patterns(conjunction: list[Literal]) -> Any:
+    by_question: dict[str, list[Literal]] = {}
+    findings = []
+    for leaf, negated in conjunction:
+        if isinstance(leaf, HasFinding):
+            finding = Finding(name=leaf.name)
+            findings.append(NOT(finding) if negated else finding)
+        else:
+            by_question.setdefault(leaf.question, []).append((leaf, negated))
+    answers = Answers(**{qid: _predicate(lits) for qid, lits in sorted(by_question.items())})
+    return AND(answers, *findings)
+
+
+def compile_condition(condition: Condition) -> Any:
+    """Compile a condition into experta conditional elements (None if it can never hold)."""
+    alternatives = [_patterns(conjunction) for conjunction in dnf(condition)]
+    if not alternatives:
+        return None
+    return alternatives[0] if len(alternatives) == 1 else OR(*alternatives)
+
+
+class _SalienceStrategy(experta.strategies.DepthStrategy):  # type: ignore[misc]
+    """experta's depth strategy without its unbounded-hash ``lru_cache`` on activations.
+
+    Same ordering (salience, then most recent facts); the cached version spent most
+    of the engine's time hashing and comparing activations.
+    """
+
+    def get_key(self, activation: Any) -> tuple[int, list[int]]:
+        facts = sorted((fact["__factid__"] for fact in activation.facts), reverse=True)
+        return (activation.rule.salience, facts)
+
+
+class _Recorder(experta.KnowledgeEngine):  # type: ignore[misc]
+    """An experta engine whose rule actions record which rules fired."""
+
+    __strategy__ = _SalienceStrategy
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fired: set[int] = set()
+
+    @experta.DefFacts()
+    def answers(self, facts: list[Any]):  # type: ignore[no-untyped-def]
+        """Declare all answer facts in the reset itself: one agenda update, not one per fact."""
+        yield from facts
+
+
+def _make_action(index: int, findings: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    def action(self: _Recorder) -> None:
+        self.fired.add(index)
+        for name in findings:
+            self.declare(Finding(name=name))
+    return action
+
+
+class Engine:
+    """A compiled rule set. ``evaluate`` is safe to call many times; not thread-safe."""
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        self.ruleset = ruleset
+        self.rules = ruleset.active_rules
+        level = strata(self.rules)
+        members: dict[str, Any] = {}
+        for index, rule in enumerate(self.rules):
+            pattern = compile_condition(rule.when)
+            if pattern is None:  # an empty ``any`` under ``not``: can never hold
+                continue
+            members[f"rule_{index}"] = experta.Rule(pattern, salience=-level[rule.id])(
+                _make_action(index, rule.then.findings))
+        self._engine = type("CompiledRules", (_Recorder,), members)()
+        self._questions = tuple(q.id for q in ruleset.questions)
+        self._kind_order = {kind: i for i, kind in enumerate(ADVICE_KINDS)}
+        self._advice_order = {aid: i for i, aid in enumerate(ruleset.advice)}
+
+    def _facts(self, answers: Mapping[str, Any]) -> list[Any]:
+        fields = {qid: answers.get(qid) for qid in self._questions}
+        return [Answers(**fields)]
+
+    def run(self, answers: Mapping[str, Any]) -> tuple[list[Rule], set[str]]:
+        """Run the rules on typed answers; return the fired rules (in file order) and findings."""
+        engine = self._engine
+        engine.fired = set()
+        engine.reset(facts=self._facts(answers))
+        engine.run()
+        findings = {fact["name"] for fact in engine.facts.values() if isinstance(fact, Finding)}
+        return [self.rules[index] for index in sorted(engine.fired)], findings
+
+    def evaluate(self, answers: Mapping[str, Any], unscreened: Iterable[str] = (),
+                 locale: str | None = None) -> Result:
+        """Triage one set of typed, validated answers."""
+        fired, findings = self.run(answers)
+        return assemble(self.ruleset, fired, findings, unscreened, locale,
+                        self._kind_order, self._advice_order)
+
+
+def assemble(ruleset: Ruleset, fired: list[Rule], findings: set[str],
+             unscreened: Iterable[str], locale: str | None,
+             kind_order: Mapping[str, int], advice_order: Mapping[str, int]) -> Result:
+    """Build the result from what fired. Independent of firing order by construction."""
+    unscreened = tuple(sorted(unscreened))
+    urgency = Urgency.highest(rule.then.urgency for rule in fired if rule.then.urgency)
+    if unscreened and urgency is Urgency.SELF_CARE:
+        urgency = Urgency.ROUTINE  # safety net: unscreened danger signs never give self-care
+    recommended = {aid for rule in fired for aid in rule.then.recommend}
+    excluded = _exclusions(fired, recommended)
+    removed = {item.id for item in excluded}
+    advice: list[Advice] = sorted(
+        (ruleset.advice[aid] for aid in recommended - removed),
+        key=lambda item: (kind_order[item.kind], advice_order[item.id]))
+    number = ruleset.emergency_numbers[locale or ruleset.default_locale]
+    return Result(
+        urgency=urgency, headline=ruleset.headlines[urgency], advice=tuple(advice),
+        excluded=tuple(excluded), findings=tuple(sorted(findings)),
+        fired_rules=tuple(FiredRule(rule.id, rule.title, rule.evidence) for rule in fired),
+        unscreened=unscreened, ruleset=ruleset.info(), disclaimer=ruleset.disclaimer,
+        emergency_number=number)
+
+
+def _exclusions(fired: list[Rule], recommended: set[str]) -> list[Exclusion]:
+    found = []
+    for rule in fired:
+        for pattern in rule.then.exclude:
+            for aid in fnmatch.filter(recommended, pattern):
+                found.append(Exclusion(aid, rule.id, rule.title))
+    return sorted(set(found), key=lambda e: (e.id, e.because))

@@ -1,0 +1,63 @@
+"""One error hierarchy: every expected failure carries its exit status and its place."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Process exit codes (a public contract, see the README)."""
+
+    OK = 0
+    CHECK_FAILED = 1
+    BAD_INPUT = 2
+    INTERRUPTED = 130
+
+
+class TriageError(Exception):
+    """Root of every error a user can cause. ``str(err)`` is the one line to show."""
+
+    exit_status = ExitStatus.BAD_INPUT
+
+    def __init__(self, message: str, place: str | None = None) -> None:
+        self.message = message
+        self.place = place
+        super().__init__(f"{place}: {message}" if place else message)
+
+
+class RulesetError(TriageError):
+    """A rule set could not be loaded. Holds every problem found, each with file:line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        count = len(problems)
+        head = f"rule set has {count} problem{'s' if count != 1 else ''}"
+        super().__init__(head + ":\n  " + "\n  ".join(problems))
+
+
+class AnswersError(TriageError):
+    """Answers are malformed: wrong id, wrong type, value out of range."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class MissingDangerSignsError(TriageError):
+    """Danger-sign questions were left unanswered and no conservative mode was asked for."""
+
+    def __init__(self, missing: list[str], source: str = "answers") -> None:
+        self.missing = missing
+        super().__init__(
+            "danger-sign questions not answered: " + ", ".join(missing)
+            + " (answer them, or pass --missing conservative to treat them as not screened)",
+            place=source,
+        )
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """Return ' (did you mean X?)' for the closest candidate, or ''."""
+    close = difflib.get_close_matches(str(word), sorted(candidates), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

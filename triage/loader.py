@@ -1,0 +1,439 @@
+"""Load a rule set directory and check it whole: every problem at once, each with file:line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import hashlib
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from . import yamlio
+from .conditions import Parser, finding_polarity
+from .errors import RulesetError, did_you_mean
+from .model import (ADVICE_KINDS, QUESTION_TYPES, RULE_STATUSES, Advice, Choice, Outcome,
+                    Question, Rule, Ruleset, Urgency)
+
+MANIFEST = "ruleset.yaml"
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+ALLOWED_PLACEHOLDERS = {"emergency_number"}
+
+RULE_KEYS = ("id", "title", "category", "when", "then", "rationale", "evidence", "status",
+             "reviewed_by", "reviewed_on")
+THEN_KEYS = ("urgency", "finding", "findings", "recommend", "exclude")
+QUESTION_KEYS = ("id", "section", "type", "text", "help", "choices", "min", "max", "unit",
+                 "danger_sign", "ask_when")
+ADVICE_KEYS = ("id", "kind", "title", "text", "evidence", "steps", "hold", "repetitions",
+               "frequency", "skip_if", "cautions", "points", "corrects_source",
+               "status", "reviewed_by", "reviewed_on")
+MANIFEST_KEYS = ("name", "version", "description", "questionnaire", "advice", "rules",
+                 "cases", "invariants", "headlines", "disclaimer", "emergency_numbers",
+                 "default_locale")
+
+
+class _Context:
+    """Problems collected while loading, and the helpers that record them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[str] = []
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root.parent))
+        except ValueError:
+            return str(path)
+
+    def problem(self, where: str, line: int, message: str) -> None:
+        self.problems.append(f"{where}:{line}: {message}" if line else f"{where}: {message}")
+
+    def read(self, path: Path) -> Any:
+        try:
+            return yamlio.load_file(path, self.rel(path))
+        except yamlio.YamlError as exc:
+            self.problems.append(str(exc))
+            return None
+
+    def keys(self, record: Mapping[str, Any], allowed: tuple[str, ...], where: str,
+             what: str) -> None:
+        for key in record:
+            if key not in allowed and not str(key).startswith("x-"):
+                self.problem(where, yamlio.line_of(record, key),
+                             f"unknown key {key!r} in {what}{did_you_mean(str(key), allowed)}")
+
+    def text(self, record: Mapping[str, Any], key: str, where: str, required: bool = True,
+             what: str = "") -> str:
+        value = record.get(key)
+        if value is None or value == "":
+            if required:
+                self.problem(where, yamlio.line_of(record, key) or _line(record),
+                             f"{what}missing {key!r}")
+            return ""
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            self.problem(where, yamlio.line_of(record, key), f"{what}{key!r} must be text")
+            return ""
+        return str(value).strip()
+
+    def texts(self, record: Mapping[str, Any], key: str, where: str, required: bool = False,
+              what: str = "") -> tuple[str, ...]:
+        value = record.get(key)
+        if value is None:
+            if required:
+                self.problem(where, _line(record), f"{what}missing {key!r}")
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip()
+                                                  for v in value):
+            self.problem(where, yamlio.line_of(record, key), f"{what}{key!r} must be a list of text")
+            return ()
+        if required and not value:
+            self.problem(where, yamlio.line_of(record, key), f"{what}{key!r} must not be empty")
+        return tuple(v.strip() for v in value)
+
+
+def _line(node: Any) -> int:
+    return getattr(node, "line", 0)
+
+
+def _records(ctx: _Context, data: Any, key: str, where: str) -> list[Any]:
+    if not isinstance(data, Mapping) or not isinstance(data.get(key), list):
+        ctx.problem(where, _line(data), f"expected a top-level {key!r} list")
+        return []
+    good = []
+    for index, record in enumerate(data[key]):
+        if isinstance(record, Mapping):
+            good.append(record)
+        else:
+            ctx.problem(where, yamlio.line_of(data[key], index), f"each {key} item must be a mapping")
+    return good
+
+
+def load_ruleset(directory: str | Path) -> Ruleset:
+    """Load and check the rule set in ``directory``; raise RulesetError listing every problem."""
+    root = Path(directory)
+    manifest_path = root / MANIFEST
+    if not manifest_path.is_file():
+        raise RulesetError([f"{root}: not a rule set directory (no {MANIFEST})"])
+    ctx = _Context(root)
+    manifest = ctx.read(manifest_path)
+    if not isinstance(manifest, Mapping):
+        if not ctx.problems:
+            ctx.problem(ctx.rel(manifest_path), 1, "expected a mapping")
+        raise RulesetError(ctx.problems)
+    where = ctx.rel(manifest_path)
+    ctx.keys(manifest, MANIFEST_KEYS, where, MANIFEST)
+    files = _manifest_files(ctx, manifest, root, where)
+    questions = _load_questions(ctx, files["questionnaire"])
+    advice = _load_advice(ctx, files["advice"])
+    rules = _load_rules(ctx, files["rules"], questions, advice)
+    headlines, numbers, locale = _load_wording(ctx, manifest, where)
+    if ctx.problems:
+        raise RulesetError(ctx.problems)
+    return Ruleset(
+        name=ctx.text(manifest, "name", where), version=ctx.text(manifest, "version", where),
+        sha256=_digest(root, [manifest_path, *files["questionnaire"], *files["advice"],
+                              *files["rules"]]),
+        root=str(root), questions=tuple(questions.values()), advice=advice,
+        rules=tuple(rules), headlines=headlines,
+        disclaimer=ctx.text(manifest, "disclaimer", where),
+        emergency_numbers=numbers, default_locale=locale,
+        exclusion_patterns={rule.id: rule.then.exclude for rule in rules},
+    )
+
+
+def _manifest_files(ctx: _Context, manifest: Mapping[str, Any], root: Path,
+                    where: str) -> dict[str, list[Path]]:
+    files: dict[str, list[Path]] = {}
+    for key in ("questionnaire", "advice", "rules"):
+        names = ctx.texts(manifest, key, where, required=True)
+        paths = []
+        for name in names:
+            path = (root / name).resolve()
+            if root.resolve() not in path.parents:
+                ctx.problem(where, yamlio.line_of(manifest, key),
+                            f"{key}: {name!r} is outside the rule set directory")
+            elif not path.is_file():
+                ctx.problem(where, yamlio.line_of(manifest, key), f"{key}: no file {name!r}")
+            else:
+                paths.append(root / name)
+        files[key] = paths
+    return files
+
+
+def _digest(root: Path, paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _load_wording(ctx: _Context, manifest: Mapping[str, Any],
+                  where: str) -> tuple[dict[Urgency, str], dict[str, str], str]:
+    headlines: dict[Urgency, str] = {}
+    raw = manifest.get("headlines")
+    if not isinstance(raw, Mapping):
+        ctx.problem(where, yamlio.line_of(manifest, "headlines"), "missing 'headlines' mapping")
+        raw = {}
+    for level in Urgency:
+        headlines[level] = ctx.text(raw, level.value, where, what="headlines: ")
+    for key in raw:
+        if key not in {level.value for level in Urgency}:
+            ctx.problem(where, yamlio.line_of(raw, key), f"headlines: unknown urgency {key!r}")
+    numbers_raw = manifest.get("emergency_numbers")
+    numbers: dict[str, str] = {}
+    if isinstance(numbers_raw, Mapping) and numbers_raw:
+        numbers = {str(k): str(v) for k, v in numbers_raw.items()}
+    else:
+        ctx.problem(where, yamlio.line_of(manifest, "emergency_numbers"),
+                    "missing 'emergency_numbers' mapping (locale: number)")
+    locale = ctx.text(manifest, "default_locale", where)
+    if numbers and locale and locale not in numbers:
+        ctx.problem(where, yamlio.line_of(manifest, "default_locale"),
+                    f"default_locale {locale!r} has no emergency number")
+    return headlines, numbers, locale
+
+
+def _load_questions(ctx: _Context, paths: list[Path]) -> dict[str, Question]:
+    questions: dict[str, Question] = {}
+    pending: list[tuple[Question, Any, str, int]] = []
+    for path in paths:
+        where = ctx.rel(path)
+        for record in _records(ctx, ctx.read(path), "questions", where):
+            question = _question(ctx, record, where)
+            if question is None:
+                continue
+            if question.id in questions:
+                ctx.problem(where, _line(record), f"duplicate question id {question.id!r} "
+                            f"(first at {questions[question.id].place})")
+                continue
+            questions[question.id] = question
+            if record.get("ask_when") is not None:
+                pending.append((question, record["ask_when"], where,
+                                yamlio.line_of(record, "ask_when")))
+    parser = Parser(questions, ctx.problems, allow_findings=False)
+    for question, node, where, line in pending:
+        questions[question.id] = _replace(question, ask_when=parser.parse(node, where, line))
+    return questions
+
+
+def _replace(obj: Any, **changes: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(obj, **changes)
+
+
+def _question(ctx: _Context, record: Mapping[str, Any], where: str) -> Question | None:
+    ctx.keys(record, QUESTION_KEYS, where, "a question")
+    qid = ctx.text(record, "id", where)
+    what = f"question {qid}: " if qid else ""
+    qtype = ctx.text(record, "type", where, what=what)
+    if qtype and qtype not in QUESTION_TYPES:
+        ctx.problem(where, yamlio.line_of(record, "type"),
+                    f"{what}type must be one of {', '.join(QUESTION_TYPES)}"
+                    f"{did_you_mean(qtype, QUESTION_TYPES)}")
+        return None
+    choices = _choices(ctx, record, qtype, where, what)
+    low, high = record.get("min"), record.get("max")
+    if qtype == "integer" and not (_is_int(low) and _is_int(high) and low <= high):
+        ctx.problem(where, _line(record), f"{what}an integer question needs whole-number min <= max")
+    danger = record.get("danger_sign", False)
+    if not isinstance(danger, bool):
+        ctx.problem(where, yamlio.line_of(record, "danger_sign"), f"{what}danger_sign must be true/false")
+    if not qid or not qtype:
+        return None
+    return Question(
+        id=qid, section=ctx.text(record, "section", where, what=what), type=qtype,
+        text=ctx.text(record, "text", where, what=what),
+        help=ctx.text(record, "help", where, required=False), choices=choices,
+        minimum=low if _is_int(low) else None, maximum=high if _is_int(high) else None,
+        unit=ctx.text(record, "unit", where, required=False), danger_sign=danger is True,
+        place=f"{where}:{_line(record)}")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _choices(ctx: _Context, record: Mapping[str, Any], qtype: str, where: str,
+             what: str) -> tuple[Choice, ...]:
+    raw = record.get("choices")
+    if qtype not in ("choice", "multi"):
+        if raw is not None:
+            ctx.problem(where, yamlio.line_of(record, "choices"), f"{what}only choice/multi take choices")
+        return ()
+    if not isinstance(raw, list) or not raw:
+        ctx.problem(where, _line(record), f"{what}needs a non-empty 'choices' list")
+        return ()
+    choices = []
+    for index, item in enumerate(raw):
+        line = yamlio.line_of(raw, index)
+        if not isinstance(item, Mapping) or not isinstance(item.get("value"), str):
+            ctx.problem(where, line, f"{what}each choice needs a text 'value' (quote yes/no/on/off)")
+            continue
+        ctx.keys(item, ("value", "label", "exclusive"), where, "a choice")
+        choices.append(Choice(item["value"], ctx.text(item, "label", where, what=what),
+                              exclusive=item.get("exclusive") is True))
+    values = [choice.value for choice in choices]
+    for value in set(values):
+        if values.count(value) > 1:
+            ctx.problem(where, _line(raw), f"{what}duplicate choice {value!r}")
+    return tuple(choices)
+
+
+def _load_advice(ctx: _Context, paths: list[Path]) -> dict[str, Advice]:
+    catalogue: dict[str, Advice] = {}
+    for path in paths:
+        where = ctx.rel(path)
+        for record in _records(ctx, ctx.read(path), "advice", where):
+            item = _advice(ctx, record, where)
+            if item is None:
+                continue
+            if item.id in catalogue:
+                ctx.problem(where, _line(record), f"duplicate advice id {item.id!r} "
+                            f"(first at {catalogue[item.id].place})")
+                continue
+            catalogue[item.id] = item
+    return catalogue
+
+
+def _advice(ctx: _Context, record: Mapping[str, Any], where: str) -> Advice | None:
+    ctx.keys(record, ADVICE_KEYS, where, "an advice item")
+    aid = ctx.text(record, "id", where)
+    what = f"advice {aid}: " if aid else ""
+    kind = ctx.text(record, "kind", where, what=what)
+    if kind and kind not in ADVICE_KINDS:
+        ctx.problem(where, yamlio.line_of(record, "kind"), f"{what}kind must be one of "
+                    f"{', '.join(ADVICE_KINDS)}{did_you_mean(kind, ADVICE_KINDS)}")
+    fields: dict[str, Any] = {
+        "id": aid, "kind": kind, "title": ctx.text(record, "title", where, what=what),
+        "text": ctx.text(record, "text", where, what=what),
+        "evidence": ctx.texts(record, "evidence", where, required=True, what=what),
+        "corrects_source": ctx.text(record, "corrects_source", where, required=False),
+        "place": f"{where}:{_line(record)}",
+    }
+    stretch = kind == "stretch"
+    for key in ("hold", "repetitions", "frequency"):
+        fields[key] = ctx.text(record, key, where, required=stretch, what=what)
+    for key in ("steps", "skip_if", "cautions", "points"):
+        required = (key in ("steps", "skip_if") and stretch) or (
+            key == "cautions" and kind in ("otc", "heat_cold"))
+        fields[key] = ctx.texts(record, key, where, required=required, what=what)
+    for key, value in fields.items():
+        for text in value if isinstance(value, tuple) else (value,):
+            _check_placeholders(ctx, text, where, yamlio.line_of(record, key), what)
+    return Advice(**fields) if aid and kind in ADVICE_KINDS else None
+
+
+def _check_placeholders(ctx: _Context, text: Any, where: str, line: int, what: str) -> None:
+    if not isinstance(text, str):
+        return
+    for name in PLACEHOLDER.findall(text):
+        if name not in ALLOWED_PLACEHOLDERS:
+            ctx.problem(where, line, f"{what}unknown placeholder {{{name}}}; only "
+                        "{emergency_number} is allowed")
+
+
+def _load_rules(ctx: _Context, paths: list[Path], questions: Mapping[str, Question],
+                advice: Mapping[str, Advice]) -> list[Rule]:
+    parser = Parser(questions, ctx.problems)
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        where = ctx.rel(path)
+        for record in _records(ctx, ctx.read(path), "rules", where):
+            rule = _rule(ctx, parser, record, where, advice, path.stem)
+            if rule is None:
+                continue
+            if rule.id in seen:
+                ctx.problem(where, _line(record), f"duplicate rule id {rule.id!r} "
+                            f"(first at {seen[rule.id]})")
+                continue
+            seen[rule.id] = rule.place
+            rules.append(rule)
+    _check_findings(ctx, [rule for rule in rules if rule.status != "retired"])
+    return rules
+
+
+def _rule(ctx: _Context, parser: Parser, record: Mapping[str, Any], where: str,
+          advice: Mapping[str, Advice], default_category: str) -> Rule | None:
+    ctx.keys(record, RULE_KEYS, where, "a rule")
+    rid = ctx.text(record, "id", where)
+    what = f"rule {rid}: " if rid else ""
+    status = ctx.text(record, "status", where, what=what)
+    if status and status not in RULE_STATUSES:
+        ctx.problem(where, yamlio.line_of(record, "status"), f"{what}status must be one of "
+                    f"{', '.join(RULE_STATUSES)}{did_you_mean(status, RULE_STATUSES)}")
+    reviewed_on = ctx.text(record, "reviewed_on", where, what=what)
+    if reviewed_on and not _is_date(reviewed_on):
+        ctx.problem(where, yamlio.line_of(record, "reviewed_on"),
+                    f"{what}reviewed_on must be a date like 2026-11-24")
+    if "when" not in record:
+        ctx.problem(where, _line(record), f"{what}missing 'when'")
+    when = parser.parse(record.get("when"), where, yamlio.line_of(record, "when") or _line(record))
+    then = _outcome(ctx, record.get("then"), where, yamlio.line_of(record, "then") or _line(record),
+                    advice, what)
+    rule = Rule(
+        id=rid, title=ctx.text(record, "title", where, what=what),
+        category=ctx.text(record, "category", where, required=False) or default_category,
+        when=when, then=then, rationale=ctx.text(record, "rationale", where, what=what),
+        evidence=ctx.texts(record, "evidence", where, required=True, what=what),
+        status=status, reviewed_by=ctx.text(record, "reviewed_by", where, what=what),
+        reviewed_on=reviewed_on, place=f"{where}:{_line(record)}")
+    return rule if rid else None
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _outcome(ctx: _Context, node: Any, where: str, line: int, advice: Mapping[str, Advice],
+             what: str) -> Outcome:
+    if not isinstance(node, Mapping) or not node:
+        ctx.problem(where, line, f"{what}'then' must be a mapping with urgency, finding(s), "
+                    "recommend and/or exclude")
+        return Outcome()
+    ctx.keys(node, THEN_KEYS, where, "'then'")
+    urgency = None
+    if "urgency" in node:
+        try:
+            urgency = Urgency(node["urgency"])
+        except ValueError:
+            levels = [level.value for level in Urgency]
+            ctx.problem(where, yamlio.line_of(node, "urgency"),
+                        f"{what}urgency must be one of {', '.join(levels)}"
+                        f"{did_you_mean(str(node['urgency']), levels)}")
+    findings = ctx.texts(node, "finding", where) + ctx.texts(node, "findings", where)
+    recommend = ctx.texts(node, "recommend", where)
+    for aid in recommend:
+        if aid not in advice:
+            ctx.problem(where, yamlio.line_of(node, "recommend"),
+                        f"{what}recommends unknown advice id {aid!r}{did_you_mean(aid, advice)}")
+    exclude = ctx.texts(node, "exclude", where)
+    for pattern in exclude:
+        if not fnmatch.filter(advice, pattern):
+            ctx.problem(where, yamlio.line_of(node, "exclude"),
+                        f"{what}excludes {pattern!r}, which matches no advice id"
+                        f"{did_you_mean(pattern, advice)}")
+    return Outcome(urgency=urgency, findings=findings, recommend=recommend, exclude=exclude)
+
+
+def _check_findings(ctx: _Context, rules: list[Rule]) -> None:
+    asserted = {name for rule in rules for name in rule.then.findings}
+    for rule in rules:
+        for name, _negated in finding_polarity(rule.when):
+            if name not in asserted:
+                where, _, line = rule.place.rpartition(":")
+                ctx.problem(where, int(line), f"rule {rule.id}: finding {name!r} is never "
+                            f"asserted by any rule{did_you_mean(name, asserted)}")
+
+

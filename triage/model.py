@@ -1,0 +1,223 @@
+"""Plain data: the rule set and the result. No experta, no CLI, no I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from .conditions import Condition
+
+
+class Urgency(str, Enum):
+    """The four urgency levels, lowest first. The highest one raised wins."""
+
+    SELF_CARE = "self_care"
+    ROUTINE = "routine"
+    URGENT = "urgent"
+    EMERGENCY = "emergency"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @classmethod
+    def highest(cls, levels: Any) -> Urgency:
+        return max(levels, key=lambda level: level.rank, default=cls.SELF_CARE)
+
+
+_RANK = {level: index for index, level in enumerate(Urgency)}
+
+ADVICE_KINDS = ("emergency", "doctor", "activity", "stretch", "heat_cold", "otc", "info")
+QUESTION_TYPES = ("yes_no", "choice", "multi", "integer")
+RULE_STATUSES = ("draft", "active", "retired")
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    exclusive: bool = False  # for ``multi``: cannot be combined with other values
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the data dictionary."""
+
+    id: str
+    section: str
+    type: str
+    text: str
+    help: str = ""
+    choices: tuple[Choice, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    unit: str = ""
+    danger_sign: bool = False
+    ask_when: Condition | None = None
+    place: str = ""
+
+    @property
+    def values(self) -> tuple[Any, ...]:
+        """The allowed values, for messages and the data dictionary."""
+        if self.type == "yes_no":
+            return (True, False)
+        return tuple(choice.value for choice in self.choices)
+
+    def allowed_text(self) -> str:
+        if self.type == "yes_no":
+            return "yes or no"
+        if self.type == "integer":
+            return f"a whole number from {self.minimum} to {self.maximum}"
+        joined = ", ".join(self.values)
+        return f"a list of: {joined}" if self.type == "multi" else f"one of: {joined}"
+
+
+@dataclass(frozen=True)
+class Advice:
+    """One entry of the advice catalogue, referenced by id from rules."""
+
+    id: str
+    kind: str
+    title: str
+    text: str
+    evidence: tuple[str, ...]
+    steps: tuple[str, ...] = ()
+    hold: str = ""
+    repetitions: str = ""
+    frequency: str = ""
+    skip_if: tuple[str, ...] = ()
+    cautions: tuple[str, ...] = ()
+    points: tuple[str, ...] = ()
+    corrects_source: str = ""
+    place: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The ``then:`` part of a rule."""
+
+    urgency: Urgency | None = None
+    findings: tuple[str, ...] = ()
+    recommend: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()  # advice ids, or patterns such as ``otc.*``
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One clinical rule, as read from YAML and checked."""
+
+    id: str
+    title: str
+    category: str
+    when: Condition
+    then: Outcome
+    rationale: str
+    evidence: tuple[str, ...]
+    status: str
+    reviewed_by: str
+    reviewed_on: str
+    place: str = ""
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    """A whole knowledge base: questionnaire, advice catalogue, rules and wording."""
+
+    name: str
+    version: str
+    sha256: str
+    root: str
+    questions: tuple[Question, ...]
+    advice: dict[str, Advice]
+    rules: tuple[Rule, ...]
+    headlines: dict[Urgency, str]
+    disclaimer: str
+    emergency_numbers: dict[str, str]
+    default_locale: str
+    exclusion_patterns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def question_map(self) -> dict[str, Question]:
+        return {question.id: question for question in self.questions}
+
+    @property
+    def danger_signs(self) -> tuple[str, ...]:
+        return tuple(question.id for question in self.questions if question.danger_sign)
+
+    @property
+    def active_rules(self) -> tuple[Rule, ...]:
+        return tuple(rule for rule in self.rules if rule.status == "active")
+
+    def info(self) -> dict[str, str]:
+        return {"name": self.name, "version": self.version, "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    id: str
+    because: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FiredRule:
+    id: str
+    title: str
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Result:
+    """One triage outcome with its explanation. Picklable; renderers read only this."""
+
+    urgency: Urgency
+    headline: str
+    advice: tuple[Advice, ...]
+    excluded: tuple[Exclusion, ...]
+    findings: tuple[str, ...]
+    fired_rules: tuple[FiredRule, ...]
+    unscreened: tuple[str, ...]
+    ruleset: dict[str, str]
+    disclaimer: str
+    emergency_number: str
+
+    def text_of(self, advice: Advice) -> str:
+        return fill(advice.text, self.emergency_number)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract of DESIGN.md (plus a few documented extra keys)."""
+        number = self.emergency_number
+        return {
+            "urgency": self.urgency.value,
+            "headline": fill(self.headline, number),
+            "advice": [_advice_dict(item, number) for item in self.advice],
+            "excluded": [{"id": e.id, "because": e.because, "reason": e.reason}
+                         for e in self.excluded],
+            "findings": list(self.findings),
+            "fired_rules": [{"id": r.id, "title": r.title, "evidence": list(r.evidence)}
+                            for r in self.fired_rules],
+            "unscreened": list(self.unscreened),
+            "ruleset": dict(self.ruleset),
+            "disclaimer": fill(self.disclaimer, number),
+            "emergency_number": number,
+        }
+
+
+def fill(text: str, emergency_number: str) -> str:
+    """Substitute the one placeholder that advice text may use."""
+    return text.replace("{emergency_number}", emergency_number)
+
+
+def _advice_dict(advice: Advice, number: str) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": advice.id, "kind": advice.kind, "title": advice.title,
+                            "text": fill(advice.text, number)}
+    for key in ("steps", "skip_if", "cautions", "points"):
+        values = getattr(advice, key)
+        if values:
+            item[key] = [fill(value, number) for value in values]
+    for key in ("hold", "repetitions", "frequency"):
+        if getattr(advice, key):
+            item[key] = getattr(advice, key)
+    item["evidence"] = list(advice.evidence)
+    return item
