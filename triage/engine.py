@@ -19,9 +19,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import _compat  # noqa: F401  (must run before experta is imported)
-from .conditions import (All, AnyOf, Compare, Condition, HasFinding, Not, Unanswered,
-                         finding_polarity, test)
+from .conditions import All, AnyOf, Compare, Condition, HasFinding, Not, Unanswered, test
 from .errors import RulesetError
+from .loader import strata
 from .model import ADVICE_KINDS, Advice, Exclusion, FiredRule, Result, Rule, Ruleset, Urgency
 
 import experta  # noqa: E402  (after the compatibility shim)
@@ -38,30 +38,6 @@ class Finding(experta.Fact):  # type: ignore[misc]
 
 
 MAX_CONJUNCTIONS = 256
-
-
-def strata(rules: Iterable[Rule]) -> dict[str, int]:
-    """Stratum of each rule: a rule that tests ``not finding X`` comes after all asserters of X."""
-    rules = list(rules)
-    asserters: dict[str, list[str]] = {}
-    for rule in rules:
-        for name in rule.then.findings:
-            asserters.setdefault(name, []).append(rule.id)
-    level = {rule.id: 0 for rule in rules}
-    for _ in range(len(rules) + 1):
-        changed = False
-        for rule in rules:
-            need = 0
-            for name, negated in finding_polarity(rule.when):
-                for other in asserters.get(name, ()):
-                    need = max(need, level[other] + (1 if negated else 0))
-            if need > level[rule.id]:
-                level[rule.id], changed = need, True
-        if not changed:
-            return level
-    cyclic = sorted(rid for rid, value in level.items() if value >= len(rules))
-    raise RulesetError([f"rules {', '.join(cyclic[:5])}: a cycle through 'not finding' "
-                        "(a rule depends on the absence of a finding it helps to assert)"])
 
 
 Literal = tuple[Condition, bool]  # a leaf and whether it is negated
@@ -102,22 +78,57 @@ def _predicate(literals: list[Literal]) -> Any:
     return P(holds)
 
 
-def _patterns(conjunction: list[Literal]) -> Any:
-    by_question: dict[str, list[Literal]] = {}
-    findings = []
+def _split(conjunction: list[Literal]) -> tuple[list[Any], list[Literal]]:
+    """Finding patterns and answer literals of one conjunction."""
+    findings, answers = [], []
     for leaf, negated in conjunction:
         if isinstance(leaf, HasFinding):
             finding = Finding(name=leaf.name)
             findings.append(NOT(finding) if negated else finding)
         else:
-            by_question.setdefault(leaf.question, []).append((leaf, negated))
-    answers = Answers(**{qid: _predicate(lits) for qid, lits in sorted(by_question.items())})
-    return AND(answers, *findings)
+            answers.append((leaf, negated))
+    return findings, answers
+
+
+def _answer_pattern(literals: list[Literal]) -> Any:
+    by_question: dict[str, list[Literal]] = {}
+    for leaf, negated in literals:
+        by_question.setdefault(leaf.question, []).append((leaf, negated))  # type: ignore[union-attr]
+    return Answers(**{qid: _predicate(lits) for qid, lits in sorted(by_question.items())})
+
+
+def _literal_holds(literal: Literal, answers: Mapping[str, Any]) -> bool:
+    leaf, negated = literal
+    value = answers.get(leaf.question)  # type: ignore[union-attr]
+    result = value is None if isinstance(leaf, Unanswered) else test(leaf, value)  # type: ignore[arg-type]
+    return result != negated
+
+
+def _any_of(alternatives: list[list[Literal]]) -> Any:
+    """Several answer-only alternatives with the same findings: one test on the whole set.
+
+    This keeps one activation (and one conflict-set node) per rule instead of one per
+    alternative, which is most of the engine's cost for wide ``any`` lists.
+    """
+    frozen = tuple(tuple(alternative) for alternative in alternatives)
+
+    def holds(answers: Mapping[str, Any]) -> bool:
+        return any(all(_literal_holds(lit, answers) for lit in alt) for alt in frozen)
+    return Answers(all_answers=P(holds))
 
 
 def compile_condition(condition: Condition) -> Any:
     """Compile a condition into experta conditional elements (None if it can never hold)."""
-    alternatives = [_patterns(conjunction) for conjunction in dnf(condition)]
+    groups: dict[tuple[str, ...], tuple[list[Any], list[list[Literal]]]] = {}
+    for conjunction in dnf(condition):
+        findings, answers = _split(conjunction)
+        key = tuple(sorted(repr(f) for f in findings))
+        groups.setdefault(key, (findings, []))[1].append(answers)
+    alternatives = []
+    for findings, answer_sets in groups.values():
+        answers = (_answer_pattern(answer_sets[0]) if len(answer_sets) == 1
+                   else _any_of(answer_sets))
+        alternatives.append(AND(answers, *findings))
     if not alternatives:
         return None
     return alternatives[0] if len(alternatives) == 1 else OR(*alternatives)
@@ -179,7 +190,7 @@ class Engine:
 
     def _facts(self, answers: Mapping[str, Any]) -> list[Any]:
         fields = {qid: answers.get(qid) for qid in self._questions}
-        return [Answers(**fields)]
+        return [Answers(all_answers=fields, **fields)]
 
     def run(self, answers: Mapping[str, Any]) -> tuple[list[Rule], set[str]]:
         """Run the rules on typed answers; return the fired rules (in file order) and findings."""

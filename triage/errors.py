@@ -13,6 +13,7 @@ class ExitStatus(IntEnum):
     OK = 0
     CHECK_FAILED = 1
     BAD_INPUT = 2
+    INTERNAL_ERROR = 70
     INTERRUPTED = 130
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import fnmatch
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,8 @@ from .model import (ADVICE_KINDS, QUESTION_TYPES, RULE_STATUSES, Advice, Choice,
 
 MANIFEST = "ruleset.yaml"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+QUESTION_ID = re.compile(r"[a-z][a-z0-9_]*")
+RESERVED_IDS = {"all", "any", "not", "finding", "unanswered", "all_answers"}
 ALLOWED_PLACEHOLDERS = {"emergency_number"}
 
 RULE_KEYS = ("id", "title", "category", "when", "then", "rationale", "evidence", "status",
@@ -232,6 +234,10 @@ def _question(ctx: _Context, record: Mapping[str, Any], where: str) -> Question 
     ctx.keys(record, QUESTION_KEYS, where, "a question")
     qid = ctx.text(record, "id", where)
     what = f"question {qid}: " if qid else ""
+    if qid and (not QUESTION_ID.fullmatch(qid) or qid in RESERVED_IDS):
+        ctx.problem(where, yamlio.line_of(record, "id"), f"question id {qid!r} must be "
+                    "lower_case_with_underscores and not a reserved word")
+        qid = ""
     qtype = ctx.text(record, "type", where, what=what)
     if qtype and qtype not in QUESTION_TYPES:
         ctx.problem(where, yamlio.line_of(record, "type"),
@@ -435,5 +441,32 @@ def _check_findings(ctx: _Context, rules: list[Rule]) -> None:
                 where, _, line = rule.place.rpartition(":")
                 ctx.problem(where, int(line), f"rule {rule.id}: finding {name!r} is never "
                             f"asserted by any rule{did_you_mean(name, asserted)}")
+    try:
+        strata(rule for rule in rules if rule.status == "active")
+    except RulesetError as exc:
+        ctx.problems.extend(exc.problems)
 
 
+def strata(rules: Iterable[Rule]) -> dict[str, int]:
+    """Stratum of each rule: a rule that tests ``not finding X`` comes after all asserters of X."""
+    rules = list(rules)
+    asserters: dict[str, list[str]] = {}
+    for rule in rules:
+        for name in rule.then.findings:
+            asserters.setdefault(name, []).append(rule.id)
+    level = {rule.id: 0 for rule in rules}
+    for _ in range(len(rules) + 1):
+        changed = []
+        for rule in rules:
+            need = 0
+            for name, negated in finding_polarity(rule.when):
+                for other in asserters.get(name, ()):
+                    need = max(need, level[other] + (1 if negated else 0))
+            if need > level[rule.id]:
+                level[rule.id] = need
+                changed.append(rule)
+        if not changed:
+            return level
+    raise RulesetError([f"{rule.place}: rule {rule.id} is in a cycle through 'not finding' "
+                        "(it depends, through other rules, on the absence of a finding it "
+                        "helps to assert)" for rule in changed])

@@ -69,8 +69,10 @@ class Question:
             return "yes or no"
         if self.type == "integer":
             return f"a whole number from {self.minimum} to {self.maximum}"
-        joined = ", ".join(self.values)
-        return f"a list of: {joined}" if self.type == "multi" else f"one of: {joined}"
+        values = list(self.values)
+        if self.type == "multi":
+            return "a list of: " + ", ".join(values)
+        return ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else values[0]
 
 
 @dataclass(frozen=True)

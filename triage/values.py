@@ -40,7 +40,7 @@ def _yes_no(raw: Any) -> bool:
         return raw
     if isinstance(raw, str) and raw.strip().lower() in _YES | _NO:
         return raw.strip().lower() in _YES
-    raise ValueProblem(f"{_show(raw)} is not allowed; answer yes or no")
+    raise ValueProblem(f"{_show(raw)} is not allowed; expected yes or no")
 
 
 def _integer(question: Question, raw: Any) -> int:
@@ -52,10 +52,10 @@ def _integer(question: Question, raw: Any) -> int:
     elif isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
         value = int(raw.strip())
     if value is None:
-        raise ValueProblem(f"{_show(raw)} is not allowed; {question.allowed_text()}")
+        raise ValueProblem(f"{_show(raw)} is not allowed; expected {question.allowed_text()}")
     low, high = question.minimum, question.maximum
     if (low is not None and value < low) or (high is not None and value > high):
-        raise ValueProblem(f"{value} is out of range; {question.allowed_text()}")
+        raise ValueProblem(f"{value} is out of range; expected {question.allowed_text()}")
     return value
 
 
@@ -64,13 +64,13 @@ def _choice(question: Question, raw: Any) -> str:
     if isinstance(raw, str) and raw.strip().lower() in allowed:
         return raw.strip().lower()
     hint = did_you_mean(raw, allowed) if isinstance(raw, str) else ""
-    raise ValueProblem(f"{_show(raw)} is not allowed; {question.allowed_text()}{hint}")
+    raise ValueProblem(f"{_show(raw)} is not allowed; expected {question.allowed_text()}{hint}")
 
 
 def _multi(question: Question, raw: Any) -> tuple[str, ...]:
     items = raw.split(";") if isinstance(raw, str) else raw
     if not isinstance(items, (list, tuple)):
-        raise ValueProblem(f"{_show(raw)} is not allowed; {question.allowed_text()}")
+        raise ValueProblem(f"{_show(raw)} is not allowed; expected {question.allowed_text()}")
     chosen = {_choice(question, item) for item in items if not (isinstance(item, str)
                                                                 and not item.strip())}
     for choice in question.choices:

@@ -1,0 +1,52 @@
+"""Shared fixtures: the shipped rule set, a complete "no danger signs" answer set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import triage
+from triage.engine import Engine
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def shipped() -> Engine:
+    """The compiled shipped rule set."""
+    return triage.engine()
+
+
+@pytest.fixture(scope="session")
+def ruleset(shipped: Engine) -> triage.Ruleset:
+    return shipped.ruleset
+
+
+def healthy_adult() -> dict[str, Any]:
+    """A complete answer set with no danger sign: a 38-year-old, 2 weeks of lifting strain."""
+    return {
+        "age": 38, "sex": "male",
+        "saddle_numbness": False, "bladder_or_bowel_change": False,
+        "sexual_function_change": False, "leg_weakness": "none", "both_legs_affected": False,
+        "fever": False, "unexplained_weight_loss": False, "cancer_history": False,
+        "night_pain": False, "recent_trauma": "none", "osteoporosis": False,
+        "long_term_steroids": False, "immunosuppressed": False, "iv_drug_use": False,
+        "recent_infection_or_spinal_procedure": False, "chest_pain_or_breathless": False,
+        "abdominal_pulsing_or_faint": False, "generally_unwell": False,
+        "duration_days": 14, "pain_severity": 5, "location": "lower", "onset": "sudden",
+        "triggers": ["lifting_or_bending"], "morning_stiffness_minutes": 10,
+        "better_with_movement": True, "leg_pain_below_knee": False,
+        "leg_numbness_or_tingling": False, "muscle_spasms": True, "daily_life_impact": "some",
+        "trend": "improving", "previous_episodes": False,
+        "stomach_ulcer_or_bleed": False, "kidney_disease": False,
+        "heart_disease_or_stroke": False, "high_blood_pressure": False,
+        "takes_anticoagulant": False, "asthma_worse_with_nsaids": False, "nsaid_allergy": False,
+        "liver_disease": False,
+    }
+
+
+@pytest.fixture
+def adult() -> dict[str, Any]:
+    return healthy_adult()

@@ -1,0 +1,189 @@
+"""The command line: a thin typer layer over the library.
+
+Results go to standard output; errors go to standard error as one line naming the
+place, with the exit status of :class:`triage.errors.ExitStatus`. Tracebacks only
+with ``--traceback``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from . import api
+from .answers import MISSING_MODES, check_answers
+from .errors import ExitStatus, TriageError
+from .model import Ruleset, Urgency
+from .render import RENDERERS
+from .sources import read_answers
+
+app = typer.Typer(
+    name="triage",
+    help="Rule-based triage for back stiffness and back pain. Not a diagnosis.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+URGENCY_EXIT = {Urgency.SELF_CARE: 0, Urgency.ROUTINE: 3, Urgency.URGENT: 4,
+                Urgency.EMERGENCY: 5}
+SAFETY_FALLBACK = ("If you have any danger sign (numbness around the genitals or bottom, "
+                   "new bladder or bowel problems, weakness in both legs, chest pain, or a "
+                   "serious injury), call your emergency number now.")
+
+
+class Format(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class Missing(str, Enum):
+    refuse = "refuse"
+    conservative = "conservative"
+
+
+class QuestionsFormat(str, Enum):
+    text = "text"
+    json = "json"
+    json_schema = "json-schema"
+
+
+assert {mode.value for mode in Missing} == set(MISSING_MODES)
+
+_state = {"traceback": False}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str, status: ExitStatus) -> typer.Exit:
+    """Print each problem as one ``triage: error:`` line on stderr; return the exit."""
+    for line in message.splitlines():
+        if line.strip():
+            typer.echo(f"triage: error: {line.strip()}", err=True)
+    return typer.Exit(int(status))
+
+
+def handles_errors(command: F) -> F:
+    """Turn expected errors into one line on stderr and an exit status; never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except TriageError as exc:
+            if _state["traceback"]:
+                raise
+            raise fail(str(exc), exc.exit_status) from None
+        except (typer.Exit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: say so, and keep the person safe
+            if _state["traceback"]:
+                raise
+            typer.echo(f"triage: internal error ({type(exc).__name__}); this is a bug, "
+                       "please report it (run with --traceback for details). "
+                       + SAFETY_FALLBACK, err=True)
+            raise typer.Exit(int(ExitStatus.INTERNAL_ERROR)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+RulesOption = Annotated[Path | None, typer.Option(
+    "--rules", help="Rule set directory (default: the shipped rules).",
+    file_okay=False, dir_okay=True)]
+
+
+@app.callback()
+def main_options(
+    traceback: Annotated[bool, typer.Option(
+        "--traceback", help="Show the Python traceback on errors (for debugging).")] = False,
+) -> None:
+    """Rule-based triage for back stiffness and back pain. Not a diagnosis."""
+    _state["traceback"] = traceback
+
+
+def _ruleset(rules: Path | None) -> Ruleset:
+    return api.ruleset(rules)
+
+
+@app.command()
+@handles_errors
+def run(
+    answers: Annotated[str, typer.Argument(
+        metavar="ANSWERS|-", help="Answers file (YAML or JSON), or - for standard input.")],
+    format: Annotated[Format, typer.Option(
+        "--format", "-f", help="Output format.")] = Format.text,
+    rules: RulesOption = None,
+    missing: Annotated[Missing, typer.Option(
+        "--missing", help="Unanswered danger signs: refuse (exit 2), or treat them "
+        "conservatively (listed as unscreened; never self-care).")] = Missing.refuse,
+    locale: Annotated[str | None, typer.Option(
+        "--locale", help="Which emergency number to show (e.g. uk, us, eu, intl).")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the result to this file instead of standard output.",
+        dir_okay=False)] = None,
+    urgency_exit_code: Annotated[bool, typer.Option(
+        "--urgency-exit-code", help="Exit 0 self_care, 3 routine, 4 urgent, 5 emergency.")]
+        = False,
+) -> None:
+    """Triage one answers file and print the plan."""
+    compiled = api.engine(rules)
+    ruleset = compiled.ruleset
+    if locale is not None and locale not in ruleset.emergency_numbers:
+        raise fail(f"--locale: unknown locale {locale!r}; choose from "
+                   + ", ".join(sorted(ruleset.emergency_numbers)), ExitStatus.BAD_INPUT)
+    raw, where = read_answers(answers)
+    checked = check_answers(ruleset, raw, source=where, missing=missing.value)
+    result = compiled.evaluate(checked.values, checked.unscreened, locale=locale)
+    text = RENDERERS[format.value](result)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise fail(f"{output}: cannot write: {exc.strerror}", ExitStatus.BAD_INPUT) from None
+    if urgency_exit_code:
+        raise typer.Exit(URGENCY_EXIT[result.urgency])
+
+
+@app.command()
+@handles_errors
+def questions(
+    format: Annotated[QuestionsFormat, typer.Option(
+        "--format", "-f", help="text table, JSON list, or JSON Schema for answer files.")]
+        = QuestionsFormat.text,
+    rules: RulesOption = None,
+) -> None:
+    """Print the data dictionary: every question id, its type and allowed answers."""
+    from .dictionary import answers_schema, dictionary_rows, render_dictionary
+
+    ruleset = _ruleset(rules)
+    if format is QuestionsFormat.text:
+        sys.stdout.write(render_dictionary(ruleset))
+    elif format is QuestionsFormat.json:
+        sys.stdout.write(json.dumps(dictionary_rows(ruleset), indent=2, ensure_ascii=False)
+                         + "\n")
+    else:
+        sys.stdout.write(json.dumps(answers_schema(ruleset), indent=2, ensure_ascii=False)
+                         + "\n")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("triage: interrupted", err=True)
+        sys.exit(int(ExitStatus.INTERRUPTED))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
