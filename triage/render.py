@@ -75,7 +75,8 @@ def render_text(result: Result) -> str:
     out: list[str] = []
     rule = "=" * WIDTH
     out += [rule, URGENCY_LABELS[result.urgency], rule,
-            _wrap(fill_text(result, result.headline)), ""]
+            _wrap(fill_text(result, result.headline)), "",
+            _wrap(fill_text(result, result.disclaimer)), ""]
     if result.unscreened:
         out += [_wrap("Not screened (these danger-sign questions were not answered, so this "
                       "result cannot be self-care): "
@@ -83,7 +84,9 @@ def render_text(result: Result) -> str:
     for kind, items in _groups(result):
         out += [KIND_HEADINGS[kind], "-" * len(KIND_HEADINGS[kind])]
         for item in items:
-            out.append(_wrap(result.text_of(item), "    ", first=f"* {item.title}: "))
+            # a checklist item (points) is shown as its list; the paragraph repeats it
+            body = "" if item.points else " " + result.text_of(item)
+            out.append(_wrap(f"{item.title}:{body}", "    ", first="* "))
             for label, values in _details(result, item):
                 if label:
                     out.append(f"    {label}:")
@@ -100,8 +103,7 @@ def render_text(result: Result) -> str:
     out += [_wrap(f"{r.title} [{r.id}; evidence: {'; '.join(r.evidence)}]", "    ", first="* ")
             for r in result.fired_rules]
     info = result.ruleset
-    out += ["", _wrap(fill_text(result, result.disclaimer)),
-            f"Rule set {info['name']} {info['version']} (sha256 {info['sha256'][:12]})", ""]
+    out += ["", f"Rule set {info['name']} {info['version']} (sha256 {info['sha256'][:12]})", ""]
     return "\n".join(out)
 
 
@@ -117,7 +119,9 @@ def render_markdown(result: Result) -> str:
     for kind, items in _groups(result):
         out += [f"## {KIND_HEADINGS[kind]}", ""]
         for item in items:
-            out += [f"### {item.title}", "", result.text_of(item), ""]
+            out += [f"### {item.title}", ""]
+            if not item.points:
+                out += [result.text_of(item), ""]
             for label, values in _details(result, item):
                 if label:
                     out += [f"**{label}:**", ""]

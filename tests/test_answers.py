@@ -1,0 +1,85 @@
+"""Answers: the public data dictionary and how answer values are checked."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from conftest import healthy_adult
+
+import triage
+
+DESIGN_IDS = {
+    "age", "sex", "pregnant", "saddle_numbness", "bladder_or_bowel_change",
+    "sexual_function_change", "leg_weakness", "both_legs_affected", "fever",
+    "unexplained_weight_loss", "cancer_history", "night_pain", "recent_trauma", "osteoporosis",
+    "long_term_steroids", "immunosuppressed", "iv_drug_use",
+    "recent_infection_or_spinal_procedure", "chest_pain_or_breathless",
+    "abdominal_pulsing_or_faint", "generally_unwell", "duration_days", "pain_severity",
+    "location", "onset", "triggers", "morning_stiffness_minutes", "better_with_movement",
+    "leg_pain_below_knee", "leg_numbness_or_tingling", "muscle_spasms", "daily_life_impact",
+    "trend", "previous_episodes", "stomach_ulcer_or_bleed", "kidney_disease",
+    "heart_disease_or_stroke", "high_blood_pressure", "takes_anticoagulant",
+    "asthma_worse_with_nsaids", "nsaid_allergy", "liver_disease",
+}
+
+
+def test_questionnaire_has_exactly_the_design_answer_ids(ruleset):
+    """Every answer id of DESIGN.md is accepted, with no extra required id."""
+    assert {q.id for q in ruleset.questions} == DESIGN_IDS
+
+
+def test_danger_signs_come_first_after_about_you(ruleset):
+    """Danger-sign questions are asked before the symptoms and medicines questions."""
+    sections = [q.section for q in ruleset.questions]
+    assert sections.index("symptoms") > max(i for i, s in enumerate(sections)
+                                            if s == "danger_signs")
+    assert len(ruleset.danger_signs) == 18
+
+
+@pytest.mark.parametrize(("qid", "raw", "typed"), [
+    ("fever", "yes", True), ("fever", "No", False), ("fever", True, True),
+    ("age", "42", 42), ("age", 42.0, 42), ("leg_weakness", "Worsening", "worsening"),
+    ("triggers", "lifting_or_bending;dehydration", ("lifting_or_bending", "dehydration")),
+    ("triggers", ["dehydration", "lifting_or_bending"], ("lifting_or_bending", "dehydration")),
+])
+def test_accepted_spellings(ruleset, qid, raw, typed):
+    """yes/no as booleans or words, numbers as text, lists in any order or as a;b."""
+    checked = triage.check_answers(ruleset, {**healthy_adult(), qid: raw})
+    assert checked.values[qid] == typed
+
+
+@pytest.mark.parametrize(("qid", "raw", "message"), [
+    ("age", 121, "121 is out of range; expected a whole number from 0 to 120"),
+    ("age", -1, "out of range"),
+    ("age", True, "expected a whole number"),
+    ("fever", "maybe", "'maybe' is not allowed; expected yes or no"),
+    ("recent_trauma", True, "yes is not allowed; expected none, minor or major"),
+    ("triggers", ["none_known", "dehydration"], "none_known cannot be combined"),
+])
+def test_rejected_values_name_the_id_and_what_is_allowed(ruleset, qid, raw, message):
+    """A wrong value is refused with the id and the allowed values."""
+    with pytest.raises(triage.AnswersError) as info:
+        triage.check_answers(ruleset, {**healthy_adult(), qid: raw})
+    assert f"{qid}: " in str(info.value) and message in str(info.value)
+
+
+def test_all_problems_are_reported_together(ruleset):
+    """Two bad answers give two messages, so nothing has to be fixed twice."""
+    with pytest.raises(triage.AnswersError) as info:
+        triage.check_answers(ruleset, {**healthy_adult(), "age": "old", "sex": "f"})
+    assert len(info.value.problems) == 2
+
+
+def test_a_null_danger_sign_is_missing_not_no(ruleset):
+    """`fever: null` counts as unanswered, never as no."""
+    with pytest.raises(triage.MissingDangerSignsError) as info:
+        triage.check_answers(ruleset, {**healthy_adult(), "fever": None})
+    assert info.value.missing == ["fever"]
+
+
+def test_library_call_returns_a_picklable_result(adult):
+    """`triage.triage(answers)` is the integrators' call; inputs and results pickle."""
+    result = triage.triage(adult)
+    assert pickle.loads(pickle.dumps(result)) == result
+    assert result.urgency is triage.Urgency.SELF_CARE

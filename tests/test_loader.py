@@ -1,0 +1,119 @@
+"""Loading rule files: every problem reported at once, as file:line, never a crash."""
+
+from __future__ import annotations
+
+import pytest
+from rulesets import make_ruleset, rule
+
+import triage
+from triage import yamlio
+from triage.errors import RulesetError
+
+
+def problems_of(tmp_path, rules_text: str, **kwargs) -> list[str]:
+    folder = make_ruleset(tmp_path / "rs", rules_text, **kwargs)
+    with pytest.raises(RulesetError) as info:
+        triage.load_ruleset(folder)
+    return info.value.problems
+
+
+def test_the_shipped_rule_set_loads(ruleset):
+    """The shipped rules load with no problem, and name their version and digest."""
+    assert ruleset.name == "backtriage-core"
+    assert len(ruleset.sha256) == 64 and len(ruleset.active_rules) >= 50
+
+
+def test_unknown_question_id_names_file_line_and_suggests(tmp_path):
+    """A typo in a question id is reported with file:line and a did-you-mean."""
+    problems = problems_of(tmp_path, rule("R1", "{saddle_numbnes: true}", "{urgency: urgent}"))
+    assert problems == ["rs/rules.yaml:5: unknown question id 'saddle_numbnes' "
+                        "(did you mean 'saddle_numbness'?)"]
+
+
+def test_unknown_value_is_reported_with_the_allowed_values(tmp_path):
+    """A value the question does not allow is an error naming what is allowed."""
+    (problem,) = problems_of(tmp_path, rule("R1", "{leg_weakness: worse}", "{urgency: urgent}"))
+    assert problem.startswith("rs/rules.yaml:5: leg_weakness: 'worse' is not allowed")
+    assert "none, stable or worsening" in problem and "did you mean 'worsening'" in problem
+
+
+def test_unknown_advice_and_unasserted_finding_and_bad_urgency_all_reported(tmp_path):
+    """Several mistakes in one file come back together, each with its line."""
+    text = (rule("R1", "{fever: true}", "{recommend: [stretch.cat_cowz]}")
+            + rule("R2", "{finding: nowhere}", "{urgency: urgnt}"))
+    problems = problems_of(tmp_path, text)
+    assert any("rules.yaml:6: rule R1: recommends unknown advice id 'stretch.cat_cowz' "
+               "(did you mean 'stretch.cat_cow'?)" in p for p in problems)
+    assert any("rule R2: urgency must be one of" in p and "did you mean 'urgent'" in p
+               for p in problems)
+    assert any("rule R2: finding 'nowhere' is never asserted" in p for p in problems)
+
+
+def test_duplicate_rule_ids_are_an_error(tmp_path):
+    """Two rules with one id: the second is reported, pointing at the first."""
+    text = rule("R1", "{fever: true}", "{urgency: urgent}") * 2
+    (problem,) = problems_of(tmp_path, text)
+    assert "duplicate rule id 'R1' (first at rs/rules.yaml:3)" in problem
+
+
+def test_missing_review_metadata_and_evidence_are_errors(tmp_path):
+    """A rule without evidence, status or review date cannot load."""
+    text = "  - id: R1\n    title: t\n    when: {fever: true}\n    then: {urgency: urgent}\n" \
+           "    rationale: r\n"
+    problems = problems_of(tmp_path, text)
+    for key in ("evidence", "status", "reviewed_by", "reviewed_on"):
+        assert any(f"missing {key!r}" in p for p in problems), key
+
+
+def test_exclude_pattern_must_match_some_advice(tmp_path):
+    """An exclusion that matches nothing would silently protect nobody: an error."""
+    (problem,) = problems_of(tmp_path, rule("R1", "{fever: true}", "{exclude: ['otcc.*']}"))
+    assert "excludes 'otcc.*', which matches no advice id" in problem
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("rules:\n\t- id: x\n", "rules.yaml:2: a tab character"),
+    ("rules: []\nrules: []\n", "rules.yaml:2: duplicate key 'rules' (first on line 1)"),
+    ("rules: !!python/object/apply:os.system [echo hacked]\n", "rules.yaml:1: tag not allowed"),
+    ("rules: " + "[" * 100 + "]" * 100 + "\n", "nested more than 40 levels deep"),
+    ("rules: [unclosed\n", "rules.yaml:2:"),
+    ("a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+     "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+     "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e]\n",
+     "too many values"),
+])
+def test_hostile_or_malformed_yaml_gives_one_clear_error(tmp_path, text, message):
+    """Tabs, duplicate keys, Python tags, deep nesting, alias bombs: a message, not a crash."""
+    folder = make_ruleset(tmp_path / "rs", "")
+    (folder / "rules.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(RulesetError) as info:
+        triage.load_ruleset(folder)
+    assert message in str(info.value)
+
+
+def test_a_huge_file_is_refused_without_reading_it(tmp_path):
+    """A 50 MB file is refused by size."""
+    folder = make_ruleset(tmp_path / "rs", "")
+    with open(folder / "rules.yaml", "wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    with pytest.raises(RulesetError, match="larger than 2 MB"):
+        triage.load_ruleset(folder)
+
+
+def test_a_folder_without_manifest_is_not_a_rule_set(tmp_path):
+    """Pointing --rules at the wrong folder says so."""
+    with pytest.raises(RulesetError, match="not a rule set directory"):
+        triage.load_ruleset(tmp_path)
+
+
+def test_yaml_keeps_line_numbers_of_keys_and_items():
+    """The loader's mappings and lists remember where each key and item was."""
+    data = yamlio.loads("a: 1\nb:\n  - x\n  - {c: 2}\n")
+    assert data.line_of("b") == 2 and data["b"].line_of(1) == 4 and data["b"][1].line == 4
+
+
+def test_yes_and_no_are_booleans_in_rules(tmp_path):
+    """PyYAML reads YAML 1.1: bare yes/no are booleans, and a yes/no question accepts them."""
+    folder = make_ruleset(tmp_path / "rs", rule("R1", "{fever: yes}", "{urgency: urgent}"))
+    engine = triage.engine(folder)
+    assert engine.evaluate({"fever": True}).urgency.value == "urgent"
