@@ -22,7 +22,8 @@ from . import _compat  # noqa: F401  (must run before experta is imported)
 from .conditions import All, AnyOf, Compare, Condition, HasFinding, Not, Unanswered, test
 from .errors import RulesetError
 from .loader import strata
-from .model import ADVICE_KINDS, Advice, Exclusion, FiredRule, Result, Rule, Ruleset, Urgency
+from .model import (ADVICE_KINDS, Exclusion, FiredRule, Result, Rule, Ruleset, Urgency, fill,
+                    filled)
 
 import experta  # noqa: E402  (after the compatibility shim)
 import experta.strategies  # noqa: E402
@@ -217,25 +218,28 @@ def assemble(ruleset: Ruleset, fired: list[Rule], findings: set[str],
     urgency = Urgency.highest(rule.then.urgency for rule in fired if rule.then.urgency)
     if unscreened and urgency is Urgency.SELF_CARE:
         urgency = Urgency.ROUTINE  # safety net: unscreened danger signs never give self-care
-    recommended = {aid for rule in fired for aid in rule.then.recommend}
-    excluded = _exclusions(fired, recommended)
-    removed = {item.id for item in excluded}
-    advice: list[Advice] = sorted(
-        (ruleset.advice[aid] for aid in recommended - removed),
-        key=lambda item: (kind_order[item.kind], advice_order[item.id]))
     number = ruleset.emergency_numbers[locale or ruleset.default_locale]
+    recommended = {aid for rule in fired for aid in rule.then.recommend}
+    excluded = _exclusions(ruleset, fired, recommended)
+    removed = {item.id for item in excluded}
+    advice = sorted((ruleset.advice[aid] for aid in recommended - removed),
+                    key=lambda item: (kind_order[item.kind], advice_order[item.id]))
+    # the rules that set the urgency come first in the explanation, then file order
+    explained = sorted(fired, key=lambda rule: -(rule.then.urgency.rank
+                                                  if rule.then.urgency else -1))
     return Result(
-        urgency=urgency, headline=ruleset.headlines[urgency], advice=tuple(advice),
-        excluded=tuple(excluded), findings=tuple(sorted(findings)),
-        fired_rules=tuple(FiredRule(rule.id, rule.title, rule.evidence) for rule in fired),
-        unscreened=unscreened, ruleset=ruleset.info(), disclaimer=ruleset.disclaimer,
-        emergency_number=number)
+        urgency=urgency, headline=fill(ruleset.headlines[urgency], number),
+        advice=tuple(filled(item, number) for item in advice), excluded=tuple(excluded),
+        findings=tuple(sorted(findings)),
+        fired_rules=tuple(FiredRule(rule.id, rule.title, rule.evidence) for rule in explained),
+        unscreened=unscreened, ruleset=ruleset.info(),
+        disclaimer=fill(ruleset.disclaimer, number), emergency_number=number)
 
 
-def _exclusions(fired: list[Rule], recommended: set[str]) -> list[Exclusion]:
+def _exclusions(ruleset: Ruleset, fired: list[Rule], recommended: set[str]) -> list[Exclusion]:
     found = []
     for rule in fired:
         for pattern in rule.then.exclude:
             for aid in fnmatch.filter(recommended, pattern):
-                found.append(Exclusion(aid, rule.id, rule.title))
+                found.append(Exclusion(aid, rule.id, rule.title, ruleset.advice[aid].title))
     return sorted(set(found), key=lambda e: (e.id, e.because))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -160,6 +160,7 @@ class Exclusion:
     id: str
     because: str
     reason: str
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -184,25 +185,21 @@ class Result:
     disclaimer: str
     emergency_number: str
 
-    def text_of(self, advice: Advice) -> str:
-        return fill(advice.text, self.emergency_number)
-
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of DESIGN.md (plus a few documented extra keys)."""
-        number = self.emergency_number
         return {
             "urgency": self.urgency.value,
-            "headline": fill(self.headline, number),
-            "advice": [_advice_dict(item, number) for item in self.advice],
-            "excluded": [{"id": e.id, "because": e.because, "reason": e.reason}
-                         for e in self.excluded],
+            "headline": self.headline,
+            "advice": [_advice_dict(item) for item in self.advice],
+            "excluded": [{"id": e.id, "title": e.title, "because": e.because,
+                          "reason": e.reason} for e in self.excluded],
             "findings": list(self.findings),
             "fired_rules": [{"id": r.id, "title": r.title, "evidence": list(r.evidence)}
                             for r in self.fired_rules],
             "unscreened": list(self.unscreened),
             "ruleset": dict(self.ruleset),
-            "disclaimer": fill(self.disclaimer, number),
-            "emergency_number": number,
+            "disclaimer": self.disclaimer,
+            "emergency_number": self.emergency_number,
         }
 
 
@@ -211,13 +208,22 @@ def fill(text: str, emergency_number: str) -> str:
     return text.replace("{emergency_number}", emergency_number)
 
 
-def _advice_dict(advice: Advice, number: str) -> dict[str, Any]:
+def filled(advice: Advice, emergency_number: str) -> Advice:
+    """The advice with ``{emergency_number}`` substituted in every text field."""
+    changes: dict[str, Any] = {}
+    for name in ("title", "text", "corrects_source"):
+        changes[name] = fill(getattr(advice, name), emergency_number)
+    for name in ("steps", "skip_if", "cautions", "points"):
+        changes[name] = tuple(fill(value, emergency_number) for value in getattr(advice, name))
+    return replace(advice, **changes)
+
+
+def _advice_dict(advice: Advice) -> dict[str, Any]:
     item: dict[str, Any] = {"id": advice.id, "kind": advice.kind, "title": advice.title,
-                            "text": fill(advice.text, number)}
+                            "text": advice.text}
     for key in ("steps", "skip_if", "cautions", "points"):
-        values = getattr(advice, key)
-        if values:
-            item[key] = [fill(value, number) for value in values]
+        if getattr(advice, key):
+            item[key] = list(getattr(advice, key))
     for key in ("hold", "repetitions", "frequency"):
         if getattr(advice, key):
             item[key] = getattr(advice, key)

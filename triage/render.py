@@ -10,7 +10,7 @@ import json
 import textwrap
 from collections.abc import Callable
 
-from .model import Advice, Result, Urgency, fill
+from .model import Advice, Exclusion, Result, Urgency
 
 Renderer = Callable[[Result], str]
 
@@ -61,13 +61,16 @@ def _details(result: Result, item: Advice) -> list[tuple[str, list[str]]]:
             if value]
     return [(label, values) for label, values in (
         ("Steps", list(item.steps)), ("", dose), ("Skip it if", list(item.skip_if)),
-        ("Cautions", [fill_text(result, caution) for caution in item.cautions]),
-        ("", [fill_text(result, point) for point in item.points]),
+        ("Cautions", list(item.cautions)), ("", list(item.points)),
     ) if values]
 
 
-def fill_text(result: Result, text: str) -> str:
-    return fill(text, result.emergency_number)
+def _held_back(excluded: tuple[Exclusion, ...]) -> list[tuple[tuple[str, str], list[str]]]:
+    """Exclusions grouped by the rule that made them, each with the advice titles."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for item in excluded:
+        groups.setdefault((item.because, item.reason), []).append(item.title)
+    return sorted(groups.items())
 
 
 def render_text(result: Result) -> str:
@@ -75,8 +78,8 @@ def render_text(result: Result) -> str:
     out: list[str] = []
     rule = "=" * WIDTH
     out += [rule, URGENCY_LABELS[result.urgency], rule,
-            _wrap(fill_text(result, result.headline)), "",
-            _wrap(fill_text(result, result.disclaimer)), ""]
+            _wrap(result.headline), "",
+            _wrap(result.disclaimer), ""]
     if result.unscreened:
         out += [_wrap("Not screened (these danger-sign questions were not answered, so this "
                       "result cannot be self-care): "
@@ -85,7 +88,7 @@ def render_text(result: Result) -> str:
         out += [KIND_HEADINGS[kind], "-" * len(KIND_HEADINGS[kind])]
         for item in items:
             # a checklist item (points) is shown as its list; the paragraph repeats it
-            body = "" if item.points else " " + result.text_of(item)
+            body = "" if item.points else " " + item.text
             out.append(_wrap(f"{item.title}:{body}", "    ", first="* "))
             for label, values in _details(result, item):
                 if label:
@@ -96,8 +99,8 @@ def render_text(result: Result) -> str:
         out.append("")
     if result.excluded:
         out += ["Not suggested for you", "-" * 21]
-        out += [_wrap(f"{e.id}: {e.reason} ({e.because})", "    ", first="* ")
-                for e in result.excluded]
+        out += [_wrap(f"{reason} [{because}]: {', '.join(titles)}", "    ", first="* ")
+                for (because, reason), titles in _held_back(result.excluded)]
         out.append("")
     out += ["Why (rules that applied)", "-" * 24]
     out += [_wrap(f"{r.title} [{r.id}; evidence: {'; '.join(r.evidence)}]", "    ", first="* ")
@@ -110,8 +113,8 @@ def render_text(result: Result) -> str:
 def render_markdown(result: Result) -> str:
     """Markdown for a handout or a web page."""
     out: list[str] = [f"# {URGENCY_LABELS[result.urgency]}", "",
-                      f"**{fill_text(result, result.headline)}**", "",
-                      f"> {fill_text(result, result.disclaimer)}", ""]
+                      f"**{result.headline}**", "",
+                      f"> {result.disclaimer}", ""]
     if result.unscreened:
         out += ["**Not screened:** these danger-sign questions were not answered, so this "
                 "result cannot be self-care: "
@@ -121,7 +124,7 @@ def render_markdown(result: Result) -> str:
         for item in items:
             out += [f"### {item.title}", ""]
             if not item.points:
-                out += [result.text_of(item), ""]
+                out += [item.text, ""]
             for label, values in _details(result, item):
                 if label:
                     out += [f"**{label}:**", ""]
@@ -130,7 +133,8 @@ def render_markdown(result: Result) -> str:
                 out.append("")
     if result.excluded:
         out += ["## Not suggested for you", ""]
-        out += [f"- `{e.id}`: {e.reason} ({e.because})" for e in result.excluded]
+        out += [f"- {reason} (`{because}`): {', '.join(titles)}"
+                for (because, reason), titles in _held_back(result.excluded)]
         out.append("")
     out += ["## Why", "", "| rule | evidence |", "|---|---|"]
     out += [f"| {r.title} (`{r.id}`) | {'; '.join(r.evidence)} |" for r in result.fired_rules]
