@@ -24,7 +24,7 @@ def random_value(question: Question, rng: random.Random) -> Any:
     ordinary = [c.value for c in question.choices if not c.exclusive]
     picked = rng.sample(ordinary, rng.randint(0, min(2, len(ordinary))))
     exclusive = [c.value for c in question.choices if c.exclusive]
-    return picked or exclusive[:1] or picked
+    return tuple(picked or exclusive[:1])
 
 
 def random_answers(ruleset: Ruleset, seed: int = 0) -> Iterator[dict[str, Any]]:
