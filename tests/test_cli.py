@@ -74,7 +74,8 @@ def test_unknown_answer_id_suggests_the_right_one(tmp_path):
     answers = healthy_adult()
     answers["fevr"] = answers.pop("fever")
     result = run("run", answers_file(tmp_path, answers))
-    assert result.exit_code == 2 and "unknown answer id 'fevr' (did you mean 'fever'?)" in result.stderr
+    assert result.exit_code == 2
+    assert "unknown answer id 'fevr' (did you mean 'fever'?)" in result.stderr
 
 
 def test_missing_danger_signs_are_refused_with_the_list(tmp_path):
@@ -113,7 +114,8 @@ def test_locale_picks_the_emergency_number(tmp_path):
 def test_output_file_is_written(tmp_path):
     """-o writes the plan to a file and nothing to standard output."""
     target = tmp_path / "plan.md"
-    result = run("run", answers_file(tmp_path, healthy_adult()), "-f", "markdown", "-o", str(target))
+    result = run("run", answers_file(tmp_path, healthy_adult()), "-f", "markdown",
+                 "-o", str(target))
     assert result.exit_code == 0 and result.stdout == ""
     assert target.read_text(encoding="utf-8").startswith("# SELF-CARE")
 

@@ -126,7 +126,7 @@ def test_draft_and_retired_rules_do_not_fire(tmp_path):
 
 
 def test_unscreened_danger_signs_never_give_self_care(tmp_path):
-    """Even with no rule about it, the engine lifts self-care to routine when signs are unscreened."""
+    """With no rule about it, the engine still lifts self-care to routine for unscreened signs."""
     result = engine_for(tmp_path, rule("N", "{fever: true}", "{finding: f}")).evaluate(
         {}, unscreened=["fever"])
     assert result.urgency is triage.Urgency.ROUTINE and result.unscreened == ("fever",)

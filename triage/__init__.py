@@ -9,8 +9,7 @@ Not a diagnosis. The library works without the command line::
 
 from .answers import Answers, check_answers
 from .api import default_rules_dir, engine, ruleset, triage
-from .errors import (AnswersError, ExitStatus, MissingDangerSignsError, RulesetError,
-                     TriageError)
+from .errors import AnswersError, ExitStatus, MissingDangerSignsError, RulesetError, TriageError
 from .loader import load_ruleset
 from .model import Advice, Result, Ruleset, Urgency
 

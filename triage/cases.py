@@ -127,7 +127,8 @@ def _check_expect(ruleset: Ruleset, expect: Mapping[str, Any], where: str,
         elif key in ("fired", "not_fired"):
             for rid in value or []:
                 if rid not in rule_ids:
-                    problems.append(f"{where}: unknown rule id {rid!r}{did_you_mean(rid, rule_ids)}")
+                    problems.append(f"{where}: unknown rule id {rid!r}"
+                                    f"{did_you_mean(rid, rule_ids)}")
 
 
 def run_case(engine: Engine, case: Case) -> CaseOutcome:

@@ -11,7 +11,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -40,18 +40,18 @@ SAFETY_FALLBACK = ("If you have any danger sign (numbness around the genitals or
                    "serious injury), call your emergency number now.")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     markdown = "markdown"
     json = "json"
 
 
-class Missing(str, Enum):
+class Missing(StrEnum):
     refuse = "refuse"
     conservative = "conservative"
 
 
-class QuestionsFormat(str, Enum):
+class QuestionsFormat(StrEnum):
     text = "text"
     json = "json"
     json_schema = "json-schema"

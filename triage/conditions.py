@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 from .errors import did_you_mean
 from .values import ValueProblem, coerce
@@ -108,7 +108,7 @@ class Not:
         return f"not ({self.item.describe()})"
 
 
-Condition = Union[Compare, HasFinding, Unanswered, All, AnyOf, Not]
+Condition = Compare | HasFinding | Unanswered | All | AnyOf | Not
 
 
 def test(leaf: Compare, value: Any) -> bool:

@@ -18,16 +18,17 @@ import fnmatch
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+# isort: off
 from . import _compat  # noqa: F401  (must run before experta is imported)
+import experta
+import experta.strategies
+from experta import AND, NOT, OR, P
+# isort: on
+
 from .conditions import All, AnyOf, Compare, Condition, HasFinding, Not, Unanswered, test
 from .errors import RulesetError
 from .loader import strata
-from .model import (ADVICE_KINDS, Exclusion, FiredRule, Result, Rule, Ruleset, Urgency, fill,
-                    filled)
-
-import experta  # noqa: E402  (after the compatibility shim)
-import experta.strategies  # noqa: E402
-from experta import AND, NOT, OR, P  # noqa: E402
+from .model import ADVICE_KINDS, Exclusion, FiredRule, Result, Rule, Ruleset, Urgency, fill, filled
 
 
 class Answers(experta.Fact):  # type: ignore[misc]
@@ -71,17 +72,14 @@ def _predicate(literals: list[Literal]) -> Any:
     checks = tuple(literals)
 
     def holds(value: Any) -> bool:
-        for leaf, negated in checks:
-            result = value is None if isinstance(leaf, Unanswered) else test(leaf, value)
-            if result == negated:
-                return False
-        return True
+        return all(_literal_true(literal, value) for literal in checks)
     return P(holds)
 
 
 def _split(conjunction: list[Literal]) -> tuple[list[Any], list[Literal]]:
     """Finding patterns and answer literals of one conjunction."""
-    findings, answers = [], []
+    findings: list[Any] = []
+    answers: list[Literal] = []
     for leaf, negated in conjunction:
         if isinstance(leaf, HasFinding):
             finding = Finding(name=leaf.name)
@@ -98,11 +96,19 @@ def _answer_pattern(literals: list[Literal]) -> Any:
     return Answers(**{qid: _predicate(lits) for qid, lits in sorted(by_question.items())})
 
 
-def _literal_holds(literal: Literal, answers: Mapping[str, Any]) -> bool:
+def _literal_true(literal: Literal, value: Any) -> bool:
+    """Does an answer literal (a comparison or ``unanswered``, maybe negated) hold for a value?"""
     leaf, negated = literal
-    value = answers.get(leaf.question)  # type: ignore[union-attr]
-    result = value is None if isinstance(leaf, Unanswered) else test(leaf, value)  # type: ignore[arg-type]
-    return result != negated
+    if isinstance(leaf, Unanswered):
+        return (value is None) != negated
+    assert isinstance(leaf, Compare)
+    return test(leaf, value) != negated
+
+
+def _literal_holds(literal: Literal, answers: Mapping[str, Any]) -> bool:
+    leaf = literal[0]
+    assert isinstance(leaf, (Compare, Unanswered))
+    return _literal_true(literal, answers.get(leaf.question))
 
 
 def _any_of(alternatives: list[list[Literal]]) -> Any:
@@ -156,7 +162,7 @@ class _Recorder(experta.KnowledgeEngine):  # type: ignore[misc]
         super().__init__()
         self.fired: set[int] = set()
 
-    @experta.DefFacts()
+    @experta.DefFacts()  # type: ignore[untyped-decorator]
     def answers(self, facts: list[Any]):  # type: ignore[no-untyped-def]
         """Declare all answer facts in the reset itself: one agenda update, not one per fact."""
         yield from facts

@@ -6,15 +6,25 @@ import datetime as dt
 import fnmatch
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from . import yamlio
 from .conditions import Parser, finding_polarity
 from .errors import RulesetError, did_you_mean
-from .model import (ADVICE_KINDS, QUESTION_TYPES, RULE_STATUSES, Advice, Choice, Outcome,
-                    Question, Rule, Ruleset, Urgency)
+from .model import (
+    ADVICE_KINDS,
+    QUESTION_TYPES,
+    RULE_STATUSES,
+    Advice,
+    Choice,
+    Outcome,
+    Question,
+    Rule,
+    Ruleset,
+    Urgency,
+)
 
 MANIFEST = "ruleset.yaml"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -91,7 +101,8 @@ class _Context:
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip()
                                                   for v in value):
-            self.problem(where, yamlio.line_of(record, key), f"{what}{key!r} must be a list of text")
+            self.problem(where, yamlio.line_of(record, key),
+                         f"{what}{key!r} must be a list of text")
             return ()
         if required and not value:
             self.problem(where, yamlio.line_of(record, key), f"{what}{key!r} must not be empty")
@@ -111,7 +122,8 @@ def _records(ctx: _Context, data: Any, key: str, where: str) -> list[Any]:
         if isinstance(record, Mapping):
             good.append(record)
         else:
-            ctx.problem(where, yamlio.line_of(data[key], index), f"each {key} item must be a mapping")
+            ctx.problem(where, yamlio.line_of(data[key], index),
+                        f"each {key} item must be a mapping")
     return good
 
 
@@ -144,7 +156,6 @@ def load_ruleset(directory: str | Path) -> Ruleset:
         rules=tuple(rules), headlines=headlines,
         disclaimer=ctx.text(manifest, "disclaimer", where),
         emergency_numbers=numbers, default_locale=locale,
-        exclusion_patterns={rule.id: rule.then.exclude for rule in rules},
     )
 
 
@@ -201,26 +212,39 @@ def _load_wording(ctx: _Context, manifest: Mapping[str, Any],
     return headlines, numbers, locale
 
 
-def _load_questions(ctx: _Context, paths: list[Path]) -> dict[str, Question]:
-    questions: dict[str, Question] = {}
-    pending: list[tuple[Question, Any, str, int]] = []
+def _collect(ctx: _Context, paths: list[Path], key: str, kind: str,
+             build: Callable[[Mapping[str, Any], str], Any]) -> dict[str, Any]:
+    """Build every record of the ``key`` lists in ``paths``, refusing duplicate ids."""
+    items: dict[str, Any] = {}
     for path in paths:
         where = ctx.rel(path)
-        for record in _records(ctx, ctx.read(path), "questions", where):
-            question = _question(ctx, record, where)
-            if question is None:
+        for record in _records(ctx, ctx.read(path), key, where):
+            item = build(record, where)
+            if item is None:
                 continue
-            if question.id in questions:
-                ctx.problem(where, _line(record), f"duplicate question id {question.id!r} "
-                            f"(first at {questions[question.id].place})")
+            if item.id in items:
+                ctx.problem(where, _line(record), f"duplicate {kind} id {item.id!r} "
+                            f"(first at {items[item.id].place})")
                 continue
-            questions[question.id] = question
-            if record.get("ask_when") is not None:
-                pending.append((question, record["ask_when"], where,
-                                yamlio.line_of(record, "ask_when")))
-    parser = Parser(questions, ctx.problems, allow_findings=False)
+            items[item.id] = item
+    return items
+
+
+def _load_questions(ctx: _Context, paths: list[Path]) -> dict[str, Question]:
+    pending: list[tuple[Question, Any, str, int]] = []
+
+    def build(record: Mapping[str, Any], where: str) -> Question | None:
+        question = _question(ctx, record, where)
+        if question is not None and record.get("ask_when") is not None:
+            pending.append((question, record["ask_when"], where,
+                            yamlio.line_of(record, "ask_when")))
+        return question
+
+    questions: dict[str, Question] = _collect(ctx, paths, "questions", "question", build)
+    parser = Parser(questions, ctx.problems, allow_findings=False)  # ask_when sees all ids
     for question, node, where, line in pending:
-        questions[question.id] = _replace(question, ask_when=parser.parse(node, where, line))
+        if questions[question.id] is question:  # not a refused duplicate
+            questions[question.id] = _replace(question, ask_when=parser.parse(node, where, line))
     return questions
 
 
@@ -247,10 +271,12 @@ def _question(ctx: _Context, record: Mapping[str, Any], where: str) -> Question 
     choices = _choices(ctx, record, qtype, where, what)
     low, high = record.get("min"), record.get("max")
     if qtype == "integer" and not (_is_int(low) and _is_int(high) and low <= high):
-        ctx.problem(where, _line(record), f"{what}an integer question needs whole-number min <= max")
+        ctx.problem(where, _line(record),
+                    f"{what}an integer question needs whole-number min <= max")
     danger = record.get("danger_sign", False)
     if not isinstance(danger, bool):
-        ctx.problem(where, yamlio.line_of(record, "danger_sign"), f"{what}danger_sign must be true/false")
+        ctx.problem(where, yamlio.line_of(record, "danger_sign"),
+                    f"{what}danger_sign must be true/false")
     if not qid or not qtype:
         return None
     return Question(
@@ -262,7 +288,7 @@ def _question(ctx: _Context, record: Mapping[str, Any], where: str) -> Question 
         place=f"{where}:{_line(record)}")
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -271,7 +297,8 @@ def _choices(ctx: _Context, record: Mapping[str, Any], qtype: str, where: str,
     raw = record.get("choices")
     if qtype not in ("choice", "multi"):
         if raw is not None:
-            ctx.problem(where, yamlio.line_of(record, "choices"), f"{what}only choice/multi take choices")
+            ctx.problem(where, yamlio.line_of(record, "choices"),
+                        f"{what}only choice/multi take choices")
         return ()
     if not isinstance(raw, list) or not raw:
         ctx.problem(where, _line(record), f"{what}needs a non-empty 'choices' list")
@@ -280,7 +307,8 @@ def _choices(ctx: _Context, record: Mapping[str, Any], qtype: str, where: str,
     for index, item in enumerate(raw):
         line = yamlio.line_of(raw, index)
         if not isinstance(item, Mapping) or not isinstance(item.get("value"), str):
-            ctx.problem(where, line, f"{what}each choice needs a text 'value' (quote yes/no/on/off)")
+            ctx.problem(where, line,
+                        f"{what}each choice needs a text 'value' (quote yes/no/on/off)")
             continue
         ctx.keys(item, ("value", "label", "exclusive"), where, "a choice")
         choices.append(Choice(item["value"], ctx.text(item, "label", where, what=what),
@@ -293,19 +321,8 @@ def _choices(ctx: _Context, record: Mapping[str, Any], qtype: str, where: str,
 
 
 def _load_advice(ctx: _Context, paths: list[Path]) -> dict[str, Advice]:
-    catalogue: dict[str, Advice] = {}
-    for path in paths:
-        where = ctx.rel(path)
-        for record in _records(ctx, ctx.read(path), "advice", where):
-            item = _advice(ctx, record, where)
-            if item is None:
-                continue
-            if item.id in catalogue:
-                ctx.problem(where, _line(record), f"duplicate advice id {item.id!r} "
-                            f"(first at {catalogue[item.id].place})")
-                continue
-            catalogue[item.id] = item
-    return catalogue
+    return _collect(ctx, paths, "advice", "advice",
+                    lambda record, where: _advice(ctx, record, where))
 
 
 def _advice(ctx: _Context, record: Mapping[str, Any], where: str) -> Advice | None:
@@ -348,20 +365,8 @@ def _check_placeholders(ctx: _Context, text: Any, where: str, line: int, what: s
 def _load_rules(ctx: _Context, paths: list[Path], questions: Mapping[str, Question],
                 advice: Mapping[str, Advice]) -> list[Rule]:
     parser = Parser(questions, ctx.problems)
-    rules: list[Rule] = []
-    seen: dict[str, str] = {}
-    for path in paths:
-        where = ctx.rel(path)
-        for record in _records(ctx, ctx.read(path), "rules", where):
-            rule = _rule(ctx, parser, record, where, advice, path.stem)
-            if rule is None:
-                continue
-            if rule.id in seen:
-                ctx.problem(where, _line(record), f"duplicate rule id {rule.id!r} "
-                            f"(first at {seen[rule.id]})")
-                continue
-            seen[rule.id] = rule.place
-            rules.append(rule)
+    rules = list(_collect(ctx, paths, "rules", "rule", lambda record, where: _rule(
+        ctx, parser, record, where, advice, Path(where).stem)).values())
     _check_findings(ctx, [rule for rule in rules if rule.status != "retired"])
     return rules
 

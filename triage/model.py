@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from enum import Enum
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from .conditions import Condition
 
 
-class Urgency(str, Enum):
+class Urgency(StrEnum):
     """The four urgency levels, lowest first. The highest one raised wins."""
 
     SELF_CARE = "self_care"
@@ -69,7 +70,7 @@ class Question:
             return "yes or no"
         if self.type == "integer":
             return f"a whole number from {self.minimum} to {self.maximum}"
-        values = list(self.values)
+        values = [str(value) for value in self.values]
         if self.type == "multi":
             return "a list of: " + ", ".join(values)
         return ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else values[0]
@@ -137,17 +138,16 @@ class Ruleset:
     disclaimer: str
     emergency_numbers: dict[str, str]
     default_locale: str
-    exclusion_patterns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def question_map(self) -> dict[str, Question]:
         return {question.id: question for question in self.questions}
 
-    @property
+    @cached_property
     def danger_signs(self) -> tuple[str, ...]:
         return tuple(question.id for question in self.questions if question.danger_sign)
 
-    @property
+    @cached_property
     def active_rules(self) -> tuple[Rule, ...]:
         return tuple(rule for rule in self.rules if rule.status == "active")
 

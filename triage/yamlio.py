@@ -60,7 +60,7 @@ def line_of(container: Any, key: Any) -> int:
     return 0
 
 
-class _Loader(_Base):  # type: ignore[misc,valid-type]
+class _Loader(_Base):  # type: ignore[misc]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> YDict:
         if not isinstance(node, yaml.MappingNode):
             raise yaml.constructor.ConstructorError(
