@@ -137,3 +137,13 @@ def test_the_engine_is_reusable_between_answer_sets(shipped, adult):
     first = shipped.evaluate(adult).to_dict()
     shipped.evaluate({**adult, "saddle_numbness": True})
     assert shipped.evaluate(adult).to_dict() == first
+
+
+def test_one_engine_can_be_shared_by_threads(shipped, adult):
+    """Concurrent calls on one compiled engine give the same results as one at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    inputs = [{**adult, "saddle_numbness": i % 3 == 0, "fever": i % 3 == 1} for i in range(60)]
+    expected = [shipped.evaluate(a).to_dict() for a in inputs]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(lambda a: shipped.evaluate(a).to_dict(), inputs)) == expected

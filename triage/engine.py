@@ -15,6 +15,7 @@ recorded, so it cannot depend on firing order:
 from __future__ import annotations
 
 import fnmatch
+import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -177,7 +178,11 @@ def _make_action(index: int, findings: tuple[str, ...]):  # type: ignore[no-unty
 
 
 class Engine:
-    """A compiled rule set. ``evaluate`` is safe to call many times; not thread-safe."""
+    """A compiled rule set. ``evaluate`` may be called many times, from any thread.
+
+    One experta engine is reset per answer set, so runs are serialised by a lock;
+    use processes, not threads, for parallel batches.
+    """
 
     def __init__(self, ruleset: Ruleset) -> None:
         self.ruleset = ruleset
@@ -194,6 +199,7 @@ class Engine:
         self._questions = tuple(q.id for q in ruleset.questions)
         self._kind_order = {kind: i for i, kind in enumerate(ADVICE_KINDS)}
         self._advice_order = {aid: i for i, aid in enumerate(ruleset.advice)}
+        self._lock = threading.Lock()
 
     def _facts(self, answers: Mapping[str, Any]) -> list[Any]:
         fields = {qid: answers.get(qid) for qid in self._questions}
@@ -202,11 +208,14 @@ class Engine:
     def run(self, answers: Mapping[str, Any]) -> tuple[list[Rule], set[str]]:
         """Run the rules on typed answers; return the fired rules (in file order) and findings."""
         engine = self._engine
-        engine.fired = set()
-        engine.reset(facts=self._facts(answers))
-        engine.run()
-        findings = {fact["name"] for fact in engine.facts.values() if isinstance(fact, Finding)}
-        return [self.rules[index] for index in sorted(engine.fired)], findings
+        with self._lock:
+            engine.fired = set()
+            engine.reset(facts=self._facts(answers))
+            engine.run()
+            findings = {fact["name"] for fact in engine.facts.values()
+                        if isinstance(fact, Finding)}
+            fired = sorted(engine.fired)
+        return [self.rules[index] for index in fired], findings
 
     def evaluate(self, answers: Mapping[str, Any], unscreened: Iterable[str] = (),
                  locale: str | None = None) -> Result:
