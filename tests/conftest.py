@@ -1,4 +1,9 @@
-"""Shared fixtures: the shipped rule set, a complete "no danger signs" answer set."""
+"""Shared fixtures: the rule set in this checkout, a complete "no danger signs" answer set.
+
+Tests read the rules in this checkout's ``rules/`` (where clinicians edit them), not the
+copy inside the installed package, so an edit is tested even after a plain
+``pip install .``; test_installed.py checks that the installed copy is the same.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +16,13 @@ import triage
 from triage.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "rules"
 
 
 @pytest.fixture(scope="session")
 def shipped() -> Engine:
-    """The compiled shipped rule set."""
-    return triage.engine()
+    """The compiled rule set of this checkout."""
+    return triage.engine(RULES)
 
 
 @pytest.fixture(scope="session")

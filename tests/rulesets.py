@@ -6,7 +6,7 @@ import shutil
 import textwrap
 from pathlib import Path
 
-import triage
+from conftest import RULES
 
 REVIEW = """
     rationale: test rule
@@ -30,7 +30,7 @@ def rule(rid: str, when: str, then: str, status: str = "active") -> str:
 
 def make_ruleset(folder: Path, rules_text: str, *, files: dict[str, str] | None = None) -> Path:
     """A rule set folder with the shipped questionnaire/advice and the given rules."""
-    shipped = triage.default_rules_dir()
+    shipped = RULES
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("questionnaire.yaml", "advice.yaml"):
         shutil.copy(shipped / name, folder / name)

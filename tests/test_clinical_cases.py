@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import RULES
 
 import triage
 from triage.cases import load_cases, run_case
 
-RULESET = triage.ruleset()
+RULESET = triage.ruleset(RULES)
 CASES = load_cases(RULESET)
 
 

@@ -31,7 +31,18 @@ def test_tests_run_against_the_installed_wheel():
     package = Path(triage.__file__).resolve().parent
     assert "site-packages" in package.parts
     assert triage.default_rules_dir() == package / "rules"
-    assert (package / "rules" / "danger_signs.yaml").is_file()
+
+
+@pytest.mark.skipif(not INSTALLED, reason="only meaningful when CI installed the wheel")
+def test_the_wheel_ships_exactly_the_rules_of_this_checkout():
+    """Every rule file made it into the wheel unchanged: same rule set digest, same cases."""
+    from conftest import RULES
+
+    from triage.cases import case_files
+
+    installed, checkout = triage.ruleset(), triage.ruleset(RULES)
+    assert installed.sha256 == checkout.sha256
+    assert [p.name for p in case_files(installed)] == [p.name for p in case_files(checkout)]
 
 
 @needs_entry

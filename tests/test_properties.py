@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conftest import RULES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,8 +14,8 @@ from triage.engine import assemble
 from triage.loader import strata
 from triage.model import ADVICE_KINDS, Question
 
-RULESET = triage.ruleset()
-ENGINE = triage.engine()
+ENGINE = triage.engine(RULES)
+RULESET = ENGINE.ruleset
 EMERGENCY_SIGNS = {"saddle_numbness": True, "bladder_or_bowel_change": True,
                    "sexual_function_change": True, "both_legs_affected": True,
                    "chest_pain_or_breathless": True, "abdominal_pulsing_or_faint": True,

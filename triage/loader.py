@@ -101,8 +101,11 @@ class _Context:
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip()
                                                   for v in value):
+            hint = (" (put quotes around text that contains ': ')"
+                    if isinstance(value, list) and any(isinstance(v, Mapping) for v in value)
+                    else "")
             self.problem(where, yamlio.line_of(record, key),
-                         f"{what}{key!r} must be a list of text")
+                         f"{what}{key!r} must be a list of text{hint}")
             return ()
         if required and not value:
             self.problem(where, yamlio.line_of(record, key), f"{what}{key!r} must not be empty")
