@@ -10,6 +10,12 @@ from triage import yamlio
 from triage.errors import RulesetError
 
 
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path, monkeypatch):
+    """Run from the temporary folder: places are shown relative to the working folder."""
+    monkeypatch.chdir(tmp_path)
+
+
 def problems_of(tmp_path, rules_text: str, **kwargs) -> list[str]:
     folder = make_ruleset(tmp_path / "rs", rules_text, **kwargs)
     with pytest.raises(RulesetError) as info:
@@ -98,6 +104,35 @@ def test_a_huge_file_is_refused_without_reading_it(tmp_path):
         handle.truncate(50 * 1024 * 1024)
     with pytest.raises(RulesetError, match="larger than 2 MB"):
         triage.load_ruleset(folder)
+
+
+def test_a_finding_misspelt_where_it_is_asserted_is_reported_there(tmp_path):
+    """The typo is on the asserting side, so the message points at that rule."""
+    text = (rule("ASSERT", "{fever: true}", "{finding: infection_sign}")
+            + rule("USE", "{finding: infection_signs}", "{urgency: urgent}"))
+    assert problems_of(tmp_path, text) == [
+        "rs/rules.yaml:3: rule ASSERT: asserts finding 'infection_sign', which no rule uses "
+        "(did you mean 'infection_signs', used by USE?)"]
+
+
+def test_a_broken_file_is_reported_once_without_follow_on_errors(tmp_path):
+    """A YAML syntax error is one problem, not also 'expected a rules list' and the like."""
+    folder = make_ruleset(tmp_path / "rs", "")
+    (folder / "rules.yaml").write_text("rules:\n  - id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(RulesetError) as info:
+        triage.load_ruleset(folder)
+    assert len(info.value.problems) == 1 and info.value.problems[0].startswith("rs/rules.yaml:")
+
+
+def test_places_outside_the_working_folder_are_absolute(tmp_path, monkeypatch):
+    """Run from elsewhere, the file is named by a path that can be opened from there."""
+    folder = make_ruleset(tmp_path / "rs", rule("R1", "{fevr: true}", "{urgency: urgent}"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    with pytest.raises(RulesetError) as info:
+        triage.load_ruleset(folder)
+    assert info.value.problems[0].startswith(f"{folder / 'rules.yaml'}:5: ")
 
 
 def test_a_folder_without_manifest_is_not_a_rule_set(tmp_path):

@@ -51,12 +51,15 @@ class _Context:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[str] = []
+        self.unreadable: set[str] = set()  # files whose later checks would only echo the error
 
     def rel(self, path: Path) -> str:
+        """The path as the user can open it: relative to the working folder, else absolute."""
+        absolute = path.resolve()
         try:
-            return str(path.relative_to(self.root.parent))
+            return str(absolute.relative_to(Path.cwd()))
         except ValueError:
-            return str(path)
+            return str(absolute)
 
     def problem(self, where: str, line: int, message: str) -> None:
         self.problems.append(f"{where}:{line}: {message}" if line else f"{where}: {message}")
@@ -66,6 +69,7 @@ class _Context:
             return yamlio.load_file(path, self.rel(path))
         except yamlio.YamlError as exc:
             self.problems.append(str(exc))
+            self.unreadable.add(self.rel(path))
             return None
 
     def keys(self, record: Mapping[str, Any], allowed: tuple[str, ...], where: str,
@@ -118,7 +122,9 @@ def _line(node: Any) -> int:
 
 def _records(ctx: _Context, data: Any, key: str, where: str) -> list[Any]:
     if not isinstance(data, Mapping) or not isinstance(data.get(key), list):
-        ctx.problem(where, _line(data), f"expected a top-level {key!r} list")
+        if where not in ctx.unreadable:
+            ctx.problem(where, _line(data), f"expected a top-level {key!r} list")
+            ctx.unreadable.add(where)
         return []
     good = []
     for index, record in enumerate(data[key]):
@@ -370,7 +376,8 @@ def _load_rules(ctx: _Context, paths: list[Path], questions: Mapping[str, Questi
     parser = Parser(questions, ctx.problems)
     rules = list(_collect(ctx, paths, "rules", "rule", lambda record, where: _rule(
         ctx, parser, record, where, advice, Path(where).stem)).values())
-    _check_findings(ctx, [rule for rule in rules if rule.status != "retired"])
+    if not any(ctx.rel(path) in ctx.unreadable for path in paths):  # else: only echoes
+        _check_findings(ctx, [rule for rule in rules if rule.status != "retired"])
     return rules
 
 
@@ -442,13 +449,32 @@ def _outcome(ctx: _Context, node: Any, where: str, line: int, advice: Mapping[st
 
 
 def _check_findings(ctx: _Context, rules: list[Rule]) -> None:
-    asserted = {name for rule in rules for name in rule.then.findings}
+    """Every finding a rule tests must be asserted by some rule; no cycle through ``not``."""
+    asserted: dict[str, list[Rule]] = {}
+    for rule in rules:
+        for name in rule.then.findings:
+            asserted.setdefault(name, []).append(rule)
+    users: dict[str, list[Rule]] = {}
     for rule in rules:
         for name, _negated in finding_polarity(rule.when):
-            if name not in asserted:
+            users.setdefault(name, []).append(rule)
+    unused = [name for name in asserted if name not in users]
+    for name, using in users.items():
+        if name in asserted:
+            continue
+        typo = did_you_mean(name, unused)
+        if typo:  # most likely the asserting side is misspelt: point there
+            wrong = typo.split("'")[1]
+            for rule in asserted[wrong]:
                 where, _, line = rule.place.rpartition(":")
-                ctx.problem(where, int(line), f"rule {rule.id}: finding {name!r} is never "
-                            f"asserted by any rule{did_you_mean(name, asserted)}")
+                ctx.problem(where, int(line), f"rule {rule.id}: asserts finding {wrong!r}, which "
+                            f"no rule uses (did you mean {name!r}, used by "
+                            f"{', '.join(r.id for r in using)}?)")
+            continue
+        for rule in using:
+            where, _, line = rule.place.rpartition(":")
+            ctx.problem(where, int(line), f"rule {rule.id}: finding {name!r} is never "
+                        f"asserted by any rule{did_you_mean(name, asserted)}")
     try:
         strata(rule for rule in rules if rule.status == "active")
     except RulesetError as exc:
