@@ -71,6 +71,22 @@ def test_all_problems_are_reported_together(ruleset):
     assert len(info.value.problems) == 2
 
 
+def test_wrong_values_and_missing_danger_signs_are_reported_together(ruleset):
+    """One run tells the person everything to fix: the bad value and the missing signs."""
+    answers = {**healthy_adult(), "age": "forty"}
+    del answers["fever"]
+    with pytest.raises(triage.AnswersError) as info:
+        triage.check_answers(ruleset, answers)
+    assert len(info.value.problems) == 2
+    assert "danger-sign questions not answered: fever" in info.value.problems[1]
+
+
+def test_a_misspelt_list_value_gets_a_suggestion(ruleset):
+    """`triggers: lifting` suggests the one value that contains it."""
+    with pytest.raises(triage.AnswersError, match="did you mean 'lifting_or_bending'"):
+        triage.check_answers(ruleset, {**healthy_adult(), "triggers": "lifting"})
+
+
 def test_a_null_danger_sign_is_missing_not_no(ruleset):
     """`fever: null` counts as unanswered, never as no."""
     with pytest.raises(triage.MissingDangerSignsError) as info:

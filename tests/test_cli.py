@@ -136,6 +136,18 @@ def test_malformed_answers_files(tmp_path, content, message):
     assert "Traceback" not in result.output
 
 
+def test_a_folder_is_not_an_answers_file(tmp_path):
+    """Passing a folder says so, rather than 'no such file'."""
+    result = run("run", str(tmp_path))
+    assert result.exit_code == 2 and "is a folder, not an answers file" in result.stderr
+
+
+def test_locale_is_case_insensitive(tmp_path):
+    """--locale UK works like --locale uk."""
+    path = answers_file(tmp_path, {**healthy_adult(), "saddle_numbness": True})
+    assert "Call 999" in run("run", path, "--locale", "UK").stdout
+
+
 def test_missing_answers_file(tmp_path):
     """A path that does not exist: exit 2 and the path."""
     result = run("run", str(tmp_path / "nope.yaml"))
@@ -162,6 +174,7 @@ def test_questions_json_schema_validates_a_good_answers_file():
     """`triage questions --format json-schema` gives a schema listing every answer id."""
     schema = json.loads(run("questions", "--format", "json-schema").stdout)
     assert set(schema["properties"]) == set(healthy_adult()) | {"pregnant"}
+    assert "saddle_numbness" in schema["required"] and "age" not in schema["required"]
     assert schema["properties"]["age"] == {"description": "How old are you?", "type": "integer",
                                            "minimum": 0, "maximum": 120}
 

@@ -50,7 +50,7 @@ def test_unknown_advice_and_unasserted_finding_and_bad_urgency_all_reported(tmp_
     problems = problems_of(tmp_path, text)
     assert any("rules.yaml:6: rule R1: recommends unknown advice id 'stretch.cat_cowz' "
                "(did you mean 'stretch.cat_cow'?)" in p for p in problems)
-    assert any("rule R2: urgency must be one of" in p and "did you mean 'urgent'" in p
+    assert any("rule R2: urgency 'urgnt' is not one of" in p and "did you mean 'urgent'" in p
                for p in problems)
     assert any("rule R2: finding 'nowhere' is never asserted" in p for p in problems)
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import AnswersError, MissingDangerSignsError, did_you_mean
+from .errors import AnswersError, MissingDangerSignsError, did_you_mean, missing_message
 from .model import Ruleset
 from .values import ValueProblem, coerce
 from .yamlio import line_of
@@ -48,9 +48,11 @@ def check_answers(ruleset: Ruleset, raw: Any, source: str = "answers",
             values[key] = coerce(questions[key], value)
         except ValueProblem as exc:
             problems.append(f"{place}{key}: {exc}")
+    absent = [qid for qid in ruleset.danger_signs if raw.get(qid) is None]
     if problems:
+        if absent and missing == "refuse":  # say everything at once
+            problems.append(f"{source}: {missing_message(absent)}")
         raise AnswersError(problems)
-    absent = [qid for qid in ruleset.danger_signs if qid not in values]
     if absent and missing == "refuse":
         raise MissingDangerSignsError(absent, source)
     return Answers(values, tuple(absent))

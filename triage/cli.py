@@ -136,6 +136,7 @@ def run(
     """Triage one answers file and print the plan."""
     compiled = api.engine(rules)
     ruleset = compiled.ruleset
+    locale = locale.lower() if locale is not None else None
     if locale is not None and locale not in ruleset.emergency_numbers:
         raise fail(f"--locale: unknown locale {locale!r}; choose from "
                    + ", ".join(sorted(ruleset.emergency_numbers)), ExitStatus.BAD_INPUT)

@@ -43,6 +43,8 @@ def render_dictionary(ruleset: Ruleset) -> str:
     section = None
     for question in ruleset.questions:
         if question.section != section:
+            if section is not None:
+                out.append("")
             section = question.section
             out += [section.replace("_", " ").upper(), ""]
         mark = "*" if question.danger_sign else " "
@@ -78,4 +80,5 @@ def answers_schema(ruleset: Ruleset) -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "properties": {q.id: _schema(q) for q in ruleset.questions},
+        "required": list(ruleset.danger_signs),
     }

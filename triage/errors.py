@@ -51,14 +51,22 @@ class MissingDangerSignsError(TriageError):
 
     def __init__(self, missing: list[str], source: str = "answers") -> None:
         self.missing = missing
-        super().__init__(
-            "danger-sign questions not answered: " + ", ".join(missing)
-            + " (answer them, or pass --missing conservative to treat them as not screened)",
-            place=source,
-        )
+        super().__init__(missing_message(missing), place=source)
+
+
+def missing_message(missing: list[str]) -> str:
+    return ("danger-sign questions not answered: " + ", ".join(missing)
+            + " (answer them, or pass --missing conservative to treat them as not screened)")
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """Return ' (did you mean X?)' for the closest candidate, or ''."""
-    close = difflib.get_close_matches(str(word), sorted(candidates), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    """Return ' (did you mean X?)' for the closest candidate, or ''.
+
+    Close spellings first; failing that, the one candidate that contains the word
+    (``lifting`` -> ``lifting_or_bending``).
+    """
+    options = sorted(candidates)
+    close = difflib.get_close_matches(str(word), options, n=1, cutoff=0.6)
+    if not close and len(str(word)) >= 3:
+        close = [option for option in options if str(word).lower() in option.lower()]
+    return f" (did you mean {close[0]!r}?)" if len(close) == 1 else ""

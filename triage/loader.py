@@ -431,7 +431,7 @@ def _outcome(ctx: _Context, node: Any, where: str, line: int, advice: Mapping[st
         except ValueError:
             levels = [level.value for level in Urgency]
             ctx.problem(where, yamlio.line_of(node, "urgency"),
-                        f"{what}urgency must be one of {', '.join(levels)}"
+                        f"{what}urgency {node['urgency']!r} is not one of {', '.join(levels)}"
                         f"{did_you_mean(str(node['urgency']), levels)}")
     findings = ctx.texts(node, "finding", where) + ctx.texts(node, "findings", where)
     recommend = ctx.texts(node, "recommend", where)

@@ -43,12 +43,18 @@ def read_answers(source: str, stdin: IO[str] | None = None) -> tuple[Any, str]:
     """Return (parsed document, place name) for a path or ``-`` (standard input)."""
     if source == "-":
         stream = stdin or sys.stdin
+        if stream.isatty():
+            print("triage: reading answers from standard input (end with Ctrl-D)",
+                  file=sys.stderr)
         return parse_answers(stream.read(yamlio.MAX_BYTES + 1), "<stdin>"), "<stdin>"
     path = Path(source)
+    if path.is_dir():
+        raise AnswersFileError("is a folder, not an answers file", source)
     if not path.is_file():
         raise AnswersFileError("no such answers file", source)
     if path.stat().st_size > yamlio.MAX_BYTES:
-        raise AnswersFileError("answers file is too large", source)
+        raise AnswersFileError(f"file is larger than {yamlio.MAX_BYTES // 1_000_000} MB",
+                               source)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
