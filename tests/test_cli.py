@@ -183,3 +183,27 @@ def test_no_arguments_shows_help():
     """Plain `triage` shows the commands."""
     result = run()
     assert "run" in result.output and "questions" in result.output
+
+
+def test_emergency_text_shows_only_the_emergency_plan(tmp_path):
+    """With an emergency sign the printed plan has no home care and no held-back list."""
+    result = run("run", answers_file(tmp_path, {**healthy_adult(), "saddle_numbness": True}))
+    assert "EMERGENCY" in result.stdout and "Call 112" in result.stdout
+    for absent in ("Stretches", "Held back", "See a GP if", "Medicines from a pharmacy"):
+        assert absent not in result.stdout, absent
+
+
+def test_held_back_medicines_are_named_with_the_reason(tmp_path):
+    """A contraindication is shown as what is held back and why."""
+    answers = {**healthy_adult(), "takes_anticoagulant": True}
+    out = run("run", answers_file(tmp_path, answers)).stdout
+    assert "Held back for your safety" in out
+    assert "Ibuprofen or naproxen tablets: Takes a blood thinner" in out
+    assert "Ask a pharmacist which painkiller is safe for you" in out
+
+
+def test_a_missing_age_is_pointed_out(tmp_path):
+    """Questions that apply but were not answered are listed under the headline."""
+    answers = {k: v for k, v in healthy_adult().items() if k != "age"}
+    out = run("run", answers_file(tmp_path, answers)).stdout
+    assert "Not answered: age." in out

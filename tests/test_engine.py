@@ -73,9 +73,9 @@ def test_urgency_is_the_highest_raised(tmp_path):
     assert engine_for(tmp_path, rules).evaluate({"fever": True}).urgency.value == "emergency"
 
 
-def test_no_rule_fired_means_self_care(tmp_path):
-    """With nothing raised, urgency is the lowest level."""
-    result = engine_for(tmp_path, rule("R", "{fever: true}", "{urgency: urgent}")).evaluate({})
+def test_no_rule_fired_means_self_care(tmp_path, adult):
+    """With nothing raised (and every danger sign answered), urgency is the lowest level."""
+    result = engine_for(tmp_path, rule("R", "{fever: true}", "{urgency: urgent}")).evaluate(adult)
     assert result.urgency is triage.Urgency.SELF_CARE and result.fired_rules == ()
 
 
@@ -125,11 +125,19 @@ def test_draft_and_retired_rules_do_not_fire(tmp_path):
     assert engine_for(tmp_path, rules).evaluate({"fever": True}).fired_rules == ()
 
 
-def test_unscreened_danger_signs_never_give_self_care(tmp_path):
+def test_unscreened_danger_signs_never_give_self_care(tmp_path, adult):
     """With no rule about it, the engine still lifts self-care to routine for unscreened signs."""
-    result = engine_for(tmp_path, rule("N", "{fever: true}", "{finding: f}")).evaluate(
-        {}, unscreened=["fever"])
+    engine = engine_for(tmp_path, rule("N", "{fever: true}", "{finding: f}"))
+    assert engine.evaluate(adult).urgency is triage.Urgency.SELF_CARE
+    result = engine.evaluate({**adult, "fever": None})
     assert result.urgency is triage.Urgency.ROUTINE and result.unscreened == ("fever",)
+
+
+def test_questions_that_apply_but_were_not_answered_are_listed(shipped, adult):
+    """A missing age is reported; a pregnancy question that does not apply is not."""
+    result = shipped.evaluate({**adult, "age": None})
+    assert result.not_answered == ("age",)
+    assert shipped.evaluate({**adult, "sex": "female"}).not_answered == ("pregnant",)
 
 
 def test_the_engine_is_reusable_between_answer_sets(shipped, adult):

@@ -65,15 +65,13 @@ def reference(answers: dict[str, Any]) -> triage.Result:
                     fired.add(rule.id)
                     findings.update(rule.then.findings)
                     changed = True
-    unscreened = [q for q in RULESET.danger_signs if answers.get(q) is None]
-    return assemble(RULESET, [r for r in rules if r.id in fired], findings, unscreened, None,
+    return assemble(RULESET, [r for r in rules if r.id in fired], findings, answers, None,
                     {k: i for i, k in enumerate(ADVICE_KINDS)},
                     {a: i for i, a in enumerate(RULESET.advice)})
 
 
 def evaluate(answers: dict[str, Any]) -> triage.Result:
-    unscreened = [q for q in RULESET.danger_signs if answers.get(q) is None]
-    return ENGINE.evaluate(answers, unscreened)
+    return ENGINE.evaluate(answers)
 
 
 @CI_SETTINGS

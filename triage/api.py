@@ -49,4 +49,4 @@ def triage(answers: Mapping[str, Any], *, rules: str | Path | None = None,
     """
     compiled = engine(rules)
     checked = check_answers(compiled.ruleset, answers, missing=missing)
-    return compiled.evaluate(checked.values, checked.unscreened, locale=locale)
+    return compiled.evaluate(checked.values, locale=locale)

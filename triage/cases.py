@@ -138,7 +138,7 @@ def run_case(engine: Engine, case: Case) -> CaseOutcome:
                                 missing=case.missing)
     except TriageError as exc:
         return CaseOutcome(case, None, [f"answers rejected: {exc}"])
-    result = engine.evaluate(checked.values, checked.unscreened)
+    result = engine.evaluate(checked.values)
     return CaseOutcome(case, result, compare(case.expect, result))
 
 

@@ -142,7 +142,7 @@ def run(
                    + ", ".join(sorted(ruleset.emergency_numbers)), ExitStatus.BAD_INPUT)
     raw, where = read_answers(answers)
     checked = check_answers(ruleset, raw, source=where, missing=missing.value)
-    result = compiled.evaluate(checked.values, checked.unscreened, locale=locale)
+    result = compiled.evaluate(checked.values, locale=locale)
     text = RENDERERS[format.value](result)
     if output is None:
         sys.stdout.write(text)

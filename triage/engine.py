@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import fnmatch
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 # isort: off
@@ -217,19 +217,29 @@ class Engine:
             fired = sorted(engine.fired)
         return [self.rules[index] for index in fired], findings
 
-    def evaluate(self, answers: Mapping[str, Any], unscreened: Iterable[str] = (),
-                 locale: str | None = None) -> Result:
-        """Triage one set of typed, validated answers."""
+    def evaluate(self, answers: Mapping[str, Any], locale: str | None = None) -> Result:
+        """Triage one set of typed, validated answers (``None`` or absent = not answered).
+
+        Unanswered danger signs are found here, from the answers themselves, so no caller
+        can lose one by forgetting to pass it on.
+        """
         fired, findings = self.run(answers)
-        return assemble(self.ruleset, fired, findings, unscreened, locale,
+        return assemble(self.ruleset, fired, findings, answers, locale,
                         self._kind_order, self._advice_order)
 
 
+def _not_answered(ruleset: Ruleset, answers: Mapping[str, Any]) -> tuple[str, ...]:
+    """Questions that apply to this person (by ``ask_when``) but were not answered."""
+    return tuple(q.id for q in ruleset.questions if not q.danger_sign
+                 and answers.get(q.id) is None
+                 and (q.ask_when is None or q.ask_when.holds(answers, frozenset())))
+
+
 def assemble(ruleset: Ruleset, fired: list[Rule], findings: set[str],
-             unscreened: Iterable[str], locale: str | None,
+             answers: Mapping[str, Any], locale: str | None,
              kind_order: Mapping[str, int], advice_order: Mapping[str, int]) -> Result:
     """Build the result from what fired. Independent of firing order by construction."""
-    unscreened = tuple(sorted(unscreened))
+    unscreened = tuple(sorted(q for q in ruleset.danger_signs if answers.get(q) is None))
     urgency = Urgency.highest(rule.then.urgency for rule in fired if rule.then.urgency)
     if unscreened and urgency is Urgency.SELF_CARE:
         urgency = Urgency.ROUTINE  # safety net: unscreened danger signs never give self-care
@@ -246,8 +256,10 @@ def assemble(ruleset: Ruleset, fired: list[Rule], findings: set[str],
         urgency=urgency, headline=fill(ruleset.headlines[urgency], number),
         advice=tuple(filled(item, number) for item in advice), excluded=tuple(excluded),
         findings=tuple(sorted(findings)),
-        fired_rules=tuple(FiredRule(rule.id, rule.title, rule.evidence) for rule in explained),
-        unscreened=unscreened, ruleset=ruleset.info(),
+        fired_rules=tuple(FiredRule(rule.id, rule.title, rule.evidence, rule.then.urgency,
+                                    rule.then.recommend) for rule in explained),
+        unscreened=unscreened, not_answered=_not_answered(ruleset, answers),
+        ruleset=ruleset.info(),
         disclaimer=fill(ruleset.disclaimer, number), emergency_number=number)
 
 

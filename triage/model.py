@@ -168,6 +168,8 @@ class FiredRule:
     id: str
     title: str
     evidence: tuple[str, ...]
+    urgency: Urgency | None = None
+    recommends: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,7 @@ class Result:
     findings: tuple[str, ...]
     fired_rules: tuple[FiredRule, ...]
     unscreened: tuple[str, ...]
+    not_answered: tuple[str, ...]
     ruleset: dict[str, str]
     disclaimer: str
     emergency_number: str
@@ -194,9 +197,11 @@ class Result:
             "excluded": [{"id": e.id, "title": e.title, "because": e.because,
                           "reason": e.reason} for e in self.excluded],
             "findings": list(self.findings),
-            "fired_rules": [{"id": r.id, "title": r.title, "evidence": list(r.evidence)}
+            "fired_rules": [{"id": r.id, "title": r.title, "evidence": list(r.evidence),
+                             "urgency": r.urgency.value if r.urgency else None}
                             for r in self.fired_rules],
             "unscreened": list(self.unscreened),
+            "not_answered": list(self.not_answered),
             "ruleset": dict(self.ruleset),
             "disclaimer": self.disclaimer,
             "emergency_number": self.emergency_number,

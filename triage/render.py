@@ -10,7 +10,7 @@ import json
 import textwrap
 from collections.abc import Callable
 
-from .model import Advice, Exclusion, Result, Urgency
+from .model import Advice, FiredRule, Result, Urgency
 
 Renderer = Callable[[Result], str]
 
@@ -30,6 +30,7 @@ KIND_HEADINGS = {
     "info": "Good to know",
 }
 WIDTH = 78
+HELD_BACK = "Held back for your safety"
 
 
 def render_json(result: Result) -> str:
@@ -65,12 +66,41 @@ def _details(result: Result, item: Advice) -> list[tuple[str, list[str]]]:
     ) if values]
 
 
-def _held_back(excluded: tuple[Exclusion, ...]) -> list[tuple[tuple[str, str], list[str]]]:
-    """Exclusions grouped by the rule that made them, each with the advice titles."""
+def _held_back(result: Result) -> list[tuple[str, str, list[str]]]:
+    """(rule id, reason, advice titles) for each rule that held advice back.
+
+    Shown only with a home plan (self-care, routine): with an emergency or same-day
+    sign, listing the stretches not to do would bury the one thing to do.
+    """
+    if result.urgency.rank > Urgency.ROUTINE.rank:
+        return []
     groups: dict[tuple[str, str], list[str]] = {}
-    for item in excluded:
+    for item in result.excluded:
         groups.setdefault((item.because, item.reason), []).append(item.title)
-    return sorted(groups.items())
+    return [(because, reason, titles) for (because, reason), titles in sorted(groups.items())]
+
+
+def _why(result: Result) -> tuple[list[FiredRule], int]:
+    """The rules a person needs to see: those that set the urgency, gave shown advice or
+    held advice back; and how many others (intermediate steps) are in the JSON only."""
+    shown = {item.id for item in result.advice}
+    holding = {because for because, _, _ in _held_back(result)}
+    relevant = [rule for rule in result.fired_rules
+                if rule.urgency or shown.intersection(rule.recommends) or rule.id in holding]
+    return relevant, len(result.fired_rules) - len(relevant)
+
+
+def _notes(result: Result) -> list[str]:
+    notes = []
+    if result.unscreened:
+        notes.append("Not screened: these danger-sign questions were not answered, so this "
+                     "result cannot be self-care: "
+                     + ", ".join(q.replace("_", " ") for q in result.unscreened) + ".")
+    if result.not_answered and result.urgency.rank <= Urgency.ROUTINE.rank:
+        notes.append("Not answered: " + ", ".join(q.replace("_", " ")
+                                                  for q in result.not_answered)
+                     + ". Advice that depends on these may be missing from this plan.")
+    return notes
 
 
 def render_text(result: Result) -> str:
@@ -80,10 +110,8 @@ def render_text(result: Result) -> str:
     out += [rule, URGENCY_LABELS[result.urgency], rule,
             _wrap(result.headline), "",
             _wrap(result.disclaimer), ""]
-    if result.unscreened:
-        out += [_wrap("Not screened (these danger-sign questions were not answered, so this "
-                      "result cannot be self-care): "
-                      + ", ".join(q.replace("_", " ") for q in result.unscreened)), ""]
+    for note in _notes(result):
+        out += [_wrap(note), ""]
     for kind, items in _groups(result):
         out += [KIND_HEADINGS[kind], "-" * len(KIND_HEADINGS[kind])]
         for item in items:
@@ -97,14 +125,19 @@ def render_text(result: Result) -> str:
                     marker = f"{number}. " if label == "Steps" else "- "
                     out.append(_item(value, f"      {marker}"))
         out.append("")
-    if result.excluded:
-        out += ["Not suggested for you", "-" * 21]
-        out += [_wrap(f"{reason} [{because}]: {', '.join(titles)}", "    ", first="* ")
-                for (because, reason), titles in _held_back(result.excluded)]
+    held = _held_back(result)
+    if held:
+        out += [HELD_BACK, "-" * len(HELD_BACK)]
+        out += [_wrap(f"{', '.join(titles)}: {reason} [{because}]", "    ", first="* ")
+                for because, reason, titles in held]
         out.append("")
+    relevant, others = _why(result)
     out += ["Why (rules that applied)", "-" * 24]
     out += [_wrap(f"{r.title} [{r.id}; evidence: {'; '.join(r.evidence)}]", "    ", first="* ")
-            for r in result.fired_rules]
+            for r in relevant]
+    if others:
+        out.append(f"  ({others} more intermediate rule{'s' if others > 1 else ''} in "
+                   "--format json)")
     info = result.ruleset
     out += ["", f"Rule set {info['name']} {info['version']} (sha256 {info['sha256'][:12]})", ""]
     return "\n".join(out)
@@ -115,10 +148,8 @@ def render_markdown(result: Result) -> str:
     out: list[str] = [f"# {URGENCY_LABELS[result.urgency]}", "",
                       f"**{result.headline}**", "",
                       f"> {result.disclaimer}", ""]
-    if result.unscreened:
-        out += ["**Not screened:** these danger-sign questions were not answered, so this "
-                "result cannot be self-care: "
-                + ", ".join(f"`{q}`" for q in result.unscreened), ""]
+    for note in _notes(result):
+        out += [f"**{note}**", ""]
     for kind, items in _groups(result):
         out += [f"## {KIND_HEADINGS[kind]}", ""]
         for item in items:
@@ -131,13 +162,15 @@ def render_markdown(result: Result) -> str:
                 numbered = label == "Steps"
                 out += [f"{i}. {v}" if numbered else f"- {v}" for i, v in enumerate(values, 1)]
                 out.append("")
-    if result.excluded:
-        out += ["## Not suggested for you", ""]
-        out += [f"- {reason} (`{because}`): {', '.join(titles)}"
-                for (because, reason), titles in _held_back(result.excluded)]
+    held = _held_back(result)
+    if held:
+        out += [f"## {HELD_BACK}", ""]
+        out += [f"- {', '.join(titles)}: {reason} (`{because}`)"
+                for because, reason, titles in held]
         out.append("")
+    relevant, others = _why(result)
     out += ["## Why", "", "| rule | evidence |", "|---|---|"]
-    out += [f"| {r.title} (`{r.id}`) | {'; '.join(r.evidence)} |" for r in result.fired_rules]
+    out += [f"| {r.title} (`{r.id}`) | {'; '.join(r.evidence)} |" for r in relevant]
     info = result.ruleset
     out += ["", f"Rule set {info['name']} {info['version']} (sha256 `{info['sha256'][:12]}`)", ""]
     return "\n".join(out)
