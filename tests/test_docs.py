@@ -1,0 +1,48 @@
+"""The README tells the truth: its sample output, commands and exit codes are real."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT, RULES
+from typer.testing import CliRunner
+
+from triage.cli import app
+from triage.errors import ExitStatus
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_sample_output_is_what_the_example_prints():
+    """Every line shown in the quick-start sample appears, in order, in the real output."""
+    sample = README.split("It prints:", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    result = CliRunner().invoke(app, ["run", str(ROOT / "examples" / "self-care.yaml"),
+                                      "--rules", str(RULES)])
+    actual = result.stdout.splitlines()
+    position = 0
+    for line in sample.splitlines():
+        if line.strip() in ("", "...") or line.rstrip().endswith("..."):
+            continue
+        assert line in actual[position:], f"README line not in output (in order): {line!r}"
+        position = actual.index(line, position) + 1
+
+
+def test_every_command_is_in_the_readme():
+    """Each `triage` command is documented."""
+    names = [command.name or command.callback.__name__ for command in app.registered_commands]
+    for name in names:
+        assert f"triage {name}" in README, name
+
+
+def test_every_exit_status_is_in_the_table():
+    """The exit-code table lists every code the tool can return."""
+    table = README.split("### Exit codes", 1)[1].split("\n\n", 2)[1]
+    codes = {int(code) for code in re.findall(r"^\| (\d+) \|", table, flags=re.M)}
+    assert {int(status) for status in ExitStatus} <= codes
+
+
+def test_quick_start_names_the_bundled_example():
+    """The quick start's files exist."""
+    assert "pip install . && triage run examples/self-care.yaml" in README
+    assert "pip install '.[test]' && pytest" in README
+    assert (ROOT / "examples" / "self-care.yaml").is_file()
