@@ -24,6 +24,7 @@ from . import _compat  # noqa: F401  (must run before experta is imported)
 import experta
 import experta.strategies
 from experta import AND, NOT, OR, P
+from experta.matchers.rete import ReteMatcher
 # isort: on
 
 from .conditions import All, AnyOf, Compare, Condition, HasFinding, Not, Unanswered, test
@@ -154,9 +155,32 @@ class _SalienceStrategy(experta.strategies.DepthStrategy):  # type: ignore[misc]
         return (activation.rule.salience, facts)
 
 
+class _Matcher(ReteMatcher):  # type: ignore[misc]
+    """experta's Rete matcher, collecting activations only from nodes that changed.
+
+    The stock matcher asks every conflict-set node (one per rule) after every firing;
+    most have nothing to say. Same network, same activations.
+    """
+
+    def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
+        for fact in deleting or ():
+            self.root_node.remove(fact)
+        for fact in adding or ():
+            self.root_node.add(fact)
+        added: list[Any] = []
+        removed: list[Any] = []
+        for node in self._get_conflict_set_nodes():
+            if node.added or node.removed:
+                new, gone = node.get_activations()
+                added.extend(new)
+                removed.extend(gone)
+        return added, removed
+
+
 class _Recorder(experta.KnowledgeEngine):  # type: ignore[misc]
     """An experta engine whose rule actions record which rules fired."""
 
+    __matcher__ = _Matcher
     __strategy__ = _SalienceStrategy
 
     def __init__(self) -> None:
