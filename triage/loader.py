@@ -94,6 +94,17 @@ class _Context:
             return ""
         return str(value).strip()
 
+    def choice(self, record: Mapping[str, Any], key: str, where: str, allowed: tuple[str, ...],
+               what: str = "") -> str:
+        """A required text field that must be one of ``allowed`` ('' if it is not)."""
+        value = self.text(record, key, where, what=what)
+        if value and value not in allowed:
+            self.problem(where, yamlio.line_of(record, key),
+                         f"{what}{key} {value!r} is not one of {', '.join(allowed)}"
+                         f"{did_you_mean(value, allowed)}")
+            return ""
+        return value
+
     def texts(self, record: Mapping[str, Any], key: str, where: str, required: bool = False,
               what: str = "") -> tuple[str, ...]:
         value = record.get(key)
@@ -271,12 +282,7 @@ def _question(ctx: _Context, record: Mapping[str, Any], where: str) -> Question 
         ctx.problem(where, yamlio.line_of(record, "id"), f"question id {qid!r} must be "
                     "lower_case_with_underscores and not a reserved word")
         qid = ""
-    qtype = ctx.text(record, "type", where, what=what)
-    if qtype and qtype not in QUESTION_TYPES:
-        ctx.problem(where, yamlio.line_of(record, "type"),
-                    f"{what}type must be one of {', '.join(QUESTION_TYPES)}"
-                    f"{did_you_mean(qtype, QUESTION_TYPES)}")
-        return None
+    qtype = ctx.choice(record, "type", where, QUESTION_TYPES, what=what)
     choices = _choices(ctx, record, qtype, where, what)
     low, high = record.get("min"), record.get("max")
     if qtype == "integer" and not (_is_int(low) and _is_int(high) and low <= high):
@@ -338,10 +344,7 @@ def _advice(ctx: _Context, record: Mapping[str, Any], where: str) -> Advice | No
     ctx.keys(record, ADVICE_KEYS, where, "an advice item")
     aid = ctx.text(record, "id", where)
     what = f"advice {aid}: " if aid else ""
-    kind = ctx.text(record, "kind", where, what=what)
-    if kind and kind not in ADVICE_KINDS:
-        ctx.problem(where, yamlio.line_of(record, "kind"), f"{what}kind must be one of "
-                    f"{', '.join(ADVICE_KINDS)}{did_you_mean(kind, ADVICE_KINDS)}")
+    kind = ctx.choice(record, "kind", where, ADVICE_KINDS, what=what)
     fields: dict[str, Any] = {
         "id": aid, "kind": kind, "title": ctx.text(record, "title", where, what=what),
         "text": ctx.text(record, "text", where, what=what),
@@ -359,7 +362,7 @@ def _advice(ctx: _Context, record: Mapping[str, Any], where: str) -> Advice | No
     for key, value in fields.items():
         for text in value if isinstance(value, tuple) else (value,):
             _check_placeholders(ctx, text, where, yamlio.line_of(record, key), what)
-    return Advice(**fields) if aid and kind in ADVICE_KINDS else None
+    return Advice(**fields) if aid and kind else None
 
 
 def _check_placeholders(ctx: _Context, text: Any, where: str, line: int, what: str) -> None:
@@ -386,10 +389,7 @@ def _rule(ctx: _Context, parser: Parser, record: Mapping[str, Any], where: str,
     ctx.keys(record, RULE_KEYS, where, "a rule")
     rid = ctx.text(record, "id", where)
     what = f"rule {rid}: " if rid else ""
-    status = ctx.text(record, "status", where, what=what)
-    if status and status not in RULE_STATUSES:
-        ctx.problem(where, yamlio.line_of(record, "status"), f"{what}status must be one of "
-                    f"{', '.join(RULE_STATUSES)}{did_you_mean(status, RULE_STATUSES)}")
+    status = ctx.choice(record, "status", where, RULE_STATUSES, what=what)
     reviewed_on = ctx.text(record, "reviewed_on", where, what=what)
     if reviewed_on and not _is_date(reviewed_on):
         ctx.problem(where, yamlio.line_of(record, "reviewed_on"),
