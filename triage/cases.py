@@ -46,12 +46,9 @@ class CaseOutcome:
 
 def case_files(ruleset: Ruleset) -> list[Path]:
     """The case files named in the manifest's ``cases:`` (files, or folders of *.yaml)."""
-    root = Path(ruleset.root)
-    manifest = yamlio.load_file(root / "ruleset.yaml")
-    entries = manifest.get("cases") or []
     files: list[Path] = []
-    for entry in ([entries] if isinstance(entries, str) else entries):
-        path = root / str(entry)
+    for entry in ruleset.cases:
+        path = Path(ruleset.root) / entry
         files.extend(sorted(path.glob("*.yaml")) if path.is_dir() else [path])
     return files
 

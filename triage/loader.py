@@ -176,6 +176,7 @@ def load_ruleset(directory: str | Path) -> Ruleset:
         rules=tuple(rules), headlines=headlines,
         disclaimer=ctx.text(manifest, "disclaimer", where),
         emergency_numbers=numbers, default_locale=locale,
+        cases=ctx.texts(manifest, "cases", where),
     )
 
 

@@ -138,6 +138,7 @@ class Ruleset:
     disclaimer: str
     emergency_numbers: dict[str, str]
     default_locale: str
+    cases: tuple[str, ...] = ()  # case files or folders, relative to root
 
     @cached_property
     def question_map(self) -> dict[str, Question]:
