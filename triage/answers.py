@@ -16,10 +16,13 @@ MISSING_MODES = ("refuse", "conservative")
 
 @dataclass(frozen=True)
 class Answers:
-    """Typed answers plus the danger signs that were not screened."""
+    """Typed answers, ready for :meth:`triage.engine.Engine.evaluate`.
+
+    Unanswered danger signs are not carried here: the engine finds them in the answers
+    itself, so they cannot be dropped on the way.
+    """
 
     values: dict[str, Any]
-    unscreened: tuple[str, ...]
 
 
 def check_answers(ruleset: Ruleset, raw: Any, source: str = "answers",
@@ -27,8 +30,8 @@ def check_answers(ruleset: Ruleset, raw: Any, source: str = "answers",
     """Type and range-check every answer; report all problems at once.
 
     A danger sign left unanswered is never taken as "no": with ``missing="refuse"``
-    it is an error listing every missing id; with ``missing="conservative"`` it is
-    returned in ``unscreened`` for the engine to act on.
+    it is an error listing every missing id; with ``missing="conservative"`` it stays
+    unanswered, and the engine lists it as unscreened and never gives self-care.
     """
     if missing not in MISSING_MODES:
         raise ValueError(f"missing must be one of {MISSING_MODES}")
@@ -55,7 +58,7 @@ def check_answers(ruleset: Ruleset, raw: Any, source: str = "answers",
         raise AnswersError(problems)
     if absent and missing == "refuse":
         raise MissingDangerSignsError(absent, source)
-    return Answers(values, tuple(absent))
+    return Answers(values)
 
 
 def _place(raw: Any, key: Any, source: str) -> str:

@@ -20,7 +20,7 @@ import typer
 from . import api
 from .answers import MISSING_MODES, check_answers
 from .errors import ExitStatus, TriageError
-from .model import Ruleset, Urgency
+from .model import Urgency
 from .render import RENDERERS
 from .sources import read_answers
 
@@ -109,10 +109,6 @@ def main_options(
     _state["traceback"] = traceback
 
 
-def _ruleset(rules: Path | None) -> Ruleset:
-    return api.ruleset(rules)
-
-
 @app.command()
 @handles_errors
 def run(
@@ -166,7 +162,7 @@ def questions(
     """Print the data dictionary: every question id, its type and allowed answers."""
     from .dictionary import answers_schema, dictionary_rows, render_dictionary
 
-    ruleset = _ruleset(rules)
+    ruleset = api.ruleset(rules)
     if format is QuestionsFormat.text:
         sys.stdout.write(render_dictionary(ruleset))
     elif format is QuestionsFormat.json:

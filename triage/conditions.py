@@ -132,16 +132,6 @@ def test(leaf: Compare, value: Any) -> bool:
     return bool(low <= value <= high)
 
 
-def walk(condition: Condition):  # type: ignore[no-untyped-def]
-    """Every node of a condition tree, depth first."""
-    yield condition
-    if isinstance(condition, (All, AnyOf)):
-        for item in condition.items:
-            yield from walk(item)
-    elif isinstance(condition, Not):
-        yield from walk(condition.item)
-
-
 def finding_polarity(condition: Condition, negated: bool = False):  # type: ignore[no-untyped-def]
     """Yield (finding name, is_negated) for every finding the condition tests."""
     if isinstance(condition, HasFinding):
