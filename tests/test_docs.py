@@ -27,11 +27,18 @@ def test_readme_sample_output_is_what_the_example_prints():
         position = actual.index(line, position) + 1
 
 
+def _command_names(typer_app, prefix):
+    """Every command of ``typer_app`` and its sub-apps, as typed: ``triage rules check``."""
+    for command in typer_app.registered_commands:
+        yield f"{prefix} {command.name or command.callback.__name__.replace('_', '-')}"
+    for group in typer_app.registered_groups:
+        yield from _command_names(group.typer_instance, f"{prefix} {group.name}")
+
+
 def test_every_command_is_in_the_readme():
     """Each `triage` command is documented."""
-    names = [command.name or command.callback.__name__ for command in app.registered_commands]
-    for name in names:
-        assert f"triage {name}" in README, name
+    for name in _command_names(app, "triage"):
+        assert name in README, name
 
 
 def test_every_exit_status_is_in_the_table():

@@ -7,19 +7,18 @@ with ``--traceback``.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
 from . import api
 from .answers import MISSING_MODES, check_answers
-from .errors import ExitStatus, TriageError
+from .cli_common import RulesOption, fail, handles_errors, state
+from .errors import ExitStatus
 from .model import Urgency
 from .render import RENDERERS
 from .sources import read_answers
@@ -35,9 +34,6 @@ app = typer.Typer(
 
 URGENCY_EXIT = {Urgency.SELF_CARE: 0, Urgency.ROUTINE: 3, Urgency.URGENT: 4,
                 Urgency.EMERGENCY: 5}
-SAFETY_FALLBACK = ("If you have any danger sign (numbness around the genitals or bottom, "
-                   "new bladder or bowel problems, weakness in both legs, chest pain, or a "
-                   "serious injury), call your emergency number now.")
 
 
 class Format(StrEnum):
@@ -59,46 +55,6 @@ class QuestionsFormat(StrEnum):
 
 assert {mode.value for mode in Missing} == set(MISSING_MODES)
 
-_state = {"traceback": False}
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def fail(message: str, status: ExitStatus) -> typer.Exit:
-    """Print each problem as one ``triage: error:`` line on stderr; return the exit."""
-    for line in message.splitlines():
-        if line.strip():
-            typer.echo(f"triage: error: {line.strip()}", err=True)
-    return typer.Exit(int(status))
-
-
-def handles_errors(command: F) -> F:
-    """Turn expected errors into one line on stderr and an exit status; never a traceback."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except TriageError as exc:
-            if _state["traceback"]:
-                raise
-            raise fail(str(exc), exc.exit_status) from None
-        except (typer.Exit, KeyboardInterrupt):
-            raise
-        except Exception as exc:  # a bug: say so, and keep the person safe
-            if _state["traceback"]:
-                raise
-            typer.echo(f"triage: internal error ({type(exc).__name__}); this is a bug, "
-                       "please report it (run with --traceback for details). "
-                       + SAFETY_FALLBACK, err=True)
-            raise typer.Exit(int(ExitStatus.INTERNAL_ERROR)) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-RulesOption = Annotated[Path | None, typer.Option(
-    "--rules", help="Rule set directory (default: the shipped rules).",
-    file_okay=False, dir_okay=True)]
-
 
 @app.callback()
 def main_options(
@@ -106,7 +62,7 @@ def main_options(
         "--traceback", help="Show the Python traceback on errors (for debugging).")] = False,
 ) -> None:
     """Rule-based triage for back stiffness and back pain. Not a diagnosis."""
-    _state["traceback"] = traceback
+    state["traceback"] = traceback
 
 
 @app.command()

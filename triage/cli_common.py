@@ -1,0 +1,60 @@
+"""What every command shares: error handling, exit statuses, the --rules option.
+
+Each command module (``cli.py``, ``cli_ask.py``, ``cli_rules.py``, ``cli_batch.py``)
+imports from here, so no command module imports another.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from .errors import ExitStatus, TriageError
+
+SAFETY_FALLBACK = ("If you have any danger sign (numbness around the genitals or bottom, "
+                   "new bladder or bowel problems, weakness in both legs, chest pain, or a "
+                   "serious injury), call your emergency number now.")
+
+state = {"traceback": False}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str, status: ExitStatus) -> typer.Exit:
+    """Print each problem as one ``triage: error:`` line on stderr; return the exit."""
+    for line in message.splitlines():
+        if line.strip():
+            typer.echo(f"triage: error: {line.strip()}", err=True)
+    return typer.Exit(int(status))
+
+
+def handles_errors(command: F) -> F:
+    """Turn expected errors into one line on stderr and an exit status; never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except TriageError as exc:
+            if state["traceback"]:
+                raise
+            raise fail(str(exc), exc.exit_status) from None
+        except (typer.Exit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: say so, and keep the person safe
+            if state["traceback"]:
+                raise
+            typer.echo(f"triage: internal error ({type(exc).__name__}); this is a bug, "
+                       "please report it (run with --traceback for details). "
+                       + SAFETY_FALLBACK, err=True)
+            raise typer.Exit(int(ExitStatus.INTERNAL_ERROR)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+RulesOption = Annotated[Path | None, typer.Option(
+    "--rules", help="Rule set directory (default: the shipped rules).",
+    file_okay=False, dir_okay=True)]
