@@ -18,6 +18,7 @@ import typer
 from . import api
 from .answers import MISSING_MODES, check_answers
 from .cli_common import RulesOption, fail, handles_errors, state
+from .cli_rules import rules_app
 from .errors import ExitStatus
 from .model import Urgency
 from .render import RENDERERS
@@ -31,6 +32,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+app.add_typer(rules_app)
 
 URGENCY_EXIT = {Urgency.SELF_CARE: 0, Urgency.ROUTINE: 3, Urgency.URGENT: 4,
                 Urgency.EMERGENCY: 5}
