@@ -1,0 +1,245 @@
+"""`triage rules check`: every problem of a rule set at once, as file:line, never a crash."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import RULES
+from rulesets import make_ruleset, rule
+from typer.testing import CliRunner
+
+from triage.checks import Problem, check, parse_problem
+from triage.cli import app
+
+TODAY = "2026-11-24"
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path, monkeypatch):
+    """Run from the temporary folder: places are shown relative to the working folder."""
+    monkeypatch.chdir(tmp_path)
+
+
+def check_cli(folder, *extra: str):
+    return runner.invoke(app, ["rules", "check", str(folder), "--today", TODAY, *extra])
+
+
+def rules_check(tmp_path, rules_text: str, *extra: str, **kwargs):
+    return check_cli(make_ruleset(tmp_path / "rs", rules_text, **kwargs), *extra)
+
+
+URGENT = rule("R1", "{fever: true}", "{urgency: urgent, recommend: [doctor.same_day]}")
+
+
+def test_shipped_rules_have_no_errors():
+    """The shipped rule set checks clean of errors and ends with the summary line."""
+    result = check_cli(RULES)
+    assert result.exit_code == 0, result.stdout
+    assert ": error:" not in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("60 rules, 35 advice, 42 questions: 0 errors")
+
+
+def test_unknown_question_is_an_error_with_file_line_and_suggestion(tmp_path):
+    """A misspelt question id fails the check with file:line and a did-you-mean."""
+    result = rules_check(tmp_path, rule("R1", "{fevr: true}", "{urgency: urgent}"))
+    assert result.exit_code == 1
+    assert ("rs/rules.yaml:5: error: unknown question id 'fevr' (did you mean 'fever'?)"
+            in result.stdout)
+
+
+def test_unknown_value_is_an_error(tmp_path):
+    """A value the question does not allow fails the check."""
+    result = rules_check(tmp_path, rule("R1", "{leg_weakness: worse}", "{urgency: urgent}"))
+    assert result.exit_code == 1
+    assert "rs/rules.yaml:5: error: leg_weakness: 'worse' is not allowed" in result.stdout
+
+
+def test_unknown_advice_id_is_an_error_with_suggestion(tmp_path):
+    """Recommending advice that is not in the catalogue fails, suggesting the near id."""
+    result = rules_check(tmp_path, rule("R1", "{fever: true}", "{recommend: [doctor.same_dy]}"))
+    assert result.exit_code == 1
+    assert "error: rule R1: recommends unknown advice id 'doctor.same_dy' (did you mean " \
+        "'doctor.same_day'?)" in result.stdout
+
+
+def test_duplicate_rule_ids_are_an_error(tmp_path):
+    """A second rule with the same id is reported where it stands."""
+    result = rules_check(tmp_path, URGENT * 2)
+    assert result.exit_code == 1
+    assert "rs/rules.yaml:14: error: duplicate rule id 'R1'" in result.stdout
+
+
+def test_finding_no_rule_asserts_is_an_error(tmp_path):
+    """A rule testing a finding nobody asserts fails the check."""
+    result = rules_check(tmp_path, rule("R1", "{finding: nowhere}", "{urgency: urgent}"))
+    assert result.exit_code == 1
+    assert "error: rule R1: finding 'nowhere' is never asserted by any rule" in result.stdout
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    """Several mistakes give several lines and an error count in the summary."""
+    text = (rule("R1", "{fevr: true}", "{urgency: urgent}")
+            + rule("R2", "{fever: true}", "{urgency: urgnt}"))
+    result = rules_check(tmp_path, text)
+    assert result.stdout.count(": error: ") == 2
+    assert result.stdout.splitlines()[-1] == "2 errors, 0 warnings"
+
+
+def test_finding_no_rule_uses_is_a_warning(tmp_path):
+    """A finding asserted but never tested is a warning; warnings alone exit 0."""
+    result = rules_check(tmp_path, rule("R1", "{fever: true}",
+                                        "{finding: spare, recommend: [doctor.same_day]}"))
+    assert result.exit_code == 0
+    assert ("rs/rules.yaml:3: warning: finding 'spare' (asserted by R1) is used by no active "
+            "rule" in result.stdout)
+
+
+def test_advice_never_recommended_is_a_warning(tmp_path):
+    """Catalogue advice that no active rule recommends is listed for review."""
+    result = rules_check(tmp_path, URGENT)
+    assert result.exit_code == 0
+    assert "warning: advice 'stretch.cat_cow' is never recommended by an active rule" \
+        in result.stdout
+    assert "advice 'doctor.same_day' is never" not in result.stdout
+
+
+def test_retired_rule_recommendation_does_not_count(tmp_path):
+    """Advice recommended only by a retired rule is still 'never recommended'."""
+    text = URGENT + rule("R2", "{fever: true}", "{recommend: [stretch.cat_cow]}", "retired")
+    result = rules_check(tmp_path, text)
+    assert "advice 'stretch.cat_cow' is never recommended" in result.stdout
+
+
+def test_draft_rules_are_listed(tmp_path):
+    """A draft rule is a warning saying it does not run yet."""
+    text = URGENT + rule("R2", "{fever: true}", "{urgency: routine}", "draft")
+    result = rules_check(tmp_path, text)
+    assert result.exit_code == 0
+    assert "rs/rules.yaml:14: warning: rule R2 is a draft" in result.stdout
+
+
+def test_finding_asserted_only_by_a_draft_rule_is_an_error(tmp_path):
+    """An active rule relying on a finding only a draft rule asserts can never fire."""
+    text = (rule("R1", "{fever: true}", "{finding: hot}", "draft")
+            + rule("R2", "{finding: hot}", "{urgency: urgent}"))
+    result = rules_check(tmp_path, text)
+    assert result.exit_code == 1
+    assert ("rs/rules.yaml:14: error: rule R2: finding 'hot' is asserted only by rules that "
+            "do not run: R1 (draft)") in result.stdout
+
+
+def test_old_review_is_a_warning(tmp_path):
+    """A rule last reviewed more than --max-review-age days ago is a warning."""
+    folder = make_ruleset(tmp_path / "rs", URGENT.replace("2026-11-24", "2025-01-01"))
+    result = check_cli(folder, "--max-review-age", "365")
+    assert result.exit_code == 0
+    assert "warning: rule R1: last reviewed 2025-01-01, 692 days ago (more than 365)" \
+        in result.stdout
+
+
+def test_review_within_the_allowed_age_is_fine(tmp_path):
+    """A longer --max-review-age accepts the same review."""
+    folder = make_ruleset(tmp_path / "rs", URGENT.replace("2026-11-24", "2025-01-01"))
+    assert "last reviewed" not in check_cli(folder, "--max-review-age", "700").stdout
+
+
+def test_rule_without_evidence_is_an_error(tmp_path):
+    """Evidence is required: a rule without it fails the check."""
+    result = rules_check(tmp_path, URGENT.replace('    evidence: ["TEST 1"]\n', ""))
+    assert result.exit_code == 1
+    assert "error: rule R1: missing 'evidence'" in result.stdout
+
+
+def test_rule_without_reviewer_is_an_error(tmp_path):
+    """Review metadata is required: a rule without reviewed_by fails the check."""
+    result = rules_check(tmp_path, URGENT.replace("    reviewed_by: tester\n", ""))
+    assert result.exit_code == 1
+    assert "error: rule R1: missing 'reviewed_by'" in result.stdout
+
+
+def test_broken_case_file_is_an_error(tmp_path):
+    """A case expecting an unknown advice id fails the check with its place."""
+    folder = make_ruleset(tmp_path / "rs", URGENT, files={"cases.yaml": (
+        "cases:\n  - id: C1\n    answers: {fever: true}\n"
+        "    expect: {urgency: urgent, includes: [doctor.same_dy]}\n")})
+    manifest = folder / "ruleset.yaml"
+    manifest.write_text(manifest.read_text().replace("cases: []", "cases: [cases.yaml]"))
+    result = check_cli(folder)
+    assert result.exit_code == 1
+    assert "cases.yaml:2: error: case C1: unknown advice id 'doctor.same_dy'" in result.stdout
+
+
+def test_json_format_lists_problems(tmp_path):
+    """--format json gives every problem with file, line, severity and message."""
+    result = rules_check(tmp_path, rule("R1", "{fevr: true}", "{urgency: urgent}"),
+                         "--format", "json")
+    document = json.loads(result.stdout)
+    assert document["errors"] == 1
+    assert document["problems"][0] == {
+        "file": "rs/rules.yaml", "line": 5, "severity": "error",
+        "message": "unknown question id 'fevr' (did you mean 'fever'?)"}
+
+
+def test_bad_today_is_bad_input(tmp_path):
+    """--today must be a date: a clear one-line error and exit 2."""
+    result = runner.invoke(app, ["rules", "check", str(RULES), "--today", "24/11/2026"])
+    assert result.exit_code == 2
+    assert "triage: error: --today: '24/11/2026' is not a date" in result.stderr
+
+
+def test_problems_are_sorted_by_place():
+    """The library returns problems in file and line order."""
+    report = check(RULES)
+    assert report.problems == sorted(report.problems)
+
+
+def test_loader_messages_keep_their_place():
+    """A loader message becomes a Problem with its file and line."""
+    assert parse_problem("a/b.yaml:7: bad") == Problem("a/b.yaml", 7, "error", "bad")
+    assert parse_problem("a/b.yaml: too big") == Problem("a/b.yaml", 0, "error", "too big")
+
+
+def _alias_bomb() -> str:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, 10):
+        lines.append(f"a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\nrules: *a9\n"
+
+
+HOSTILE = {
+    "tabs": ("rules:\n\t- id: x\n", "rs/rules.yaml:2: error: a tab character"),
+    "duplicate keys": ("rules: []\nrules: []\n", "rs/rules.yaml:2: error: duplicate key 'rules'"),
+    "python tag": ("rules: !!python/object/apply:os.system [echo hacked]\n",
+                   "rs/rules.yaml:1: error: tag not allowed"),
+    "deep nesting": ("rules: " + "[" * 100 + "]" * 100 + "\n",
+                     "rs/rules.yaml:1: error: nested more than 40 levels deep"),
+    "very deep nesting": ("rules: " + "[" * 50_000 + "]" * 50_000 + "\n",
+                          "rs/rules.yaml:1: error: exceeded maximum nesting depth"),
+    "alias bomb": (_alias_bomb(), "rs/rules.yaml:1: error: too many values (more than 200,000, "
+                   "after expanding aliases)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_yaml_is_a_clear_error(tmp_path, name):
+    """A malformed or hostile rule file is one file:line error and exit 1, never a crash."""
+    text, message = HOSTILE[name]
+    folder = make_ruleset(tmp_path / "rs", "")
+    (folder / "rules.yaml").write_text(text, encoding="utf-8")
+    result = check_cli(folder)
+    assert result.exit_code == 1, result.output
+    assert message in result.stdout
+    assert "Traceback" not in result.output and result.exception is None or isinstance(
+        result.exception, SystemExit)
+
+
+def test_huge_file_is_refused_without_reading_it(tmp_path):
+    """A 50 MB rule file is refused by its size, naming the file."""
+    folder = make_ruleset(tmp_path / "rs", "")
+    with open(folder / "rules.yaml", "wb") as handle:  # sparse: written in no time
+        handle.truncate(50_000_000)
+    result = check_cli(folder)
+    assert result.exit_code == 1
+    assert "rs/rules.yaml: error: file is larger than 2 MB" in result.stdout

@@ -1,0 +1,179 @@
+"""``triage rules check``: every problem of a rule set at once, errors and warnings.
+
+Errors are what the loader refuses (reused, never re-implemented here), broken case
+files, and meaning-breaking gaps the loader lets through (an active rule relying on a
+finding that only a draft or retired rule asserts). Warnings are things a reviewer
+should look at: findings nobody uses, advice nobody recommends, draft rules, reviews
+older than the allowed age.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cases import load_cases
+from .conditions import finding_polarity
+from .errors import RulesetError
+from .loader import load_ruleset
+from .model import Rule, Ruleset
+
+DEFAULT_MAX_REVIEW_AGE = 365
+SEVERITIES = ("error", "warning")
+_PLACED = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<message>.*)$", re.S)
+_FILED = re.compile(r"^(?P<file>[^\s:]+): (?P<message>.*)$", re.S)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding of ``rules check``; ``line`` is 0 when the whole file is meant."""
+
+    file: str
+    line: int
+    severity: str
+    message: str
+
+    def __str__(self) -> str:
+        place = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{place}: {self.severity}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "severity": self.severity,
+                "message": self.message}
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The problems found, sorted by place, and what was checked."""
+
+    problems: list[Problem]
+    counts: dict[str, int] = field(default_factory=dict)  # rules, advice, questions
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def summary(self) -> str:
+        what = ", ".join(f"{self.counts[key]} {key}" for key in ("rules", "advice", "questions")
+                         if key in self.counts)
+        tally = (f"{len(self.errors)} error{'s' if len(self.errors) != 1 else ''}, "
+                 f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}")
+        return f"{what}: {tally}" if what else tally
+
+
+def parse_problem(text: str, severity: str = "error") -> Problem:
+    """A loader message (``file:line: message`` or ``file: message``) as a Problem."""
+    placed = _PLACED.match(text)
+    if placed:
+        return Problem(placed["file"], int(placed["line"]), severity, placed["message"])
+    filed = _FILED.match(text)
+    if filed:
+        return Problem(filed["file"], 0, severity, filed["message"])
+    return Problem("", 0, severity, text)
+
+
+def check(directory: str | Path, *, max_review_age: int = DEFAULT_MAX_REVIEW_AGE,
+          today: dt.date | None = None) -> CheckReport:
+    """Check the rule set in ``directory`` whole: loader errors, case files, then warnings."""
+    try:
+        ruleset = load_ruleset(directory)
+    except RulesetError as exc:
+        return CheckReport(sorted({parse_problem(text) for text in exc.problems}))
+    problems = [*_case_errors(ruleset), *_draft_only_findings(ruleset),
+                *_unused_findings(ruleset), *_unrecommended_advice(ruleset),
+                *_drafts(ruleset), *_reviews(ruleset, max_review_age, today or dt.date.today())]
+    counts = {"rules": len(ruleset.rules), "advice": len(ruleset.advice),
+              "questions": len(ruleset.questions)}
+    return CheckReport(sorted(set(problems)), counts)
+
+
+def _at(rule_place: str, severity: str, message: str) -> Problem:
+    where, _, line = rule_place.rpartition(":")
+    return Problem(where, int(line) if line.isdigit() else 0, severity, message)
+
+
+def _case_errors(ruleset: Ruleset) -> list[Problem]:
+    try:
+        load_cases(ruleset)
+    except RulesetError as exc:
+        return [parse_problem(text) for text in exc.problems]
+    return []
+
+
+def _asserters(rules: Iterable[Rule]) -> dict[str, list[Rule]]:
+    found: dict[str, list[Rule]] = {}
+    for rule in rules:
+        for name in rule.then.findings:
+            found.setdefault(name, []).append(rule)
+    return found
+
+
+def _users(rules: Iterable[Rule]) -> dict[str, list[Rule]]:
+    found: dict[str, list[Rule]] = {}
+    for rule in rules:
+        for name, _negated in finding_polarity(rule.when):
+            found.setdefault(name, []).append(rule)
+    return found
+
+
+def _draft_only_findings(ruleset: Ruleset) -> list[Problem]:
+    """An active rule testing a finding that no active rule asserts can never fire as meant."""
+    active = _asserters(ruleset.active_rules)
+    others = _asserters(rule for rule in ruleset.rules if rule.status != "active")
+    problems = []
+    for name, using in _users(ruleset.active_rules).items():
+        if name in active or name not in others:
+            continue  # the loader reports findings nobody asserts
+        by = ", ".join(f"{rule.id} ({rule.status})" for rule in others[name])
+        for rule in using:
+            problems.append(_at(rule.place, "error", f"rule {rule.id}: finding {name!r} is "
+                                f"asserted only by rules that do not run: {by}"))
+    return problems
+
+
+def _unused_findings(ruleset: Ruleset) -> list[Problem]:
+    """One warning per finding that active rules assert and none test (at its first asserter)."""
+    users = _users(ruleset.active_rules)
+    problems = []
+    for name, rules in _asserters(ruleset.active_rules).items():
+        if name not in users:
+            ids = ", ".join(rule.id for rule in rules)
+            problems.append(_at(rules[0].place, "warning", f"finding {name!r} (asserted by "
+                                f"{ids}) is used by no active rule: it only labels the result"))
+    return problems
+
+
+def _unrecommended_advice(ruleset: Ruleset) -> list[Problem]:
+    recommended = {aid for rule in ruleset.active_rules for aid in rule.then.recommend}
+    return [_at(item.place, "warning", f"advice {aid!r} is never recommended by an active rule")
+            for aid, item in ruleset.advice.items() if aid not in recommended]
+
+
+def _drafts(ruleset: Ruleset) -> list[Problem]:
+    return [_at(rule.place, "warning", f"rule {rule.id} is a draft: it does not run until "
+                "its status is active")
+            for rule in ruleset.rules if rule.status == "draft"]
+
+
+def _reviews(ruleset: Ruleset, max_age: int, today: dt.date) -> list[Problem]:
+    problems = []
+    for rule in ruleset.rules:
+        if rule.status == "retired":
+            continue
+        reviewed = dt.date.fromisoformat(rule.reviewed_on)  # the loader checked the format
+        age = (today - reviewed).days
+        if age > max_age:
+            problems.append(_at(rule.place, "warning", f"rule {rule.id}: last reviewed "
+                                f"{rule.reviewed_on}, {age} days ago (more than {max_age})"))
+        elif age < 0:
+            problems.append(_at(rule.place, "warning", f"rule {rule.id}: reviewed_on "
+                                f"{rule.reviewed_on} is after today ({today.isoformat()})"))
+    return problems
