@@ -58,9 +58,10 @@ def load_cases(ruleset: Ruleset, files: list[Path] | None = None) -> list[Case]:
     problems: list[str] = []
     cases: list[Case] = []
     seen: dict[str, str] = {}
-    for path in files if files is not None else case_files(ruleset):
+    for file in files if files is not None else case_files(ruleset):
+        path = _openable(file)
         try:
-            data = yamlio.load_file(path)
+            data = yamlio.load_file(file, path)
         except TriageError as exc:
             problems.append(str(exc))
             continue
@@ -83,6 +84,15 @@ def load_cases(ruleset: Ruleset, files: list[Path] | None = None) -> list[Case]:
     if problems:
         raise RulesetError(problems)
     return cases
+
+
+def _openable(path: Path) -> str:
+    """The path as the user can open it: relative to the working folder when inside it."""
+    absolute = path.resolve()
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)
 
 
 def _case(ruleset: Ruleset, record: Any, defaults: Mapping[str, Any], place: str,
