@@ -182,6 +182,17 @@ def test_json_format_lists_problems(tmp_path):
         "message": "unknown question id 'fevr' (did you mean 'fever'?)"}
 
 
+def test_stale_schema_is_a_warning(tmp_path):
+    """A schema that no longer matches the rule set is flagged with the command to fix it."""
+    folder = make_ruleset(tmp_path / "rs", URGENT)
+    (folder / "schemas").mkdir()
+    (folder / "schemas" / "rule.schema.json").write_text("{}\n")
+    result = check_cli(folder)
+    assert result.exit_code == 0
+    assert ("rs/schemas/rule.schema.json: warning: schema is out of date: run "
+            "python -m triage.schemas rs") in result.stdout
+
+
 def test_bad_today_is_bad_input(tmp_path):
     """--today must be a date: a clear one-line error and exit 2."""
     result = runner.invoke(app, ["rules", "check", str(RULES), "--today", "24/11/2026"])

@@ -89,7 +89,8 @@ def check(directory: str | Path, *, max_review_age: int = DEFAULT_MAX_REVIEW_AGE
         return CheckReport(sorted({parse_problem(text) for text in exc.problems}))
     problems = [*_case_errors(ruleset), *_draft_only_findings(ruleset),
                 *_unused_findings(ruleset), *_unrecommended_advice(ruleset),
-                *_drafts(ruleset), *_reviews(ruleset, max_review_age, today or dt.date.today())]
+                *_drafts(ruleset), *_reviews(ruleset, max_review_age, today or dt.date.today()),
+                *_stale_schemas(ruleset)]
     counts = {"rules": len(ruleset.rules), "advice": len(ruleset.advice),
               "questions": len(ruleset.questions)}
     return CheckReport(sorted(set(problems)), counts)
@@ -177,3 +178,27 @@ def _reviews(ruleset: Ruleset, max_age: int, today: dt.date) -> list[Problem]:
             problems.append(_at(rule.place, "warning", f"rule {rule.id}: reviewed_on "
                                 f"{rule.reviewed_on} is after today ({today.isoformat()})"))
     return problems
+
+
+def _stale_schemas(ruleset: Ruleset) -> list[Problem]:
+    """Shipped schemas that no longer match the questionnaire or the code (editors would lie)."""
+    from .schemas import SCHEMA_DIR, schemas
+
+    folder = Path(ruleset.root) / SCHEMA_DIR
+    if not folder.is_dir():
+        return []
+    problems = []
+    for name, text in schemas(ruleset).items():
+        path = folder / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            problems.append(Problem(_openable(path), 0, "warning", "schema is out of date: run "
+                                    f"python -m triage.schemas {_openable(Path(ruleset.root))}"))
+    return problems
+
+
+def _openable(path: Path) -> str:
+    absolute = path.resolve()
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)

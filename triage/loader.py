@@ -43,6 +43,23 @@ ADVICE_KEYS = ("id", "kind", "title", "text", "evidence", "steps", "hold", "repe
 MANIFEST_KEYS = ("name", "version", "description", "questionnaire", "advice", "rules",
                  "cases", "invariants", "headlines", "disclaimer", "emergency_numbers",
                  "default_locale")
+CHOICE_KEYS = ("value", "label", "exclusive")
+
+# Required keys (the JSON Schemas of triage/schemas.py are generated from these tables
+# and the key tables above; tests/test_schemas.py holds them to what the loader refuses).
+RULE_REQUIRED = ("id", "title", "when", "then", "rationale", "evidence", "status",
+                 "reviewed_by", "reviewed_on")
+QUESTION_REQUIRED = ("id", "section", "type", "text")
+QUESTION_REQUIRED_BY_TYPE = {"choice": ("choices",), "multi": ("choices",),
+                             "integer": ("min", "max")}
+ADVICE_REQUIRED = ("id", "kind", "title", "text", "evidence")
+ADVICE_REQUIRED_BY_KIND = {
+    "stretch": ("hold", "repetitions", "frequency", "steps", "skip_if"),
+    "otc": ("cautions",),
+    "heat_cold": ("cautions",),
+}
+MANIFEST_REQUIRED = ("name", "version", "questionnaire", "advice", "rules", "headlines",
+                     "disclaimer", "emergency_numbers", "default_locale")
 
 
 class _Context:
@@ -326,7 +343,7 @@ def _choices(ctx: _Context, record: Mapping[str, Any], qtype: str, where: str,
             ctx.problem(where, line,
                         f"{what}each choice needs a text 'value' (quote yes/no/on/off)")
             continue
-        ctx.keys(item, ("value", "label", "exclusive"), where, "a choice")
+        ctx.keys(item, CHOICE_KEYS, where, "a choice")
         choices.append(Choice(item["value"], ctx.text(item, "label", where, what=what),
                               exclusive=item.get("exclusive") is True))
     values = [choice.value for choice in choices]
@@ -353,13 +370,11 @@ def _advice(ctx: _Context, record: Mapping[str, Any], where: str) -> Advice | No
         "corrects_source": ctx.text(record, "corrects_source", where, required=False),
         "place": f"{where}:{_line(record)}",
     }
-    stretch = kind == "stretch"
+    needed = ADVICE_REQUIRED_BY_KIND.get(kind, ())
     for key in ("hold", "repetitions", "frequency"):
-        fields[key] = ctx.text(record, key, where, required=stretch, what=what)
+        fields[key] = ctx.text(record, key, where, required=key in needed, what=what)
     for key in ("steps", "skip_if", "cautions", "points"):
-        required = (key in ("steps", "skip_if") and stretch) or (
-            key == "cautions" and kind in ("otc", "heat_cold"))
-        fields[key] = ctx.texts(record, key, where, required=required, what=what)
+        fields[key] = ctx.texts(record, key, where, required=key in needed, what=what)
     for key, value in fields.items():
         for text in value if isinstance(value, tuple) else (value,):
             _check_placeholders(ctx, text, where, yamlio.line_of(record, key), what)
