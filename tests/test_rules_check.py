@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import RULES
+from conftest import ROOT, RULES
 from rulesets import make_ruleset, rule
 from typer.testing import CliRunner
 
@@ -254,3 +254,18 @@ def test_huge_file_is_refused_without_reading_it(tmp_path):
     result = check_cli(folder)
     assert result.exit_code == 1
     assert "rs/rules.yaml: error: file is larger than 2 MB" in result.stdout
+
+
+def _readme_block(command: str) -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split(f"```text\n$ {command}\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip() != "..."]
+
+
+@pytest.mark.parametrize("command", ["triage rules check", "triage rules test"])
+def test_readme_shows_the_real_output(monkeypatch, command):
+    """The README's sample output of rules check / rules test is what they print today."""
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(app, command.split()[1:] + ["--rules", "rules"])
+    for line in _readme_block(command):
+        assert line in result.stdout.splitlines(), line
