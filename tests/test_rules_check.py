@@ -193,6 +193,13 @@ def test_stale_schema_is_a_warning(tmp_path):
             "python -m triage.schemas rs") in result.stdout
 
 
+def test_a_folder_without_manifest_is_bad_input(tmp_path):
+    """Pointing at a folder that is not a rule set is a usage error (exit 2), not a finding."""
+    result = check_cli(tmp_path)
+    assert result.exit_code == 2
+    assert "not a rule set directory (no ruleset.yaml)" in result.stderr
+
+
 def test_bad_today_is_bad_input(tmp_path):
     """--today must be a date: a clear one-line error and exit 2."""
     result = runner.invoke(app, ["rules", "check", str(RULES), "--today", "24/11/2026"])
@@ -242,8 +249,7 @@ def test_hostile_yaml_is_a_clear_error(tmp_path, name):
     result = check_cli(folder)
     assert result.exit_code == 1, result.output
     assert message in result.stdout
-    assert "Traceback" not in result.output and result.exception is None or isinstance(
-        result.exception, SystemExit)
+    assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
 
 
 def test_huge_file_is_refused_without_reading_it(tmp_path):

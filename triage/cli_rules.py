@@ -74,9 +74,12 @@ def check_command(
 ) -> None:
     """Validate the whole rule set: every error and warning as file:line. Exit 1 on errors."""
     from .checks import check
+    from .loader import MANIFEST
 
-    report = check(rules_dir(directory, rules), max_review_age=max_review_age,
-                   today=_date(today))
+    folder = rules_dir(directory, rules)
+    if not (folder / MANIFEST).is_file():  # nothing to check: bad input, not a failed check
+        raise fail(f"{folder}: not a rule set directory (no {MANIFEST})", ExitStatus.BAD_INPUT)
+    report = check(folder, max_review_age=max_review_age, today=_date(today))
     if format is CheckFormat.json:
         document = {"problems": [p.to_dict() for p in report.problems],
                     "counts": report.counts, "errors": len(report.errors),
