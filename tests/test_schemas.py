@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import jsonschema
@@ -162,3 +163,22 @@ def test_schema_required_stretch_keys_are_what_the_loader_requires(tmp_path, key
     with pytest.raises(RulesetError) as info:
         triage.load_ruleset(folder)
     assert any(f"missing '{key}'" in problem for problem in info.value.problems)
+
+
+def test_regenerating_writes_the_shipped_files(tmp_path, capsys):
+    """`python -m triage.schemas DIR` rewrites DIR/schemas/ and names each file it wrote."""
+    from triage.schemas import main
+
+    copy = tmp_path / "rules"
+    shutil.copytree(RULES, copy, ignore=shutil.ignore_patterns("schemas"))
+    assert main([str(copy)]) == 0
+    for path in SCHEMAS.glob("*.schema.json"):
+        assert (copy / SCHEMA_DIR / path.name).read_bytes() == path.read_bytes()
+    assert "rule.schema.json" in capsys.readouterr().out
+
+
+def test_regenerating_without_a_folder_shows_usage(capsys):
+    """Without a rule set folder the module prints its usage and exits 2."""
+    from triage.schemas import main
+
+    assert main([]) == 2 and "usage:" in capsys.readouterr().err
