@@ -42,6 +42,7 @@ URGENCY_EXIT = {Urgency.SELF_CARE: 0, Urgency.ROUTINE: 3, Urgency.URGENT: 4,
 class Format(StrEnum):
     text = "text"
     markdown = "markdown"
+    html = "html"
     json = "json"
 
 
