@@ -94,7 +94,7 @@ def _why(result: Result) -> tuple[list[FiredRule], int]:
 
 def _notes(result: Result) -> list[str]:
     notes = []
-    if result.unscreened:
+    if result.unscreened and result.urgency is not Urgency.EMERGENCY:  # moot then
         notes.append("Not screened: these danger-sign questions were not answered, so this "
                      "result cannot be self-care: "
                      + ", ".join(q.replace("_", " ") for q in result.unscreened) + ".")
