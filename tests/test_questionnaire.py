@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import healthy_adult
+from asking import person
 
 from triage import questionnaire as flow
 from triage.model import Urgency
@@ -23,10 +23,6 @@ def walk(engine, source: dict[str, Any], start: dict[str, Any] | None = None) ->
         asked.append(question.id)
         answers[question.id] = source[question.id]
     return asked
-
-
-def person(**changes: Any) -> dict[str, Any]:
-    return {**healthy_adult(), "triggers": ("lifting_or_bending",), **changes}
 
 
 def test_danger_signs_are_asked_first_in_questionnaire_order(shipped, ruleset):

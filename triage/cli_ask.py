@@ -257,7 +257,7 @@ def _undo(ruleset: Ruleset, answers: dict[str, Any],
 def show_plan(term: Terminal, result: Result) -> None:
     """The plan on standard output: emergency advice first and prominent."""
     if term.plain:
-        term.out.print(render_text(result), markup=False, highlight=False)
+        sys.stdout.write(render_text(result))  # byte for byte what `triage run` prints
         return
     label = URGENCY_LABELS[result.urgency]
     term.out.print(Panel(result.headline, title=label, style=URGENCY_STYLES[result.urgency]))
