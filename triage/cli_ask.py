@@ -60,7 +60,7 @@ class Terminal:
                        soft_wrap=self.plain)
 
     def read(self, prompt: str) -> str:
-        self.err.print(prompt, end="", markup=False, highlight=False)
+        self.err.print(prompt, end="", markup=False, highlight=False, soft_wrap=True)
         self.err.file.flush()
         line = sys.stdin.readline()
         if not line:
