@@ -27,7 +27,7 @@ from rich.table import Table
 
 from . import api
 from . import questionnaire as flow
-from .cli_common import RulesOption, fail, handles_errors
+from .cli_common import RulesOption, checked_locale, fail, handles_errors, write_output
 from .engine import Engine
 from .errors import ExitStatus
 from .model import Question, Result, Ruleset, Urgency, fill
@@ -285,13 +285,6 @@ def _date(date: str | None) -> str:
                    ExitStatus.BAD_INPUT) from None
 
 
-def _write(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise fail(f"{path}: cannot write: {exc.strerror}", ExitStatus.BAD_INPUT) from None
-
-
 def _stopped_message(save: Path | None) -> str:
     if save is None:
         return "triage: stopped before the end; nothing was saved (use --save FILE next time)"
@@ -323,7 +316,7 @@ def ask(
     """Answer the questionnaire in the terminal and get a plan you can print."""
     engine = api.engine(rules)
     handout, printed_on = _handout(output), _date(date)
-    locale = _locale(engine.ruleset, locale)
+    locale = checked_locale(engine.ruleset, locale)
     term = Terminal(plain)
     save = save or resume
     answers = resumed_answers(term, engine.ruleset, resume) if resume else {}
@@ -332,7 +325,7 @@ def ask(
     result = flow.final_result(engine, answers, locale=locale)
     show_plan(term, result)
     if handout is not None:
-        _write(output, handout(result, date=printed_on))  # type: ignore[arg-type]
+        write_output(output, handout(result, date=printed_on))  # type: ignore[arg-type]
         term.say(f"Your plan is also in {output}, ready to print.")
 
 
@@ -361,21 +354,12 @@ def _session(term: Terminal, engine: Engine, answers: dict[str, Any],
     raise typer.Exit(int(status))
 
 
-def _locale(ruleset: Ruleset, locale: str | None) -> str | None:
-    if locale is None:
-        return None
-    if locale.lower() not in ruleset.emergency_numbers:
-        raise fail(f"--locale: unknown locale {locale!r}; choose from "
-                   + ", ".join(sorted(ruleset.emergency_numbers)), ExitStatus.BAD_INPUT)
-    return locale.lower()
-
-
 def _intro(term: Terminal, ruleset: Ruleset, answers: Mapping[str, Any],
            locale: str | None) -> None:
     number = ruleset.emergency_numbers[locale or ruleset.default_locale]
     term.say("backtriage: a few questions about your back, then a plan.", style="bold")
     term.say(fill(ruleset.disclaimer, number))
-    term.say("Type ? for help on a question, < to go back. Ctrl-C stops.")
+    term.say("Type ? for help on a question, or < for the previous one. Ctrl-C stops.")
     if answers:
         left = sum(1 for q in flow.flow_order(ruleset) if q.id not in answers)
         term.say(f"Carrying on from {len(answers)} saved answers ({left} questions not yet "
