@@ -181,3 +181,10 @@ def test_plain_output_has_no_box_drawing_and_rich_output_has_a_panel():
     rich = ask(input="yes\n").stdout
     assert not set("╭│╰─") & set(plain)
     assert "╭" in rich and "EMERGENCY" in rich.splitlines()[0]
+
+
+def test_a_save_file_in_a_missing_folder_is_refused_before_any_question(tmp_path):
+    """--save into a folder that does not exist: exit 2 at once, not after the answers."""
+    result = ask("--save", str(tmp_path / "nowhere" / "answers.yaml"), input="no\n")
+    assert result.exit_code == 2 and "no such folder" in result.stderr
+    assert "Question 1" not in result.stderr

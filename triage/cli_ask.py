@@ -146,8 +146,10 @@ def save_answers(path: Path, ruleset: Ruleset, answers: Mapping[str, Any]) -> No
     text = (f"# Answers saved by `triage ask` (rule set {ruleset.name} {ruleset.version}).\n"
             f"# Carry on with: triage ask --resume {path.name}   (or: triage run {path.name})\n"
             + (yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True) if ordered else ""))
-    directory = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=directory)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise fail(f"--save {path}: cannot write: {exc.strerror}", ExitStatus.BAD_INPUT) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
@@ -319,6 +321,8 @@ def ask(
     locale = checked_locale(engine.ruleset, locale)
     term = Terminal(plain)
     save = save or resume
+    if save is not None and not save.parent.is_dir():
+        raise fail(f"--save {save}: no such folder {str(save.parent)!r}", ExitStatus.BAD_INPUT)
     answers = resumed_answers(term, engine.ruleset, resume) if resume else {}
     _intro(term, engine.ruleset, answers, locale)
     answers = _session(term, engine, answers, save)
