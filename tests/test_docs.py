@@ -53,3 +53,28 @@ def test_quick_start_names_the_bundled_example():
     assert "pip install . && triage run examples/self-care.yaml" in README
     assert "pip install '.[test]' && pytest" in README
     assert (ROOT / "examples" / "self-care.yaml").is_file()
+
+
+def test_readme_ask_transcript_is_what_triage_ask_prints(tmp_path, monkeypatch):
+    """The `triage ask` transcript: the same answers typed give the same lines, in order
+    (a question elided with "..." is answered "no")."""
+    transcript = README.split("$ triage ask --plain", 1)[1].split("```", 1)[0].splitlines()[1:]
+    prompt = " to go back): "
+    typed: dict[int, list[str]] = {}  # question number -> what was typed
+    for line in transcript:
+        if line.startswith("Question "):
+            number = int(line.split()[1])
+        elif prompt in line:
+            typed.setdefault(number, []).append(line.split(prompt, 1)[1])
+    answers = [text for n in range(1, max(typed) + 1) for text in typed.get(n, ["no"])]
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["ask", "--plain", "--save", "answers.yaml",
+                                      "--rules", str(RULES)],
+                                input="".join(f"{text}\n" for text in answers if text != "^C"))
+    output, position = result.stderr, 0
+    for line in transcript:
+        if line.strip() in ("", "...") or line.endswith("..."):
+            continue
+        line = line.split(prompt, 1)[0] + prompt if prompt in line else line
+        assert line in output[position:], f"README line not in output (in order): {line!r}"
+        position = output.index(line, position) + len(line)

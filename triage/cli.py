@@ -17,7 +17,8 @@ import typer
 
 from . import api
 from .answers import MISSING_MODES, check_answers
-from .cli_common import RulesOption, fail, handles_errors, state
+from .cli_ask import ask
+from .cli_common import RulesOption, checked_locale, handles_errors, state, write_output
 from .cli_rules import rules_app
 from .errors import ExitStatus
 from .model import Urgency
@@ -34,6 +35,7 @@ app = typer.Typer(
 )
 
 app.add_typer(rules_app, name="rules")
+app.command("ask")(ask)
 
 URGENCY_EXIT = {Urgency.SELF_CARE: 0, Urgency.ROUTINE: 3, Urgency.URGENT: 4,
                 Urgency.EMERGENCY: 5}
@@ -42,6 +44,7 @@ URGENCY_EXIT = {Urgency.SELF_CARE: 0, Urgency.ROUTINE: 3, Urgency.URGENT: 4,
 class Format(StrEnum):
     text = "text"
     markdown = "markdown"
+    html = "html"
     json = "json"
 
 
@@ -91,10 +94,7 @@ def run(
     """Triage one answers file and print the plan."""
     compiled = api.engine(rules)
     ruleset = compiled.ruleset
-    locale = locale.lower() if locale is not None else None
-    if locale is not None and locale not in ruleset.emergency_numbers:
-        raise fail(f"--locale: unknown locale {locale!r}; choose from "
-                   + ", ".join(sorted(ruleset.emergency_numbers)), ExitStatus.BAD_INPUT)
+    locale = checked_locale(ruleset, locale)
     raw, where = read_answers(answers)
     checked = check_answers(ruleset, raw, source=where, missing=missing.value)
     result = compiled.evaluate(checked.values, locale=locale)
@@ -102,10 +102,7 @@ def run(
     if output is None:
         sys.stdout.write(text)
     else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise fail(f"{output}: cannot write: {exc.strerror}", ExitStatus.BAD_INPUT) from None
+        write_output(output, text)
     if urgency_exit_code:
         raise typer.Exit(URGENCY_EXIT[result.urgency])
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from .errors import ExitStatus, TriageError
+from .model import Ruleset
 
 SAFETY_FALLBACK = ("If you have any danger sign (numbness around the genitals or bottom, "
                    "new bladder or bowel problems, weakness in both legs, chest pain, or a "
@@ -58,3 +59,21 @@ def handles_errors(command: F) -> F:
 RulesOption = Annotated[Path | None, typer.Option(
     "--rules", help="Rule set directory (default: the shipped rules).",
     file_okay=False, dir_okay=True)]
+
+
+def checked_locale(ruleset: Ruleset, locale: str | None) -> str | None:
+    """The ``--locale`` option, lower-cased, or a bad-input exit naming the known ones."""
+    if locale is None:
+        return None
+    if locale.lower() not in ruleset.emergency_numbers:
+        raise fail(f"--locale: unknown locale {locale!r}; choose from "
+                   + ", ".join(sorted(ruleset.emergency_numbers)), ExitStatus.BAD_INPUT)
+    return locale.lower()
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write a result file, or a bad-input exit saying why not."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise fail(f"{path}: cannot write: {exc.strerror}", ExitStatus.BAD_INPUT) from None

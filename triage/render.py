@@ -6,6 +6,7 @@ give byte-identical output (no timestamps, stable order).
 
 from __future__ import annotations
 
+import html
 import json
 import textwrap
 from collections.abc import Callable
@@ -31,6 +32,7 @@ KIND_HEADINGS = {
 }
 WIDTH = 78
 HELD_BACK = "Held back for your safety"
+WHAT_NOW = "What to do now"
 
 
 def render_json(result: Result) -> str:
@@ -92,7 +94,7 @@ def _why(result: Result) -> tuple[list[FiredRule], int]:
 
 def _notes(result: Result) -> list[str]:
     notes = []
-    if result.unscreened:
+    if result.unscreened and result.urgency is not Urgency.EMERGENCY:  # moot then
         notes.append("Not screened: these danger-sign questions were not answered, so this "
                      "result cannot be self-care: "
                      + ", ".join(q.replace("_", " ") for q in result.unscreened) + ".")
@@ -101,6 +103,14 @@ def _notes(result: Result) -> list[str]:
                                                   for q in result.not_answered)
                      + ". Advice that depends on these may be missing from this plan.")
     return notes
+
+
+def _footer(result: Result, date: str | None, code: str = "") -> str:
+    """Rule set name, version and short digest; the date first when one is given."""
+    info = result.ruleset
+    ruleset = (f"Rule set {info['name']} {info['version']} "
+               f"(sha256 {code}{info['sha256'][:12]}{code})")
+    return f"Date: {date}. {ruleset}" if date else ruleset
 
 
 def render_text(result: Result) -> str:
@@ -138,15 +148,14 @@ def render_text(result: Result) -> str:
     if others:
         out.append(f"  ({others} more intermediate rule{'s' if others > 1 else ''} in "
                    "--format json)")
-    info = result.ruleset
-    out += ["", f"Rule set {info['name']} {info['version']} (sha256 {info['sha256'][:12]})", ""]
+    out += ["", _footer(result, None), ""]
     return "\n".join(out)
 
 
-def render_markdown(result: Result) -> str:
-    """Markdown for a handout or a web page."""
+def render_markdown(result: Result, *, date: str | None = None) -> str:
+    """Markdown for a handout or a web page (``date``: printed in the footer, if given)."""
     out: list[str] = [f"# {URGENCY_LABELS[result.urgency]}", "",
-                      f"**{result.headline}**", "",
+                      f"**{WHAT_NOW}:** {result.headline}", "",
                       f"> {result.disclaimer}", ""]
     for note in _notes(result):
         out += [f"**{note}**", ""]
@@ -171,13 +180,95 @@ def render_markdown(result: Result) -> str:
     relevant, others = _why(result)
     out += ["## Why", "", "| rule | evidence |", "|---|---|"]
     out += [f"| {r.title} (`{r.id}`) | {'; '.join(r.evidence)} |" for r in relevant]
-    info = result.ruleset
-    out += ["", f"Rule set {info['name']} {info['version']} (sha256 `{info['sha256'][:12]}`)", ""]
+    out += ["", _footer(result, date, code="`"), ""]
+    return "\n".join(out)
+
+PRINT_CSS = """
+body { font-family: Georgia, "Times New Roman", serif; font-size: 12pt; line-height: 1.45;
+       color: #111; background: #fff; max-width: 46em; margin: 1.5em auto; padding: 0 1em; }
+h1 { font-size: 1.7em; margin: 0 0 .3em; }
+h2 { font-size: 1.3em; border-bottom: 1px solid #888; margin-top: 1.4em; }
+h3 { font-size: 1.1em; margin: 1em 0 .2em; }
+.urgency { border: 3px solid #111; padding: .6em 1em; margin-bottom: 1em; }
+.urgency-emergency { border-color: #b00000; border-width: 6px; }
+.urgency-urgent { border-color: #b35900; }
+.now { font-size: 1.15em; margin: 0; }
+.notice { border-left: 4px solid #555; padding: .3em .8em; background: #f3f3f3; }
+.label { font-weight: bold; margin: .4em 0 .1em; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #999; padding: .25em .5em; text-align: left; vertical-align: top; }
+code { font-family: "Courier New", monospace; font-size: .9em; }
+footer { margin-top: 2em; font-size: .9em; color: #333; }
+@page { size: auto; margin: 15mm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 11pt; }
+  .notice { background: none; }
+  article, tr, .urgency, .notice { break-inside: avoid; page-break-inside: avoid; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+}
+"""
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _html_advice(result: Result, item: Advice) -> list[str]:
+    out = ["<article>", f"<h3>{_e(item.title)}</h3>"]
+    if not item.points:
+        out.append(f"<p>{_e(item.text)}</p>")
+    for label, values in _details(result, item):
+        if label:
+            out.append(f'<p class="label">{_e(label)}:</p>')
+        tag = "ol" if label == "Steps" else "ul"
+        out += [f"<{tag}>", *(f"<li>{_e(value)}</li>" for value in values), f"</{tag}>"]
+    return out + ["</article>"]
+
+
+def _html_why(result: Result) -> list[str]:
+    relevant, others = _why(result)
+    out = ["<section>", "<h2>Why: the rules that applied</h2>", "<table>",
+           "<thead><tr><th>Rule</th><th>Evidence</th></tr></thead>", "<tbody>"]
+    out += [f"<tr><td>{_e(r.title)} (<code>{_e(r.id)}</code>)</td>"
+            f"<td>{_e('; '.join(r.evidence))}</td></tr>" for r in relevant]
+    out += ["</tbody>", "</table>"]
+    if others:
+        out.append(f"<p>{others} more intermediate rule{'s' if others > 1 else ''} "
+                   "in the JSON output.</p>")
+    return out + ["</section>"]
+
+
+def render_html(result: Result, *, date: str | None = None) -> str:
+    """A self-contained, printable HTML page (inline CSS, no scripts, no external links)."""
+    label = URGENCY_LABELS[result.urgency]
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>Back pain plan: {_e(label)}</title>", f"<style>{PRINT_CSS}</style>",
+           "</head>", "<body>",
+           f'<header class="urgency urgency-{result.urgency.value}">',
+           f"<h1>{_e(label)}</h1>",
+           f'<p class="now"><strong>{WHAT_NOW}:</strong> {_e(result.headline)}</p>',
+           "</header>", f'<p class="notice" role="note">{_e(result.disclaimer)}</p>']
+    out += [f'<p class="notice"><strong>{_e(note)}</strong></p>' for note in _notes(result)]
+    for kind, items in _groups(result):
+        out += ["<section>", f"<h2>{_e(KIND_HEADINGS[kind])}</h2>"]
+        for item in items:
+            out += _html_advice(result, item)
+        out.append("</section>")
+    held = _held_back(result)
+    if held:
+        out += ["<section>", f"<h2>{HELD_BACK}</h2>", "<ul>"]
+        out += [f"<li>{_e(', '.join(titles))}: {_e(reason)} (<code>{_e(because)}</code>)</li>"
+                for because, reason, titles in held]
+        out += ["</ul>", "</section>"]
+    out += _html_why(result)
+    out += [f"<footer><p>{_e(_footer(result, date))}</p></footer>", "</body>", "</html>", ""]
     return "\n".join(out)
 
 
 RENDERERS: dict[str, Renderer] = {
     "text": render_text,
     "markdown": render_markdown,
+    "html": render_html,
     "json": render_json,
 }

@@ -1,0 +1,190 @@
+"""`triage ask` through typer's CliRunner: prompts, re-prompts, back, summary, saving, handouts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from asking import lines, person, script
+from conftest import RULES
+from typer.testing import CliRunner
+
+from triage import questionnaire as flow
+from triage.cli import app
+from triage.cli_ask import Terminal
+
+RUNNER = CliRunner()
+
+
+def ask(*args: str, input: str = ""):
+    return RUNNER.invoke(app, ["ask", "--rules", str(RULES), *args], input=input)
+
+
+def saved(tmp_path: Path, answers: dict) -> Path:
+    path = tmp_path / "saved.yaml"
+    path.write_text(yaml.safe_dump({k: list(v) if isinstance(v, tuple) else v
+                                    for k, v in answers.items()}), encoding="utf-8")
+    return path
+
+
+def all_but(shipped, source: dict, last: int) -> tuple[dict, list[tuple[str, str]]]:
+    """The answers to every asked question but the last ``last``, and the rest of the script."""
+    steps = script(shipped, source)
+    done = {qid: source[qid] for qid, _ in steps[:-last]}
+    return done, steps[-last:]
+
+
+def test_a_full_run_with_a_typo_re_prompts_and_gives_the_plan(shipped):
+    """A misspelt choice gets a did-you-mean and the question again; the plan follows."""
+    steps = script(shipped, person())
+    typing = "".join(("som\n" if qid == "daily_life_impact" else "") + text + "\n"
+                     for qid, text in steps)
+    result = ask("--plain", input=typing + "\n")
+    assert result.exit_code == 0, result.stderr
+    assert "'som' is not allowed; expected none, some or severe (did you mean 'some'?)" \
+        in result.stderr
+    assert "SELF-CARE" in result.stdout
+
+
+def test_a_question_mark_shows_the_help_text(shipped, ruleset):
+    """'?' prints the question's help and asks again."""
+    result = ask("--plain", input="?\nyes\n")
+    assert ruleset.question_map["saddle_numbness"].help[:60] in result.stderr
+    assert result.exit_code == 0 and "EMERGENCY" in result.stdout
+
+
+def test_going_back_changes_the_previous_answer():
+    """'<' goes back one question; the new answer replaces the old one."""
+    result = ask("--plain", input="no\n<\nyes\n")
+    assert result.stderr.count("Question 1 (danger signs)") == 2
+    assert result.exit_code == 0 and "EMERGENCY" in result.stdout
+
+
+def test_enter_keeps_the_previous_answer_after_going_back():
+    """After going back, an empty answer keeps what was given before."""
+    result = ask("--plain", input="no\nno\n<\n\n")
+    assert "Enter keeps: no" in result.stderr
+    assert result.stderr.count("Question 2 (danger signs)") == 2
+    assert "Question 3 (danger signs)" in result.stderr
+
+
+def test_going_back_at_the_first_question_says_so():
+    """There is nothing before the first question."""
+    result = ask("--plain", input="<\n")
+    assert "This is the first question." in result.stderr
+
+
+def test_an_invalid_menu_number_is_re_asked(ruleset, tmp_path):
+    """A number that is not on the menu gets a clear message and the question again."""
+    path = saved(tmp_path, dict.fromkeys(ruleset.danger_signs[:3], False))
+    result = ask("--plain", "--resume", str(path), input="9\nnone\n")
+    assert "9 is not on the list; type a number from 1 to 3" in result.stderr
+    assert yaml.safe_load(path.read_text())["leg_weakness"] == "none"
+
+
+def test_the_summary_lets_a_person_change_an_answer(shipped, ruleset, tmp_path):
+    """At the summary, a row number re-asks that question; the plan uses the new answer."""
+    source = person()
+    done, rest = all_but(shipped, source, 1)
+    path = saved(tmp_path, done)
+    answers = {**done, rest[0][0]: source[rest[0][0]]}
+    number = next(n for n, qid, _, _ in flow.summary_rows(ruleset, answers) if qid == "fever")
+    result = ask("--plain", "--resume", str(path), input=lines(rest) + f"{number}\nyes\n\n")
+    assert result.exit_code == 0, result.stderr
+    assert "Your answers" in result.stderr and "URGENT" in result.stdout
+    assert yaml.safe_load(path.read_text())["fever"] is True
+
+
+def test_eof_part_way_saves_the_answers_and_exits_2(tmp_path):
+    """End of input before the end: answers so far saved, one message, no traceback."""
+    path = tmp_path / "answers.yaml"
+    result = ask("--plain", "--save", str(path), input="no\nno\n")
+    assert result.exit_code == 2
+    assert f"your answers are saved in {path}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert yaml.safe_load(path.read_text()) == {"saddle_numbness": False,
+                                                "bladder_or_bowel_change": False}
+
+
+def test_ctrl_c_saves_the_answers_and_exits_130(tmp_path, monkeypatch):
+    """Ctrl-C at the third question: exit 130, the first two answers kept."""
+    typed = iter(["no", "no"])
+
+    def read(self, prompt):
+        try:
+            return next(typed)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    monkeypatch.setattr(Terminal, "read", read)
+    path = tmp_path / "answers.yaml"
+    result = ask("--save", str(path))
+    assert result.exit_code == 130 and "stopped before the end" in result.stderr
+    assert len(yaml.safe_load(path.read_text())) == 2
+
+
+def test_resume_carries_on_and_re_asks_a_bad_saved_value(tmp_path):
+    """A saved value that is not allowed is reported and asked again; unknown ids ignored."""
+    path = saved(tmp_path, {"saddle_numbness": False, "leg_weakness": "worse", "fevr": False})
+    result = ask("--plain", "--resume", str(path), input="")
+    assert "leg_weakness: 'worse' is not allowed" in result.stderr
+    assert "ignoring unknown answer id 'fevr'" in result.stderr
+    assert "Do you have numbness or tingling" not in result.stderr  # answered: not asked
+    assert "Question 2 (danger signs)" in result.stderr
+
+
+def test_the_saved_answers_are_what_triage_run_reads(shipped, tmp_path):
+    """`triage run` on the saved file gives the same plan as the questionnaire."""
+    path = tmp_path / "answers.yaml"
+    done = ask("--plain", "--save", str(path), input=lines(script(shipped, person())) + "\n")
+    ran = RUNNER.invoke(app, ["run", str(path), "--rules", str(RULES)])
+    assert done.exit_code == ran.exit_code == 0
+    assert ran.stdout.splitlines()[:4] == done.stdout.splitlines()[:4]
+
+
+@pytest.mark.parametrize(("name", "marker"), [("plan.html", "<!DOCTYPE html>"),
+                                              ("plan.md", "# SELF-CARE")])
+def test_output_writes_a_dated_handout(shipped, tmp_path, name, marker):
+    """--output plan.html / plan.md writes the handout with the date given by --date."""
+    done, rest = all_but(shipped, person(), 1)
+    path = tmp_path / name
+    result = ask("--plain", "--resume", str(saved(tmp_path, done)), "--output", str(path),
+                 "--date", "2026-11-24", input=lines(rest) + "\n")
+    assert result.exit_code == 0, result.stderr
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(marker) and "Date: 2026-11-24." in text
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--output", "plan.pdf"], "the handout is written as .md or .html"),
+    (["--date", "24/11/2026"], "is not a date like"),
+    (["--locale", "xx"], "unknown locale 'xx'"),
+])
+def test_bad_options_are_refused_before_any_question(args, message):
+    """A wrong option is exit 2 with one message, and nothing is asked."""
+    result = ask(*args, input="no\n")
+    assert result.exit_code == 2 and message in result.stderr
+    assert "Question 1" not in result.stderr
+
+
+def test_an_emergency_is_shown_first_and_nothing_else_is_asked():
+    """The emergency advice is the first thing in the plan; no summary, no more questions."""
+    result = ask("--plain", input="yes\n")
+    assert result.stdout.splitlines()[1] == "EMERGENCY"
+    assert "Question 2" not in result.stderr and "Your answers" not in result.stderr
+
+
+def test_plain_output_has_no_box_drawing_and_rich_output_has_a_panel():
+    """--plain is plain text for screen readers; the default draws a panel."""
+    plain = ask("--plain", input="yes\n").stdout
+    rich = ask(input="yes\n").stdout
+    assert not set("╭│╰─") & set(plain)
+    assert "╭" in rich and "EMERGENCY" in rich.splitlines()[0]
+
+
+def test_a_save_file_in_a_missing_folder_is_refused_before_any_question(tmp_path):
+    """--save into a folder that does not exist: exit 2 at once, not after the answers."""
+    result = ask("--save", str(tmp_path / "nowhere" / "answers.yaml"), input="no\n")
+    assert result.exit_code == 2 and "no such folder" in result.stderr
+    assert "Question 1" not in result.stderr

@@ -1,0 +1,370 @@
+"""``triage ask``: the questionnaire in a terminal, then the plan (and a printable handout).
+
+Which question comes next is decided by :mod:`triage.questionnaire` (pure functions of
+the answers); this module only prompts, reads, saves and prints. Questions, prompts and
+messages go to standard error, the plan to standard output. Ctrl-C stops with exit 130
+and Ctrl-D (end of input) with exit 2, in both cases after saving the answers given so
+far when ``--save`` (or ``--resume``) names a file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.table import Table
+
+from . import api
+from . import questionnaire as flow
+from .cli_common import RulesOption, checked_locale, fail, handles_errors, write_output
+from .engine import Engine
+from .errors import ExitStatus
+from .model import Question, Result, Ruleset, Urgency, fill
+from .render import URGENCY_LABELS, render_html, render_markdown, render_text
+from .sources import read_answers
+from .values import ValueProblem, coerce
+
+HANDOUTS = {".md": render_markdown, ".markdown": render_markdown,
+            ".html": render_html, ".htm": render_html}
+BACK_WORDS = ("<", "back")
+HELP_WORDS = ("?", "help")
+SECTION_NAMES = {"about_you": "about you", "danger_signs": "danger signs",
+                 "symptoms": "your back", "medicines": "medicines safety"}
+URGENCY_STYLES = {Urgency.EMERGENCY: "bold white on red", Urgency.URGENT: "bold red",
+                  Urgency.ROUTINE: "bold yellow", Urgency.SELF_CARE: "bold green"}
+BACK = object()  # what a person typed to go back one question
+
+
+class Terminal:
+    """Where a person reads and types: prompts on stderr, input from stdin."""
+
+    def __init__(self, plain: bool) -> None:
+        no_color = plain or "NO_COLOR" in os.environ
+        self.plain = plain
+        self.err = Console(stderr=True, no_color=no_color, highlight=False, emoji=False)
+        self.out = Console(no_color=no_color, highlight=False, emoji=False)
+
+    def say(self, text: str = "", style: str | None = None) -> None:
+        self.err.print(text, style=None if self.plain else style, markup=False,
+                       soft_wrap=self.plain)
+
+    def read(self, prompt: str) -> str:
+        self.err.print(prompt, end="", markup=False, highlight=False, soft_wrap=True)
+        self.err.file.flush()
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        return line.strip()
+
+
+# ---------------------------------------------------------------- one question
+
+def parse(question: Question, raw: str) -> Any:
+    """A typed value from what was typed: words or menu numbers; raise ValueProblem."""
+    if question.type == "choice":
+        return coerce(question, _numbered(question, raw))
+    if question.type == "multi":
+        items = [item.strip() for item in re.split(r"[,;]", raw) if item.strip()]
+        if not items:
+            raise ValueProblem(f"expected {question.allowed_text()}")
+        return coerce(question, [_numbered(question, item) for item in items])
+    return coerce(question, raw)
+
+
+def _numbered(question: Question, raw: str) -> str:
+    """A menu number stands for its choice."""
+    if raw.isdigit():
+        number = int(raw)
+        if not 1 <= number <= len(question.choices):
+            raise ValueProblem(f"{number} is not on the list; type a number from 1 to "
+                               f"{len(question.choices)}, or the word")
+        return question.choices[number - 1].value
+    return raw
+
+
+def _show_question(term: Terminal, question: Question, number: int) -> None:
+    term.say()
+    term.say(f"Question {number} ({SECTION_NAMES.get(question.section, question.section)})",
+             style="dim")
+    term.say(question.text, style="bold")
+    for index, choice in enumerate(question.choices, 1):
+        term.say(f"  {index}. {choice.value}: {choice.label}")
+
+
+def _prompt_text(question: Question, previous: Any) -> str:
+    if question.type == "yes_no":
+        allowed = "yes or no"
+    elif question.type == "integer":
+        allowed = question.allowed_text() + (f" ({question.unit})" if question.unit else "")
+    elif question.type == "choice":
+        allowed = "a number or a word from the list"
+    else:
+        allowed = "one or more numbers or words, separated by commas"
+    keep = (f"; Enter keeps: {flow.show_value(question, previous)}"
+            if previous is not None else "")
+    return f"Answer {allowed} (? for help, < to go back{keep}): "
+
+
+def ask_one(term: Terminal, question: Question, number: int, previous: Any = None) -> Any:
+    """Ask until the answer is valid; return the typed value, or BACK."""
+    _show_question(term, question, number)
+    while True:
+        raw = term.read(_prompt_text(question, previous))
+        if raw.lower() in HELP_WORDS:
+            term.say(question.help or "No extra help for this question.", style="italic")
+            continue
+        if raw.lower() in BACK_WORDS:
+            return BACK
+        if not raw:
+            if previous is not None:
+                return previous
+            term.say("Please type an answer (or ? for help).", style="yellow")
+            continue
+        try:
+            return parse(question, raw)
+        except ValueProblem as exc:
+            term.say(f"Sorry, that answer was not understood: {exc}. Please try again.",
+                     style="yellow")
+
+
+# ---------------------------------------------------------------- saving and resuming
+
+def save_answers(path: Path, ruleset: Ruleset, answers: Mapping[str, Any]) -> None:
+    """Write the answers as YAML that ``triage run`` reads, atomically (temp + rename)."""
+    ordered = {q.id: _plain(answers[q.id]) for q in flow.answered(ruleset, answers)}
+    text = (f"# Answers saved by `triage ask` (rule set {ruleset.name} {ruleset.version}).\n"
+            f"# Carry on with: triage ask --resume {path.name}   (or: triage run {path.name})\n"
+            + (yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True) if ordered else ""))
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise fail(f"--save {path}: cannot write: {exc.strerror}", ExitStatus.BAD_INPUT) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def resumed_answers(term: Terminal, ruleset: Ruleset, path: Path) -> dict[str, Any]:
+    """Saved answers, each checked; a bad or unknown one is reported and asked again."""
+    raw, where = read_answers(str(path))
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise fail(f"{where}: answers must be a mapping of question id to value",
+                   ExitStatus.BAD_INPUT)
+    questions = ruleset.question_map
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in questions:
+            term.say(f"{where}: ignoring unknown answer id {key!r}", style="yellow")
+        elif value is not None:
+            try:
+                values[key] = coerce(questions[key], value)
+            except ValueProblem as exc:
+                term.say(f"{where}: {key}: {exc}; this question will be asked again",
+                         style="yellow")
+    return flow.pruned(ruleset, values)
+
+
+# ---------------------------------------------------------------- the session
+
+def _summary(term: Terminal, ruleset: Ruleset, answers: Mapping[str, Any]) -> str | None:
+    """Show every answer; return None to go on, an id to change, or '<' to go back."""
+    rows = flow.summary_rows(ruleset, answers)
+    term.say()
+    term.say("Your answers", style="bold")
+    if term.plain:
+        for number, _, text, shown in rows:
+            term.say(f"  {number}. {text} Answer: {shown}")
+    else:
+        table = Table("#", "question", "your answer", show_lines=False)
+        for number, _, text, shown in rows:
+            table.add_row(str(number), text, shown)
+        term.err.print(table)
+    ids = {str(number): qid for number, qid, _, _ in rows} | {qid: qid for _, qid, _, _ in rows}
+    while True:
+        raw = term.read("Press Enter to see your plan, or type the number of an answer to "
+                        "change it: ")
+        if not raw:
+            return None
+        if raw.lower() in BACK_WORDS:
+            return "<"
+        if raw in ids:
+            return ids[raw]
+        term.say(f"Sorry, {raw!r} is not one of the numbers 1 to {len(rows)}. Please try "
+                 "again.", style="yellow")
+
+
+def run_session(term: Terminal, engine: Engine, answers: dict[str, Any],
+                on_change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    """Ask until the questionnaire is over (confirmed, or an emergency); return the answers.
+
+    ``on_change`` sees the answers after every change (to save them as they come).
+    """
+    ruleset = engine.ruleset
+    previous: dict[str, Any] = {}
+    while True:
+        on_change(answers)
+        question = flow.next_question(engine, answers)
+        if question is None:
+            if flow.is_emergency(engine, answers):
+                return answers
+            choice = _summary(term, ruleset, answers)
+            if choice is None:
+                return answers
+            if choice == "<":
+                answers, _ = _undo(ruleset, answers, previous)
+            else:
+                previous[choice] = answers.pop(choice)
+            continue
+        value = ask_one(term, question, len(flow.answered(ruleset, answers)) + 1,
+                        previous.get(question.id))
+        if value is BACK:
+            answers, undone = _undo(ruleset, answers, previous)
+            if undone is None:
+                term.say("This is the first question.", style="yellow")
+            continue
+        answers = flow.pruned(ruleset, {**answers, question.id: value})
+
+
+def _undo(ruleset: Ruleset, answers: dict[str, Any],
+          previous: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    remaining, undone = flow.back(ruleset, answers)
+    if undone is not None:
+        previous[undone] = answers[undone]
+    return remaining, undone
+
+
+# ---------------------------------------------------------------- the plan
+
+def show_plan(term: Terminal, result: Result) -> None:
+    """The plan on standard output: emergency advice first and prominent."""
+    if term.plain:
+        sys.stdout.write(render_text(result))  # byte for byte what `triage run` prints
+        return
+    label = URGENCY_LABELS[result.urgency]
+    term.out.print(Panel(result.headline, title=label, style=URGENCY_STYLES[result.urgency]))
+    body = render_markdown(result).split("\n", 4)[4]  # after the heading and the headline
+    term.out.print(Markdown(body))
+
+
+def _handout(output: Path | None) -> Any:
+    if output is None:
+        return None
+    renderer = HANDOUTS.get(output.suffix.lower())
+    if renderer is None:
+        raise fail(f"--output {output}: the handout is written as .md or .html",
+                   ExitStatus.BAD_INPUT)
+    return renderer
+
+
+def _date(date: str | None) -> str:
+    if date is None:
+        return datetime.date.today().isoformat()
+    try:
+        return datetime.date.fromisoformat(date).isoformat()
+    except ValueError:
+        raise fail(f"--date: {date!r} is not a date like 2026-11-24",
+                   ExitStatus.BAD_INPUT) from None
+
+
+def _stopped_message(save: Path | None) -> str:
+    if save is None:
+        return "triage: stopped before the end; nothing was saved (use --save FILE next time)"
+    return (f"triage: stopped before the end; your answers are saved in {save} "
+            f"(carry on with: triage ask --resume {save})")
+
+
+@handles_errors
+def ask(
+    save: Annotated[Path | None, typer.Option(
+        "--save", help="Keep the answers in this file (YAML, as `triage run` reads), "
+        "written after every answer and when you stop part-way.", dir_okay=False)] = None,
+    resume: Annotated[Path | None, typer.Option(
+        "--resume", help="Carry on from answers saved earlier (and keep saving there "
+        "unless --save names another file).", dir_okay=False)] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Also write a printable handout: plan.md or plan.html.",
+        dir_okay=False)] = None,
+    date: Annotated[str | None, typer.Option(
+        "--date", help="The date printed on the handout, YYYY-MM-DD (default: today).")]
+        = None,
+    plain: Annotated[bool, typer.Option(
+        "--plain", help="Plain text: no colour, no boxes (for screen readers; NO_COLOR "
+        "also turns colour off).")] = False,
+    rules: RulesOption = None,
+    locale: Annotated[str | None, typer.Option(
+        "--locale", help="Which emergency number to show (e.g. uk, us, eu, intl).")] = None,
+) -> None:
+    """Answer the questionnaire in the terminal and get a plan you can print."""
+    engine = api.engine(rules)
+    handout, printed_on = _handout(output), _date(date)
+    locale = checked_locale(engine.ruleset, locale)
+    term = Terminal(plain)
+    save = save or resume
+    if save is not None and not save.parent.is_dir():
+        raise fail(f"--save {save}: no such folder {str(save.parent)!r}", ExitStatus.BAD_INPUT)
+    answers = resumed_answers(term, engine.ruleset, resume) if resume else {}
+    _intro(term, engine.ruleset, answers, locale)
+    answers = _session(term, engine, answers, save)
+    result = flow.final_result(engine, answers, locale=locale)
+    show_plan(term, result)
+    if handout is not None:
+        write_output(output, handout(result, date=printed_on))  # type: ignore[arg-type]
+        term.say(f"Your plan is also in {output}, ready to print.")
+
+
+def _session(term: Terminal, engine: Engine, answers: dict[str, Any],
+             save: Path | None) -> dict[str, Any]:
+    """run_session, saving as it goes; Ctrl-C exits 130 and end of input 2, saved first."""
+    latest = dict(answers)
+
+    def keep(current: dict[str, Any]) -> None:
+        if current != latest:
+            latest.clear()
+            latest.update(current)
+            if save is not None:
+                save_answers(save, engine.ruleset, latest)
+
+    try:
+        return run_session(term, engine, answers, keep)
+    except KeyboardInterrupt:
+        status = ExitStatus.INTERRUPTED
+    except EOFError:
+        status = ExitStatus.BAD_INPUT
+    term.say()
+    if save is not None:
+        save_answers(save, engine.ruleset, latest)
+    typer.echo(_stopped_message(save), err=True)
+    raise typer.Exit(int(status))
+
+
+def _intro(term: Terminal, ruleset: Ruleset, answers: Mapping[str, Any],
+           locale: str | None) -> None:
+    number = ruleset.emergency_numbers[locale or ruleset.default_locale]
+    term.say("backtriage: a few questions about your back, then a plan.", style="bold")
+    term.say(fill(ruleset.disclaimer, number))
+    term.say("Type ? for help on a question, or < for the previous one. Ctrl-C stops.")
+    if answers:
+        left = sum(1 for q in flow.flow_order(ruleset) if q.id not in answers)
+        term.say(f"Carrying on from {len(answers)} saved answers ({left} questions not yet "
+                 "answered; some may not apply).")

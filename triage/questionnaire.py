@@ -1,0 +1,156 @@
+"""The questionnaire flow: which question comes next is a pure function of the answers.
+
+The terminal prompt (``triage ask``), an answers file and the tests all go through
+these functions, so they share one flow:
+
+* danger signs first (in questionnaire order), then the other questions in order;
+* a question is asked only where it applies: its ``ask_when`` holds, and for a yes/no
+  question that is not a danger sign, its answer can change the plan (urgency or
+  advice) given the answers so far. This is how the medicines safety questions are
+  asked only when over-the-counter advice is on the table, the pregnancy question only
+  where it can matter, and the leg questions only where a rule reads them;
+* an answer that makes the result an emergency ends the questionnaire at once.
+
+A danger sign is always asked and never filled in: the relevance test reads other
+unanswered yes/no questions both ways (all "no", then all "yes") only to decide whether
+to *ask*; the result is always computed from the answers actually given.
+
+Answers here are typed values, as :func:`triage.values.coerce` returns them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from functools import lru_cache
+from typing import Any
+
+from .engine import Engine
+from .model import Question, Result, Ruleset, Urgency
+
+Outcome = tuple[Urgency, tuple[str, ...]]
+
+
+def flow_order(ruleset: Ruleset) -> tuple[Question, ...]:
+    """Every question in asking order: danger signs first, then the rest, each in file order."""
+    return (tuple(q for q in ruleset.questions if q.danger_sign)
+            + tuple(q for q in ruleset.questions if not q.danger_sign))
+
+
+def _frozen(answers: Mapping[str, Any]) -> frozenset[tuple[str, Any]]:
+    return frozenset((key, tuple(value) if isinstance(value, list) else value)
+                     for key, value in answers.items() if value is not None)
+
+
+@lru_cache(maxsize=8192)
+def _outcome(engine: Engine, answers: frozenset[tuple[str, Any]]) -> Outcome:
+    result = engine.evaluate(dict(answers))
+    return result.urgency, tuple(item.id for item in result.advice)
+
+
+def outcome(engine: Engine, answers: Mapping[str, Any]) -> Outcome:
+    """Urgency and advice ids for these answers (cached: the flow asks the same often)."""
+    return _outcome(engine, _frozen(answers))
+
+
+def is_emergency(engine: Engine, answers: Mapping[str, Any]) -> bool:
+    """Do the answers so far already make this an emergency? (Missing answers never do.)"""
+    return outcome(engine, answers)[0] is Urgency.EMERGENCY
+
+
+def applies(question: Question, answers: Mapping[str, Any]) -> bool:
+    """The question's own ``ask_when`` (danger signs have none: they always apply)."""
+    return question.ask_when is None or question.ask_when.holds(answers, frozenset())
+
+
+def _can_change_plan(engine: Engine, question: Question, answers: Mapping[str, Any]) -> bool:
+    """Would "yes" and "no" give a different urgency or advice, with the other unanswered
+    yes/no questions of the same section read as all "no", or as all "yes"?"""
+    others = [q.id for q in engine.ruleset.questions
+              if q.type == "yes_no" and not q.danger_sign and q.section == question.section
+              and q.id != question.id and answers.get(q.id) is None and applies(q, answers)]
+    for reading in (False, True):
+        base = {**answers, **dict.fromkeys(others, reading)}
+        if (outcome(engine, {**base, question.id: True})
+                != outcome(engine, {**base, question.id: False})):
+            return True
+    return False
+
+
+def relevant(engine: Engine, question: Question, answers: Mapping[str, Any]) -> bool:
+    """Should this question be asked, given the answers so far?
+
+    Danger signs: always. Others: when ``ask_when`` holds and, for yes/no questions,
+    when the answer can change the plan.
+    """
+    if question.danger_sign:
+        return True
+    if not applies(question, answers):
+        return False
+    return question.type != "yes_no" or _can_change_plan(engine, question, answers)
+
+
+def next_question(engine: Engine, answers: Mapping[str, Any]) -> Question | None:
+    """The next question to ask, or None when the questionnaire is over (done or emergency)."""
+    if is_emergency(engine, answers):
+        return None
+    for question in flow_order(engine.ruleset):
+        if answers.get(question.id) is None and relevant(engine, question, answers):
+            return question
+    return None
+
+
+def answered(ruleset: Ruleset, answers: Mapping[str, Any]) -> tuple[Question, ...]:
+    """The answered questions in asking order: the summary rows, and what "back" undoes."""
+    return tuple(q for q in flow_order(ruleset) if answers.get(q.id) is not None)
+
+
+def back(ruleset: Ruleset, answers: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """The answers without the last answered question (in asking order), and its id."""
+    done = answered(ruleset, answers)
+    if not done:
+        return dict(answers), None
+    last = done[-1].id
+    return {key: value for key, value in answers.items() if key != last}, last
+
+
+def pruned(ruleset: Ruleset, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Drop answers to questions that no longer apply (``pregnant`` after sex is changed
+    to male). Danger-sign answers are always kept."""
+    questions = ruleset.question_map
+    return {key: value for key, value in answers.items()
+            if value is not None and key in questions and applies(questions[key], answers)}
+
+
+def show_value(question: Question, value: Any) -> str:
+    """An answer as a person reads it: yes/no, the choice label, a number with its unit."""
+    if value is None:
+        return "not answered"
+    if question.type == "yes_no":
+        return "yes" if value else "no"
+    labels = {choice.value: choice.label for choice in question.choices}
+    if question.type == "choice":
+        return labels.get(value, str(value))
+    if question.type == "multi":
+        return "; ".join(labels.get(item, str(item)) for item in value)
+    return f"{value} {question.unit}".strip()
+
+
+def summary_rows(ruleset: Ruleset, answers: Mapping[str, Any]) -> list[tuple[int, str, str, str]]:
+    """(number, id, question text, answer shown) for each answered question, in asking order."""
+    return [(number, q.id, q.text, show_value(q, answers[q.id]))
+            for number, q in enumerate(answered(ruleset, answers), 1)]
+
+
+def final_result(engine: Engine, answers: Mapping[str, Any],
+                 locale: str | None = None) -> Result:
+    """The result for the answers given, exactly as ``triage run`` computes it.
+
+    Only ``not_answered`` is narrowed to questions the flow would still ask: a question
+    skipped because its answer cannot change the plan is not "missing".
+    """
+    result = engine.evaluate(answers, locale=locale)
+    questions = engine.ruleset.question_map
+    still = tuple(qid for qid in result.not_answered
+                  if relevant(engine, questions[qid], answers))
+    return replace(result, not_answered=still)
