@@ -181,9 +181,10 @@ def load_ruleset(directory: str | Path) -> Ruleset:
         cases=ctx.texts(manifest, "cases", where), invariants=tuple(invariants),
     )
     try:
-        return _replace(ruleset, baseline=check_baseline(ruleset, baseline))
+        checked: Ruleset = _replace(ruleset, baseline=check_baseline(ruleset, baseline))
     except AnswersError as exc:
         raise RulesetError(exc.problems) from None
+    return checked
 
 
 def _manifest_files(ctx: _Context, manifest: Mapping[str, Any], root: Path,
