@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -54,3 +55,48 @@ def verify_command(
     typer.echo(f"triage: verify took {report.seconds:.1f} s", err=True)
     if not report.holds:
         raise typer.Exit(int(ExitStatus.CHECK_FAILED))
+
+
+# ------------------------------------------------------------------ rules review
+
+class ReviewFormat(StrEnum):
+    markdown = "markdown"
+    html = "html"
+
+
+@rules_app.command("review")
+@handles_errors
+def review_command(
+    directory: RulesDir = None,
+    format: Annotated[ReviewFormat, typer.Option(
+        "--format", "-f", help="markdown, or self-contained printable HTML.")]
+        = ReviewFormat.markdown,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the document to this file instead of standard output.",
+        dir_okay=False)] = None,
+    date: Annotated[str | None, typer.Option(
+        "--date", help="A date to print on the document (none by default, so the same "
+        "rules give the same document).")] = None,
+    full_verify: Annotated[bool, typer.Option(
+        "--full-verify", help="Verify the invariants over the full all-pairs design "
+        "(tens of seconds) instead of the quick check.")] = False,
+) -> None:
+    """Write a review document a clinician can sign off: rules, advice, coverage, invariants."""
+    from .review import REVIEW_RENDERERS, case_coverage, document
+    from .verify import verify
+
+    compiled = api.engine(directory)
+    ruleset = compiled.ruleset
+    report = None
+    if ruleset.invariants:
+        report = verify(compiled, samples_count=2000 if full_verify else 200,
+                        background="pairwise" if full_verify else "baseline")
+    text = REVIEW_RENDERERS[format.value](document(ruleset, case_coverage(compiled),
+                                                   report, date))
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise fail(f"{output}: cannot write: {exc.strerror}", ExitStatus.BAD_INPUT) from None
