@@ -23,8 +23,8 @@ def shipped_markdown():
     return render_markdown(document(engine.ruleset, case_coverage(engine), None))
 
 
-@pytest.fixture
-def tiny(tmp_path):
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
     """Two rules, one case: R-COVERED is fired by the case, R-UNCOVERED by none."""
     rules = (rule("R-COVERED", "{fever: true}", "{urgency: urgent}")
              + rule("R-UNCOVERED", '{age: {">=": 65}}', "{urgency: routine}")
@@ -36,7 +36,7 @@ def tiny(tmp_path):
     answers: {fever: true, age: 30}
     expect: {urgency: urgent}
 """
-    folder = make_ruleset(tmp_path / "rs", rules, files={"cases.yaml": cases})
+    folder = make_ruleset(tmp_path_factory.mktemp("review") / "rs", rules, files={"cases.yaml": cases})
     manifest = folder / "ruleset.yaml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace(
         "cases: []", "cases: [cases.yaml]"), encoding="utf-8")

@@ -33,7 +33,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-app.add_typer(rules_app)
+app.add_typer(rules_app, name="rules")
 
 URGENCY_EXIT = {Urgency.SELF_CARE: 0, Urgency.ROUTINE: 3, Urgency.URGENT: 4,
                 Urgency.EMERGENCY: 5}
