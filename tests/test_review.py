@@ -36,7 +36,8 @@ def tiny(tmp_path_factory):
     answers: {fever: true, age: 30}
     expect: {urgency: urgent}
 """
-    folder = make_ruleset(tmp_path_factory.mktemp("review") / "rs", rules, files={"cases.yaml": cases})
+    folder = make_ruleset(tmp_path_factory.mktemp("review") / "rs", rules,
+                          files={"cases.yaml": cases})
     manifest = folder / "ruleset.yaml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace(
         "cases: []", "cases: [cases.yaml]"), encoding="utf-8")
