@@ -17,7 +17,7 @@ from .cases import load_cases, run_case
 from .conditions import All, AnyOf, Compare, Condition, HasFinding, Not, Unanswered
 from .engine import Engine
 from .model import Advice, Invariant, Question, Rule, Ruleset
-from .verify import VerifyReport, coverage_text
+from .verify import VerifyReport, coverage_text, deciding
 
 # ------------------------------------------------------------------ the blocks
 
@@ -320,8 +320,9 @@ def _invariants(ruleset: Ruleset, report: VerifyReport | None) -> list[Block]:
         blocks.append(Items(tuple(t for _, t in details), labels=tuple(k for k, _ in details)))
         blocks.append(Para(status, label="Status:", flag=item is not None and not item.holds))
         if item is not None and item.failure is not None:
-            blocks.append(Para("; ".join(item.failure.problems), label="Counterexample:",
-                               flag=True))
+            blocks.append(Para(f"{'; '.join(item.failure.problems)} (answers that matter: "
+                               f"{deciding(item.failure, ruleset)})",
+                               label="Counterexample:", flag=True))
     return blocks
 
 

@@ -375,6 +375,22 @@ def _counterexample(engine: Engine, invariant: Invariant, answers: Answers,
 
 # -------------------------------------------------------------------------- output
 
+def deciding(example: Counterexample, ruleset: Ruleset) -> str:
+    """The counterexample's answers that differ from the baseline, in questionnaire order."""
+    baseline = default_baseline(ruleset)
+    shown = [f"{q.id}: {_shown(example.answers.get(q.id))}" for q in ruleset.questions
+             if example.answers.get(q.id) != baseline[q.id]]
+    return ", ".join(shown) or "the baseline answers themselves"
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "not answered"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return ", ".join(value) if isinstance(value, tuple) else str(value)
+
+
 def case_yaml(example: Counterexample, ruleset: Ruleset) -> str:
     """The counterexample as a ``cases:`` entry, answers in questionnaire order."""
     invariant = example.invariant
@@ -444,6 +460,7 @@ def render_report(report: VerifyReport, ruleset: Ruleset) -> str:
         if item.failure is not None:
             lines.append(f"      {invariant.place}: broken: "
                          + "; ".join(item.failure.problems))
+            lines.append("      the answers that matter: " + deciding(item.failure, ruleset))
             lines.append("      minimal counterexample (paste into a case file):")
             lines.extend("        " + line
                          for line in case_yaml(item.failure, ruleset).splitlines())
