@@ -12,7 +12,8 @@ from typing import Any, TypeGuard
 
 from . import yamlio
 from .conditions import Parser, finding_polarity
-from .errors import RulesetError, did_you_mean
+from .errors import AnswersError, RulesetError, did_you_mean
+from .invariants import check_baseline, load_invariants
 from .model import (
     ADVICE_KINDS,
     QUESTION_TYPES,
@@ -182,26 +183,32 @@ def load_ruleset(directory: str | Path) -> Ruleset:
     questions = _load_questions(ctx, files["questionnaire"])
     advice = _load_advice(ctx, files["advice"])
     rules = _load_rules(ctx, files["rules"], questions, advice)
+    invariants, baseline = load_invariants(ctx, files["invariants"], questions, advice)
     headlines, numbers, locale = _load_wording(ctx, manifest, where)
     if ctx.problems:
         raise RulesetError(ctx.problems)
-    return Ruleset(
+    ruleset = Ruleset(
         name=ctx.text(manifest, "name", where), version=ctx.text(manifest, "version", where),
         sha256=_digest(root, [manifest_path, *files["questionnaire"], *files["advice"],
-                              *files["rules"]]),
+                              *files["rules"], *files["invariants"]]),
         root=str(root), questions=tuple(questions.values()), advice=advice,
         rules=tuple(rules), headlines=headlines,
         disclaimer=ctx.text(manifest, "disclaimer", where),
         emergency_numbers=numbers, default_locale=locale,
-        cases=ctx.texts(manifest, "cases", where),
+        cases=ctx.texts(manifest, "cases", where), invariants=tuple(invariants),
     )
+    try:
+        checked: Ruleset = _replace(ruleset, baseline=check_baseline(ruleset, baseline))
+    except AnswersError as exc:
+        raise RulesetError(exc.problems) from None
+    return checked
 
 
 def _manifest_files(ctx: _Context, manifest: Mapping[str, Any], root: Path,
                     where: str) -> dict[str, list[Path]]:
     files: dict[str, list[Path]] = {}
-    for key in ("questionnaire", "advice", "rules"):
-        names = ctx.texts(manifest, key, where, required=True)
+    for key in ("questionnaire", "advice", "rules", "invariants"):
+        names = ctx.texts(manifest, key, where, required=key != "invariants")
         paths = []
         for name in names:
             path = (root / name).resolve()

@@ -123,6 +123,39 @@ class Rule:
     place: str = ""
 
 
+INVARIANT_SCOPES = ("every_answer_set", "unscreened")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What an invariant demands of every result in its scope (empty fields: no demand)."""
+
+    urgency: Urgency | None = None
+    urgency_at_least: Urgency | None = None
+    not_urgency: tuple[Urgency, ...] = ()
+    excludes: tuple[str, ...] = ()  # advice ids or patterns that must never be advised
+    plan: bool = False  # exactly one urgency and at least one piece of advice
+
+
+@dataclass(frozen=True)
+class Invariant:
+    """A safety property declared in YAML and checked by ``triage rules verify``.
+
+    ``scope`` ``every_answer_set``: every answer set with all danger signs answered;
+    ``unscreened``: every answer set with at least one danger sign left unanswered.
+    ``when`` (answers only) narrows the scope further.
+    """
+
+    id: str
+    title: str
+    statement: str
+    evidence: tuple[str, ...]
+    scope: str
+    when: Condition | None
+    expect: Expectation
+    place: str = ""
+
+
 @dataclass(frozen=True)
 class Ruleset:
     """A whole knowledge base: questionnaire, advice catalogue, rules and wording."""
@@ -139,6 +172,8 @@ class Ruleset:
     emergency_numbers: dict[str, str]
     default_locale: str
     cases: tuple[str, ...] = ()  # case files or folders, relative to root
+    invariants: tuple[Invariant, ...] = ()
+    baseline: dict[str, Any] | None = None  # benign answers for shrinking counterexamples
 
     @cached_property
     def question_map(self) -> dict[str, Question]:

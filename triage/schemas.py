@@ -24,6 +24,8 @@ from typing import Any
 from .cases import CASE_KEYS, EXPECT_KEYS
 from .conditions import KEYWORDS, OPERATORS
 from .dictionary import answers_schema
+from .invariants import EXPECT_KEYS as INVARIANT_EXPECT_KEYS
+from .invariants import INVARIANT_KEYS
 from .loader import (
     ADVICE_KEYS,
     ADVICE_REQUIRED,
@@ -40,7 +42,15 @@ from .loader import (
     THEN_KEYS,
     load_ruleset,
 )
-from .model import ADVICE_KINDS, QUESTION_TYPES, RULE_STATUSES, Question, Ruleset, Urgency
+from .model import (
+    ADVICE_KINDS,
+    INVARIANT_SCOPES,
+    QUESTION_TYPES,
+    RULE_STATUSES,
+    Question,
+    Ruleset,
+    Urgency,
+)
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_DIR = "schemas"
@@ -190,12 +200,30 @@ def case_schema(ruleset: Ruleset) -> dict[str, Any]:
     return schema
 
 
+def invariants_schema(ruleset: Ruleset) -> dict[str, Any]:
+    """The safety invariants: ``invariants:`` a list, and the ``baseline`` answers."""
+    level = {"enum": URGENCIES}
+    expect = _object(INVARIANT_EXPECT_KEYS, {
+        "urgency": level, "urgency_at_least": level,
+        "not_urgency": {"anyOf": [level, {"type": "array", "items": level, "minItems": 1}]},
+        "excludes": TEXTS, "plan": {"const": "non_empty"}}, minProperties=1)
+    types = {"id": TEXT, "title": TEXT, "statement": TEXT, "evidence": {**TEXTS, "minItems": 1},
+             "for": {"enum": list(INVARIANT_SCOPES)}, "when": {"$ref": "#/$defs/condition"},
+             "expect": expect}
+    item = _object(INVARIANT_KEYS, types, ["id", "title", "statement", "evidence", "expect"])
+    schema = _document("backtriage safety invariants", "invariants", "invariant",
+                       {"invariant": item, **_condition_defs(ruleset)})
+    schema["properties"]["baseline"] = answers_schema(ruleset)
+    return schema
+
+
 BUILDERS: dict[str, Callable[[Ruleset], dict[str, Any]]] = {
     "manifest": manifest_schema,
     "questionnaire": questionnaire_schema,
     "advice": advice_schema,
     "rule": rule_schema,
     "case": case_schema,
+    "invariants": invariants_schema,
     "answers": answers_schema,
 }
 

@@ -1,0 +1,114 @@
+"""`triage rules review`: the document a clinician reads and signs."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from conftest import RULES
+from rulesets import make_ruleset, rule
+from typer.testing import CliRunner
+
+import triage
+from triage.cli import app
+from triage.errors import ExitStatus
+from triage.review import case_coverage, document, render_html, render_markdown
+
+VOID = {"meta", "br", "hr", "img", "link", "input"}
+
+
+@pytest.fixture(scope="module")
+def shipped_markdown():
+    engine = triage.engine(RULES)
+    return render_markdown(document(engine.ruleset, case_coverage(engine), None))
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    """Two rules, one case: R-COVERED is fired by the case, R-UNCOVERED by none."""
+    rules = (rule("R-COVERED", "{fever: true}", "{urgency: urgent}")
+             + rule("R-UNCOVERED", '{age: {">=": 65}}', "{urgency: routine}")
+             + rule("R-ESCAPE", "{night_pain: true}", "{urgency: urgent}")
+             .replace("R-ESCAPE title", "'<b>night</b> & pain'"))
+    cases = """cases:
+  - id: CASE-FEVER
+    missing: conservative
+    answers: {fever: true, age: 30}
+    expect: {urgency: urgent}
+"""
+    folder = make_ruleset(tmp_path_factory.mktemp("review") / "rs", rules,
+                          files={"cases.yaml": cases})
+    manifest = folder / "ruleset.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        "cases: []", "cases: [cases.yaml]"), encoding="utf-8")
+    return triage.engine(folder)
+
+
+def test_every_active_rule_appears_in_plain_language(shipped_markdown, ruleset):
+    """Each active rule has its heading and an 'If ..., then ...' sentence."""
+    for item in ruleset.active_rules:
+        assert f"#### {item.id}: {item.title}" in shipped_markdown
+    assert "If saddle numbness: yes, then urgency EMERGENCY" in shipped_markdown
+    assert "If recent trauma: minor and age: 65 years or more, then" in shipped_markdown
+
+
+def test_the_whole_advice_catalogue_is_listed(shipped_markdown, ruleset):
+    """Every advice item appears with its steps, hold time and evidence."""
+    for item in ruleset.advice.values():
+        assert f"### {item.id}: {item.title}" in shipped_markdown
+    stretch = ruleset.advice["stretch.knee_to_chest"]
+    assert f"1. {stretch.steps[0]}" in shipped_markdown
+    assert f"- **Hold:** {stretch.hold}" in shipped_markdown
+
+
+def test_an_uncovered_rule_is_flagged(tiny):
+    """A rule that no case fires is named in the summary and marked NOT COVERED."""
+    text = render_markdown(document(tiny.ruleset, case_coverage(tiny), None))
+    assert "active rules are not covered by any test case: R-UNCOVERED, R-ESCAPE" in text
+    section = text.split("#### R-UNCOVERED", 1)[1].split("####", 1)[0]
+    assert "NOT COVERED:" in section
+    covered = text.split("#### R-COVERED", 1)[1].split("####", 1)[0]
+    assert "Tested by 1 cases:** CASE-FEVER" in covered
+
+
+def test_html_is_well_formed_self_contained_and_escaped(tiny):
+    """Tags balance, nothing is loaded from elsewhere, and rule text is escaped."""
+    page = render_html(document(tiny.ruleset, case_coverage(tiny), None))
+    stack: list[str] = []
+
+    class Checker(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            assert not any(name in ("src", "href") for name, _ in attrs), tag
+            if tag not in VOID:
+                stack.append(tag)
+
+        def handle_endtag(self, tag):
+            assert stack and stack.pop() == tag, tag
+
+    Checker().feed(page)
+    assert stack == []
+    lowered = page.lower()
+    for outside in ("<script", "http://", "https://", "@import", "url("):
+        assert outside not in lowered
+    assert "&lt;b&gt;night&lt;/b&gt; &amp; pain" in page
+    assert "@media print" in page
+
+
+def test_the_document_is_deterministic_and_dated_only_on_request(tiny):
+    """Same rules, same bytes; a date appears only when given."""
+    first = render_markdown(document(tiny.ruleset, case_coverage(tiny), None))
+    again = render_markdown(document(tiny.ruleset, case_coverage(tiny), None))
+    dated = render_markdown(document(tiny.ruleset, case_coverage(tiny), None, "2026-12-01"))
+    assert first == again
+    assert "2026-12-01" not in first and "- **Date:** 2026-12-01" in dated
+
+
+def test_cli_review_writes_html_with_invariants_and_sign_off(tmp_path):
+    """`triage rules review --format html -o FILE` writes the page, invariants verified."""
+    out = tmp_path / "review.html"
+    result = CliRunner().invoke(app, ["rules", "review", str(RULES), "--format", "html",
+                                      "-o", str(out)])
+    assert result.exit_code == ExitStatus.OK, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "INV-EM-SADDLE" in page and "HOLDS" in page
+    assert '<h2 id="sign-off">Sign-off</h2>' in page

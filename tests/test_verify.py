@@ -1,0 +1,193 @@
+"""`triage rules verify`: the declared safety invariants, checked over the answer space."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import RULES
+from typer.testing import CliRunner
+
+import triage
+from triage.cases import load_cases, run_case
+from triage.cli import app
+from triage.errors import ExitStatus, RulesetError
+from triage.verify import (
+    VerifyReport,
+    case_yaml,
+    default_baseline,
+    pairwise,
+    thresholds,
+    verify,
+    violation,
+)
+
+QUICK = {"samples_count": 50, "background": "baseline"}
+
+
+def broken_copy(tmp_path: Path, filename: str, old: str, new: str) -> Path:
+    """A copy of the shipped rules with one deliberate edit."""
+    folder = tmp_path / "rules"
+    shutil.copytree(RULES, folder)
+    text = (folder / filename).read_text(encoding="utf-8")
+    assert old in text, "the edit no longer applies to the shipped rules"
+    (folder / filename).write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
+LOWER_MAJOR_TRAUMA = ("danger_signs.yaml", "      recent_trauma: major\n    then:\n"
+                      "      urgency: emergency", "      recent_trauma: major\n    then:\n"
+                      "      urgency: urgent")
+DROP_ULCER_EXCLUSION = ("medicines.yaml", "      stomach_ulcer_or_bleed: true\n    then:\n"
+                        "      exclude: [\"otc.oral_nsaid*\", \"otc.topical_nsaid\"]\n",
+                        "      stomach_ulcer_or_bleed: true\n    then:\n")
+
+
+def delete_rule(tmp_path: Path, filename: str, rule_id: str) -> Path:
+    """A copy of the shipped rules with one rule deleted (up to the next rule)."""
+    text = (RULES / filename).read_text(encoding="utf-8")
+    start = text.index(f"  - id: {rule_id}\n")
+    end = text.index("\n  - id: ", start + 1) + 1
+    return broken_copy(tmp_path, filename, text[start:end], "")
+
+
+def failed(report: VerifyReport) -> dict[str, object]:
+    return {item.invariant.id: item.failure for item in report.invariants if not item.holds}
+
+
+def test_shipped_invariants_hold(shipped):
+    """Every invariant declared for the shipped rules holds (quick design, a few samples)."""
+    report = verify(shipped, **QUICK)
+    assert report.holds, failed(report)
+    assert report.designed > len(shipped.ruleset.invariants)
+
+
+def test_shipped_rules_declare_every_kind_of_invariant(ruleset):
+    """Emergency, urgent, contraindication, plan and unscreened invariants are all declared."""
+    expects = [inv.expect for inv in ruleset.invariants]
+    assert any(e.urgency is triage.Urgency.EMERGENCY for e in expects)
+    assert any(e.urgency_at_least is triage.Urgency.URGENT for e in expects)
+    assert any(e.excludes for e in expects)
+    assert any(e.plan for e in expects)
+    assert any(inv.scope == "unscreened" for inv in ruleset.invariants)
+
+
+@pytest.mark.parametrize(("break_rules", "invariant"), [
+    (lambda tmp: delete_rule(tmp, "danger_signs.yaml", "RF-CES-SADDLE"), "INV-EM-SADDLE"),
+    (lambda tmp: broken_copy(tmp, *LOWER_MAJOR_TRAUMA), "INV-EM-MAJOR-TRAUMA"),
+    (lambda tmp: broken_copy(tmp, *DROP_ULCER_EXCLUSION), "INV-CI-ULCER"),
+], ids=["deleted-emergency-rule", "lowered-urgency", "missing-exclusion"])
+def test_a_broken_rule_set_is_caught_with_a_minimal_counterexample(tmp_path, break_rules,
+                                                                   invariant):
+    """The counterexample really breaks the invariant, and resetting any answer fixes it."""
+    folder = break_rules(tmp_path)
+    engine = triage.engine(folder)
+    report = verify(engine, **QUICK)
+    failure = failed(report).get(invariant)
+    assert failure is not None
+    assert violation(engine, failure.invariant, failure.answers)
+    baseline = default_baseline(engine.ruleset)
+    for qid, value in failure.answers.items():
+        if value != baseline[qid]:
+            assert not violation(engine, failure.invariant, {**failure.answers,
+                                                               qid: baseline[qid]}), qid
+
+
+def test_the_counterexample_is_a_case_that_fails_on_the_broken_rules(tmp_path):
+    """Pasted into a case file, the counterexample fails there and passes on the shipped rules."""
+    folder = broken_copy(tmp_path, *DROP_ULCER_EXCLUSION)
+    engine = triage.engine(folder)
+    failure = failed(verify(engine, **QUICK))["INV-CI-ULCER"]
+    case_file = tmp_path / "counterexample.yaml"
+    case_file.write_text(case_yaml(failure, engine.ruleset), encoding="utf-8")
+    (case,) = load_cases(engine.ruleset, [case_file])
+    assert not run_case(engine, case).passed
+    shipped = triage.engine(RULES)
+    assert run_case(shipped, load_cases(shipped.ruleset, [case_file])[0]).passed
+
+
+def test_counterexample_answers_follow_the_questionnaire_order(tmp_path):
+    """The printed answers read in the order the questions are asked."""
+    folder = broken_copy(tmp_path, *LOWER_MAJOR_TRAUMA)
+    engine = triage.engine(folder)
+    failure = failed(verify(engine, **QUICK))["INV-EM-MAJOR-TRAUMA"]
+    case = yaml.safe_load(case_yaml(failure, engine.ruleset))["cases"][0]
+    assert list(case["answers"]) == [q.id for q in engine.ruleset.questions]
+    assert case["answers"]["recent_trauma"] == "major"
+    assert case["expect"] == {"urgency": "emergency"}
+
+
+def test_thresholds_include_both_sides_of_each_cut_off(ruleset):
+    """Age 64/65/66 and 6 weeks (41/42/43 days) are in the design."""
+    bounds = thresholds(ruleset)
+    assert {64, 65, 66} <= set(bounds["age"])
+    assert {41, 42, 43} <= set(bounds["duration_days"])
+    assert {30, 31, 32} <= set(bounds["morning_stiffness_minutes"])
+
+
+def test_pairwise_design_covers_every_pair_of_values():
+    """Every value of any factor meets every value of any other factor in some row."""
+    factors = [("a", (0, 1, 2)), ("b", (True, False)), ("c", ("x", "y", "z", "w")),
+               ("d", (1, 2))]
+    rows = pairwise(factors, seed=1)
+    for (f, fv), (g, gv) in itertools.combinations(factors, 2):
+        for x, y in itertools.product(fv, gv):
+            assert any(row[f] == x and row[g] == y for row in rows), (f, x, g, y)
+    assert len(rows) < 3 * 2 * 4 * 2  # smaller than the full product
+
+
+def test_an_unknown_answer_id_in_an_invariant_is_reported_with_file_and_line(tmp_path):
+    """A typo in an invariant's condition names the file and line, with a suggestion."""
+    folder = broken_copy(tmp_path, "invariants.yaml", "when: {saddle_numbness: true}",
+                         "when: {saddle_numbnes: true}")
+    with pytest.raises(RulesetError) as caught:
+        triage.load_ruleset(folder)
+    message = str(caught.value)
+    assert "invariants.yaml:" in message and "saddle_numbnes" in message
+    assert "did you mean 'saddle_numbness'" in message
+
+
+def test_an_unknown_advice_id_in_an_invariant_is_reported(tmp_path):
+    """An excludes pattern that matches no advice is an error, like in a rule."""
+    folder = broken_copy(tmp_path, "invariants.yaml", 'excludes: ["otc.oral_nsaid*"]',
+                         'excludes: ["otc.oral_nsiad*"]')
+    with pytest.raises(RulesetError, match=r"invariants\.yaml:\d+: .*otc\.oral_nsiad"):
+        triage.load_ruleset(folder)
+
+
+def test_the_invariants_file_is_part_of_the_ruleset_digest(tmp_path, ruleset):
+    """Changing an invariant changes the rule set's sha256."""
+    folder = broken_copy(tmp_path, "invariants.yaml", "Saddle numbness always means emergency",
+                         "Saddle numbness always means an emergency")
+    assert triage.load_ruleset(folder).sha256 != ruleset.sha256
+
+
+def test_cli_verify_passes_on_the_shipped_rules():
+    """`triage rules verify --quick` prints PASS lines and exits 0."""
+    result = CliRunner().invoke(app, ["rules", "verify", str(RULES), "--quick",
+                                      "--samples", "20"])
+    assert result.exit_code == ExitStatus.OK, result.output
+    assert "PASS  INV-EM-SADDLE" in result.stdout
+    assert "invariants hold." in result.stdout
+
+
+def test_cli_verify_exits_1_and_prints_the_counterexample(tmp_path):
+    """A broken rule set gives FAIL, a pasteable case and exit status 1."""
+    folder = broken_copy(tmp_path, *LOWER_MAJOR_TRAUMA)
+    result = CliRunner().invoke(app, ["rules", "verify", str(folder), "--quick",
+                                      "--samples", "20"])
+    assert result.exit_code == ExitStatus.CHECK_FAILED
+    assert "FAIL  INV-EM-MAJOR-TRAUMA" in result.stdout
+    assert "- id: CASE-INV-EM-MAJOR-TRAUMA-COUNTEREXAMPLE" in result.stdout
+
+
+def test_cli_verify_exits_2_for_a_bad_invariants_file(tmp_path):
+    """A bad invariants file is bad input: one error line per problem, exit 2."""
+    folder = broken_copy(tmp_path, "invariants.yaml", "expect: {urgency: emergency}",
+                         "expect: {urgency: emergancy}")
+    result = CliRunner().invoke(app, ["rules", "verify", str(folder), "--quick"])
+    assert result.exit_code == ExitStatus.BAD_INPUT
+    assert "invariants.yaml:" in result.stderr and "emergancy" in result.stderr
