@@ -29,7 +29,8 @@ def expected_schema(path: Path) -> str:
     if path.parent == ROOT / "examples":
         return "answers"
     return {"ruleset.yaml": "manifest", "questionnaire.yaml": "questionnaire",
-            "advice.yaml": "advice", "invariants.yaml": "invariants"}.get(path.name, "rule")
+            "advice.yaml": "advice", "invariants.yaml": "invariants",
+            "findings.yaml": "findings"}.get(path.name, "rule")
 
 
 SHIPPED_YAML = sorted([*RULES.glob("*.yaml"), *(RULES / "cases").glob("*.yaml"),

@@ -141,14 +141,19 @@ def _draft_only_findings(ruleset: Ruleset) -> list[Problem]:
 
 
 def _unused_findings(ruleset: Ruleset) -> list[Problem]:
-    """One warning per finding that active rules assert and none test (at its first asserter)."""
+    """One warning per finding that active rules assert, none test and the glossary does not
+    declare (at its first asserter); one per glossary entry no active rule asserts."""
     users = _users(ruleset.active_rules)
-    problems = []
-    for name, rules in _asserters(ruleset.active_rules).items():
-        if name not in users:
+    asserted = _asserters(ruleset.active_rules)
+    problems = [_at(info.place, "warning", f"finding {name!r} is in the glossary but no "
+                    "active rule asserts it")
+                for name, info in ruleset.findings.items() if name not in asserted]
+    for name, rules in asserted.items():
+        if name not in users and name not in ruleset.findings:
             ids = ", ".join(rule.id for rule in rules)
             problems.append(_at(rules[0].place, "warning", f"finding {name!r} (asserted by "
-                                f"{ids}) is used by no active rule: it only labels the result"))
+                                f"{ids}) is used by no active rule: it only labels the result "
+                                "(declare it in the findings glossary if that is intended)"))
     return problems
 
 

@@ -20,6 +20,7 @@ from .model import (
     RULE_STATUSES,
     Advice,
     Choice,
+    FindingInfo,
     Outcome,
     Question,
     Rule,
@@ -42,9 +43,11 @@ ADVICE_KEYS = ("id", "kind", "title", "text", "evidence", "steps", "hold", "repe
                "frequency", "skip_if", "cautions", "points", "corrects_source",
                "status", "reviewed_by", "reviewed_on")
 MANIFEST_KEYS = ("name", "version", "description", "questionnaire", "advice", "rules",
-                 "cases", "invariants", "headlines", "disclaimer", "emergency_numbers",
+                 "cases", "invariants", "findings", "headlines", "disclaimer", "emergency_numbers",
                  "default_locale")
 CHOICE_KEYS = ("value", "label", "exclusive")
+FINDING_KEYS = ("id", "meaning")
+OPTIONAL_FILES = ("invariants", "findings")
 
 # Required keys (the JSON Schemas of triage/schemas.py are generated from these tables
 # and the key tables above; tests/test_schemas.py holds them to what the loader refuses).
@@ -182,7 +185,9 @@ def load_ruleset(directory: str | Path) -> Ruleset:
     files = _manifest_files(ctx, manifest, root, where)
     questions = _load_questions(ctx, files["questionnaire"])
     advice = _load_advice(ctx, files["advice"])
-    rules = _load_rules(ctx, files["rules"], questions, advice)
+    glossary = _load_findings(ctx, files["findings"])
+    rules = _load_rules(ctx, files["rules"], questions, advice,
+                        glossary if files["findings"] else None)
     invariants, baseline = load_invariants(ctx, files["invariants"], questions, advice)
     headlines, numbers, locale = _load_wording(ctx, manifest, where)
     if ctx.problems:
@@ -190,12 +195,13 @@ def load_ruleset(directory: str | Path) -> Ruleset:
     ruleset = Ruleset(
         name=ctx.text(manifest, "name", where), version=ctx.text(manifest, "version", where),
         sha256=_digest(root, [manifest_path, *files["questionnaire"], *files["advice"],
-                              *files["rules"], *files["invariants"]]),
+                              *files["rules"], *files["invariants"], *files["findings"]]),
         root=str(root), questions=tuple(questions.values()), advice=advice,
         rules=tuple(rules), headlines=headlines,
         disclaimer=ctx.text(manifest, "disclaimer", where),
         emergency_numbers=numbers, default_locale=locale,
         cases=ctx.texts(manifest, "cases", where), invariants=tuple(invariants),
+        findings=glossary,
     )
     try:
         checked: Ruleset = _replace(ruleset, baseline=check_baseline(ruleset, baseline))
@@ -207,8 +213,8 @@ def load_ruleset(directory: str | Path) -> Ruleset:
 def _manifest_files(ctx: _Context, manifest: Mapping[str, Any], root: Path,
                     where: str) -> dict[str, list[Path]]:
     files: dict[str, list[Path]] = {}
-    for key in ("questionnaire", "advice", "rules", "invariants"):
-        names = ctx.texts(manifest, key, where, required=key != "invariants")
+    for key in ("questionnaire", "advice", "rules", "invariants", "findings"):
+        names = ctx.texts(manifest, key, where, required=key not in OPTIONAL_FILES)
         paths = []
         for name in names:
             path = (root / name).resolve()
@@ -397,14 +403,40 @@ def _check_placeholders(ctx: _Context, text: Any, where: str, line: int, what: s
                         "{emergency_number} is allowed")
 
 
+def _load_findings(ctx: _Context, paths: list[Path]) -> dict[str, FindingInfo]:
+    def build(record: Mapping[str, Any], where: str) -> FindingInfo | None:
+        ctx.keys(record, FINDING_KEYS, where, "a finding")
+        fid = ctx.text(record, "id", where)
+        what = f"finding {fid}: " if fid else ""
+        meaning = ctx.text(record, "meaning", where, what=what)
+        return FindingInfo(fid, meaning, f"{where}:{_line(record)}") if fid else None
+
+    return _collect(ctx, paths, "findings", "finding", build)
+
+
 def _load_rules(ctx: _Context, paths: list[Path], questions: Mapping[str, Question],
-                advice: Mapping[str, Advice]) -> list[Rule]:
+                advice: Mapping[str, Advice],
+                glossary: Mapping[str, FindingInfo] | None = None) -> list[Rule]:
     parser = Parser(questions, ctx.problems)
     rules = list(_collect(ctx, paths, "rules", "rule", lambda record, where: _rule(
         ctx, parser, record, where, advice, Path(where).stem)).values())
     if not any(ctx.rel(path) in ctx.unreadable for path in paths):  # else: only echoes
-        _check_findings(ctx, [rule for rule in rules if rule.status != "retired"])
+        live = [rule for rule in rules if rule.status != "retired"]
+        if glossary is not None:
+            _check_glossary(ctx, live, glossary)
+        _check_findings(ctx, live, glossary)
     return rules
+
+
+def _check_glossary(ctx: _Context, rules: list[Rule],
+                    glossary: Mapping[str, FindingInfo]) -> None:
+    """Every finding a rule asserts is in the glossary: a misspelt one is caught where it is."""
+    for rule in rules:
+        for name in rule.then.findings:
+            if name not in glossary:
+                where, _, line = rule.place.rpartition(":")
+                ctx.problem(where, int(line), f"rule {rule.id}: asserts finding {name!r}, "
+                            f"which is not in the findings glossary{did_you_mean(name, glossary)}")
 
 
 def _rule(ctx: _Context, parser: Parser, record: Mapping[str, Any], where: str,
@@ -471,7 +503,8 @@ def _outcome(ctx: _Context, node: Any, where: str, line: int, advice: Mapping[st
     return Outcome(urgency=urgency, findings=findings, recommend=recommend, exclude=exclude)
 
 
-def _check_findings(ctx: _Context, rules: list[Rule]) -> None:
+def _check_findings(ctx: _Context, rules: list[Rule],
+                    glossary: Mapping[str, FindingInfo] | None = None) -> None:
     """Every finding a rule tests must be asserted by some rule; no cycle through ``not``."""
     asserted: dict[str, list[Rule]] = {}
     for rule in rules:
@@ -488,6 +521,8 @@ def _check_findings(ctx: _Context, rules: list[Rule]) -> None:
         typo = did_you_mean(name, unused)
         if typo:  # most likely the asserting side is misspelt: point there
             wrong = typo.split("'")[1]
+            if glossary is not None and wrong not in glossary:
+                continue  # reported at the asserting rule already (not in the glossary)
             for rule in asserted[wrong]:
                 where, _, line = rule.place.rpartition(":")
                 ctx.problem(where, int(line), f"rule {rule.id}: asserts finding {wrong!r}, which "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
@@ -157,6 +157,15 @@ class Invariant:
 
 
 @dataclass(frozen=True)
+class FindingInfo:
+    """A glossary entry: a finding rules may assert, and what it means in plain words."""
+
+    id: str
+    meaning: str
+    place: str = ""
+
+
+@dataclass(frozen=True)
 class Ruleset:
     """A whole knowledge base: questionnaire, advice catalogue, rules and wording."""
 
@@ -174,6 +183,7 @@ class Ruleset:
     cases: tuple[str, ...] = ()  # case files or folders, relative to root
     invariants: tuple[Invariant, ...] = ()
     baseline: dict[str, Any] | None = None  # benign answers for shrinking counterexamples
+    findings: dict[str, FindingInfo] = field(default_factory=dict)  # the glossary, if any
 
     @cached_property
     def question_map(self) -> dict[str, Question]:

@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .cases import load_cases, run_case
-from .conditions import All, AnyOf, Compare, Condition, HasFinding, Not, Unanswered
+from .conditions import (
+    All,
+    AnyOf,
+    Compare,
+    Condition,
+    HasFinding,
+    Not,
+    Unanswered,
+    finding_polarity,
+)
 from .engine import Engine
 from .model import Advice, Invariant, Question, Rule, Ruleset
 from .verify import VerifyReport, coverage_text, deciding
@@ -193,6 +202,7 @@ def document(ruleset: Ruleset, coverage: Coverage, report: VerifyReport | None,
     blocks += _summary(ruleset, coverage, report, date)
     blocks += _rules(ruleset, coverage)
     blocks += _advice(ruleset)
+    blocks += _glossary(ruleset)
     blocks += _coverage(ruleset, coverage)
     blocks += _invariants(ruleset, report)
     blocks += _sign_off(ruleset)
@@ -275,6 +285,26 @@ def _advice(ruleset: Ruleset) -> list[Block]:
         shown = [(k, v) for k, v in fields if v]
         blocks.append(Items(tuple(v for _, v in shown), labels=tuple(k for k, _ in shown)))
     return blocks
+
+
+def _glossary(ruleset: Ruleset) -> list[Block]:
+    """Each finding: what it means, which rules assert it and which build on it."""
+    asserted: dict[str, list[str]] = {}
+    used: dict[str, list[str]] = {}
+    for rule in ruleset.active_rules:
+        for name in rule.then.findings:
+            asserted.setdefault(name, []).append(rule.id)
+        for name, _negated in finding_polarity(rule.when):
+            used.setdefault(name, []).append(rule.id)
+    names = list(ruleset.findings) + sorted(set(asserted) - set(ruleset.findings))
+    rows = tuple((name, ruleset.findings[name].meaning if name in ruleset.findings
+                  else "NOT IN THE GLOSSARY", ", ".join(asserted.get(name, [])) or "none",
+                  ", ".join(used.get(name, [])) or "none (labels the result)")
+                 for name in names)
+    return [Heading(2, "Findings glossary", "findings"),
+            Para("Findings are the engine's intermediate conclusions: some are steps other "
+                 "rules build on, others label the result (they appear in the JSON output)."),
+            Table(("Finding", "Meaning", "Asserted by", "Used by"), rows)]
 
 
 def _coverage(ruleset: Ruleset, coverage: Coverage) -> list[Block]:

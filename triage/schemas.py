@@ -31,6 +31,7 @@ from .loader import (
     ADVICE_REQUIRED,
     ADVICE_REQUIRED_BY_KIND,
     CHOICE_KEYS,
+    FINDING_KEYS,
     MANIFEST_KEYS,
     MANIFEST_REQUIRED,
     QUESTION_ID,
@@ -164,7 +165,7 @@ def advice_schema(ruleset: Ruleset) -> dict[str, Any]:
 def manifest_schema(ruleset: Ruleset) -> dict[str, Any]:
     """The manifest, ruleset.yaml: the files of the rule set and its wording."""
     types = {key: TEXT for key in MANIFEST_KEYS}
-    for key in ("questionnaire", "advice", "rules", "cases", "invariants"):
+    for key in ("questionnaire", "advice", "rules", "cases", "invariants", "findings"):
         types[key] = TEXTS
     types["headlines"] = {"type": "object", "properties": {level: TEXT for level in URGENCIES},
                           "required": URGENCIES, "additionalProperties": False}
@@ -200,6 +201,13 @@ def case_schema(ruleset: Ruleset) -> dict[str, Any]:
     return schema
 
 
+def findings_schema(ruleset: Ruleset) -> dict[str, Any]:
+    """The findings glossary: ``findings:`` a list of ids and their meanings."""
+    item = _object(FINDING_KEYS, {"id": {"type": "string", "minLength": 1},
+                                  "meaning": TEXT}, FINDING_KEYS)
+    return _document("backtriage findings glossary", "findings", "finding", {"finding": item})
+
+
 def invariants_schema(ruleset: Ruleset) -> dict[str, Any]:
     """The safety invariants: ``invariants:`` a list, and the ``baseline`` answers."""
     level = {"enum": URGENCIES}
@@ -224,6 +232,7 @@ BUILDERS: dict[str, Callable[[Ruleset], dict[str, Any]]] = {
     "rule": rule_schema,
     "case": case_schema,
     "invariants": invariants_schema,
+    "findings": findings_schema,
     "answers": answers_schema,
 }
 
