@@ -313,6 +313,19 @@ def test_huge_file_is_refused_without_reading_it(tmp_path):
     assert "rs/rules.yaml: error: file is larger than 2 MB" in result.stdout
 
 
+@pytest.mark.parametrize("name", ["advice.yaml", "questionnaire.yaml"])
+def test_unreadable_vocabulary_file_is_one_error_not_a_flood(tmp_path, name):
+    """When the advice or questions cannot be read, the rules that name them are not
+    reported as wrong one by one: the one real problem stands alone."""
+    folder = make_ruleset(tmp_path / "rs", URGENT)
+    with open(folder / name, "wb") as handle:
+        handle.truncate(50_000_000)
+    result = check_cli(folder)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [f"rs/{name}: error: file is larger than 2 MB",
+                                          "1 error, 0 warnings"]
+
+
 def _readme_block(command: str) -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split(f"```text\n$ {command}\n", 1)[1].split("```", 1)[0]
@@ -326,3 +339,20 @@ def test_readme_shows_the_real_output(monkeypatch, command):
     result = runner.invoke(app, command.split()[1:] + ["--rules", "rules"])
     for line in _readme_block(command):
         assert line in result.stdout.splitlines(), line
+
+
+def test_without_dir_the_working_copy_here_is_checked(tmp_path):
+    """In a folder with rules/, `triage rules check` checks that working copy, not the
+    installed rules, and says which rule set it used."""
+    make_ruleset(tmp_path / "rules", rule("R1", "{fevr: true}", "{urgency: urgent}"))
+    result = runner.invoke(app, ["rules", "check", "--today", TODAY])
+    assert result.exit_code == 1
+    assert "rules/rules.yaml:5: error: unknown question id 'fevr'" in result.stdout
+    assert "using the rule set in ./rules" in result.stderr
+
+
+def test_without_dir_or_working_copy_the_shipped_rules_are_checked_and_named():
+    """Elsewhere the shipped rules are checked, and stderr says so."""
+    result = runner.invoke(app, ["rules", "check", "--today", TODAY])
+    assert result.exit_code == 0
+    assert "using the shipped rule set" in result.stderr

@@ -26,8 +26,10 @@ rules_app = typer.Typer(
     rich_markup_mode=None,
 )
 
+WORKING_COPY = Path("rules")
 DirArgument = Annotated[Path | None, typer.Argument(
-    metavar="[DIR]", help="Rule set directory (default: the shipped rules).",
+    metavar="[DIR]", help="Rule set directory (default: ./rules if the current folder has "
+    "one, else the shipped rules).",
     file_okay=False, dir_okay=True, show_default=False)]
 
 
@@ -37,13 +39,29 @@ class CheckFormat(StrEnum):
 
 
 def rules_dir(directory: Path | None, rules: Path | None) -> Path:
-    """The rule set named by DIR or --rules (not two different ones), else the shipped one."""
+    """The rule set named by DIR or --rules (not two different ones); else the working
+    copy ``./rules`` when the current folder has one; else the shipped rules.
+
+    Which one is used is said on stderr when it was not named, so a clinician editing
+    ``rules/`` never checks the installed copy by mistake.
+    """
     from .api import default_rules_dir
+    from .loader import MANIFEST
 
     if directory is not None and rules is not None and directory.resolve() != rules.resolve():
         raise fail(f"give the rule set once: DIR {directory} or --rules {rules}",
                    ExitStatus.BAD_INPUT)
-    return directory or rules or default_rules_dir()
+    named = directory or rules
+    if named is not None:
+        return named
+    if (WORKING_COPY / MANIFEST).is_file():
+        typer.echo(f"triage: using the rule set in ./{WORKING_COPY} (the working copy here; "
+                   "name another with DIR)", err=True)
+        return WORKING_COPY
+    shipped = default_rules_dir()
+    typer.echo(f"triage: using the shipped rule set ({shipped}; name another with DIR)",
+               err=True)
+    return shipped
 
 
 def _date(text: str | None) -> dt.date:

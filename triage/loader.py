@@ -186,6 +186,10 @@ def load_ruleset(directory: str | Path) -> Ruleset:
     questions = _load_questions(ctx, files["questionnaire"])
     advice = _load_advice(ctx, files["advice"])
     glossary = _load_findings(ctx, files["findings"])
+    vocabulary = [*files["questionnaire"], *files["advice"], *files["findings"]]
+    if any(ctx.rel(path) in ctx.unreadable for path in vocabulary):
+        # Every rule refers to these ids: checking rules now would only echo this error.
+        raise RulesetError(ctx.problems)
     rules = _load_rules(ctx, files["rules"], questions, advice,
                         glossary if files["findings"] else None)
     invariants, baseline = load_invariants(ctx, files["invariants"], questions, advice)
