@@ -103,6 +103,22 @@ def test_the_document_is_deterministic_and_dated_only_on_request(tiny):
     assert "2026-12-01" not in first and "- **Date:** 2026-12-01" in dated
 
 
+def test_the_document_does_not_depend_on_where_the_rules_are(tmp_path, monkeypatch):
+    """A copy of the rules elsewhere, reviewed from another folder, gives the same document:
+    sources read rules/danger_signs.yaml:15, not an install path."""
+    import shutil
+
+    copy = tmp_path / "elsewhere" / "rules"
+    shutil.copytree(RULES, copy)
+    monkeypatch.chdir(tmp_path)
+    here = triage.engine(copy)
+    there = triage.engine(RULES)
+    documents = [render_markdown(document(engine.ruleset, case_coverage(engine), None))
+                 for engine in (here, there)]
+    assert documents[0] == documents[1]
+    assert "**Source:** rules/danger_signs.yaml:" in documents[0]
+
+
 def test_cli_review_writes_html_with_invariants_and_sign_off(tmp_path):
     """`triage rules review --format html -o FILE` writes the page, invariants verified."""
     out = tmp_path / "review.html"

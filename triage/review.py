@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .cases import load_cases, run_case
@@ -237,6 +238,18 @@ def _summary(ruleset: Ruleset, coverage: Coverage, report: VerifyReport | None,
     return blocks
 
 
+def source(ruleset: Ruleset, place: str) -> str:
+    """``file:line`` inside the rule set folder (``rules/danger_signs.yaml:15``), whatever
+    the working folder or install location: the same rules give the same document."""
+    path, _, line = place.rpartition(":")
+    root = Path(ruleset.root).resolve()
+    try:
+        inside = Path(path).resolve().relative_to(root)
+    except ValueError:
+        return place
+    return f"{root.name}/{inside.as_posix()}:{line}"
+
+
 def _categories(rules: tuple[Rule, ...]) -> dict[str, list[Rule]]:
     grouped: dict[str, list[Rule]] = {}
     for rule in rules:
@@ -258,7 +271,8 @@ def _rules(ruleset: Ruleset, coverage: Coverage) -> list[Block]:
                                f"If {condition}, then {outcome_text(rule, ruleset.advice)}."))
             details = [("Why", rule.rationale), ("Evidence", "; ".join(rule.evidence)),
                        ("Status", rule.status), ("Reviewed by", rule.reviewed_by),
-                       ("Reviewed on", rule.reviewed_on), ("Source", rule.place)]
+                       ("Reviewed on", rule.reviewed_on),
+                       ("Source", source(ruleset, rule.place))]
             blocks.append(Items(tuple(t for _, t in details), labels=tuple(k for k, _ in details)))
             if cases:
                 blocks.append(Para(", ".join(cases), label=f"Tested by {len(cases)} cases:"))
@@ -281,7 +295,8 @@ def _advice(ruleset: Ruleset) -> list[Block]:
         fields = [("Hold", item.hold), ("Repetitions", item.repetitions),
                   ("How often", item.frequency),
                   ("Corrects the source article", item.corrects_source),
-                  ("Evidence", "; ".join(item.evidence)), ("Source", item.place)]
+                  ("Evidence", "; ".join(item.evidence)),
+                  ("Source", source(ruleset, item.place))]
         shown = [(k, v) for k, v in fields if v]
         blocks.append(Items(tuple(v for _, v in shown), labels=tuple(k for k, _ in shown)))
     return blocks
@@ -344,7 +359,8 @@ def _invariants(ruleset: Ruleset, report: VerifyReport | None) -> list[Block]:
         blocks.append(Heading(3, f"{invariant.id}: {invariant.title}", invariant.id))
         blocks.append(Para(invariant.statement))
         details = [("Checked as", f"for {scope}{when}: {expectation_text(invariant)}"),
-                   ("Evidence", "; ".join(invariant.evidence)), ("Source", invariant.place)]
+                   ("Evidence", "; ".join(invariant.evidence)),
+                   ("Source", source(ruleset, invariant.place))]
         if item is not None:
             details.append(("Answer sets checked", f"{item.designed + item.sampled:,}"))
         blocks.append(Items(tuple(t for _, t in details), labels=tuple(k for k, _ in details)))
