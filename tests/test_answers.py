@@ -54,7 +54,7 @@ def test_accepted_spellings(ruleset, qid, raw, typed):
     ("age", -1, "out of range"),
     ("age", True, "expected a whole number"),
     ("fever", "maybe", "'maybe' is not allowed; expected yes or no"),
-    ("recent_trauma", True, "yes is not allowed; expected none, minor or major"),
+    ("recent_trauma", True, "yes (true) is not allowed; expected none, minor or major"),
     ("triggers", ["none_known", "dehydration"], "none_known cannot be combined"),
 ])
 def test_rejected_values_name_the_id_and_what_is_allowed(ruleset, qid, raw, message):

@@ -56,7 +56,8 @@ class MissingDangerSignsError(TriageError):
 
 def missing_message(missing: list[str]) -> str:
     return ("danger-sign questions not answered: " + ", ".join(missing)
-            + " (answer them, or pass --missing conservative to treat them as not screened)")
+            + " (answer them, or treat them as not screened with --missing conservative;"
+            " from Python: missing=\"conservative\")")
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

@@ -18,8 +18,8 @@ class ValueProblem(ValueError):
 
 
 def _show(raw: Any) -> str:
-    if isinstance(raw, bool):
-        return "yes" if raw else "no"
+    if isinstance(raw, bool):  # YAML yes/no and JSON true/false both arrive as bool
+        return "yes (true)" if raw else "no (false)"
     return repr(raw) if isinstance(raw, str) else str(raw)
 
 
