@@ -122,3 +122,16 @@ def test_triage_run_format_html_is_deterministic():
     first, second = CliRunner().invoke(app, args), CliRunner().invoke(app, args)
     assert first.exit_code == 0 and first.stdout == second.stdout
     assert "Date:" not in first.stdout and "<!DOCTYPE html>" in first.stdout
+
+
+@pytest.mark.parametrize("renderer", ["text", "markdown", "html"])
+def test_the_get_help_list_comes_before_the_home_plan(self_care, renderer):
+    """On a self-care plan the safety net ("Get help if") is read before the stretches,
+    heat, medicines and background, not after them."""
+    from triage.render import RENDERERS
+
+    page = RENDERERS[renderer](self_care)
+    positions = [page.index(heading) for heading in
+                 ("Get help if", "Stretches and exercises", "Medicines from a pharmacy",
+                  "Good to know")]
+    assert positions == sorted(positions)

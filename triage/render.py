@@ -21,9 +21,12 @@ URGENCY_LABELS = {
     Urgency.ROUTINE: "ROUTINE: book a GP or physiotherapist appointment",
     Urgency.SELF_CARE: "SELF-CARE: look after it at home",
 }
+# Sections in reading order: advice kinds, except that the safety net (advice ids
+# starting "safety.") gets a section of its own near the top, where it is seen.
 KIND_HEADINGS = {
     "emergency": "Get emergency help now",
     "doctor": "See a professional",
+    "safety": "Get help if",
     "activity": "Keep active",
     "stretch": "Stretches and exercises",
     "heat_cold": "Heat and cold",
@@ -53,7 +56,8 @@ def _item(text: str, first: str) -> str:
 def _groups(result: Result) -> list[tuple[str, list[Advice]]]:
     groups: dict[str, list[Advice]] = {}
     for item in result.advice:
-        groups.setdefault(item.kind, []).append(item)
+        section = "safety" if item.id.startswith("safety.") else item.kind
+        groups.setdefault(section, []).append(item)
     return [(kind, groups[kind]) for kind in KIND_HEADINGS if kind in groups]
 
 
