@@ -188,3 +188,26 @@ def test_a_save_file_in_a_missing_folder_is_refused_before_any_question(tmp_path
     result = ask("--save", str(tmp_path / "nowhere" / "answers.yaml"), input="no\n")
     assert result.exit_code == 2 and "no such folder" in result.stderr
     assert "Question 1" not in result.stderr
+
+
+MEDICINES = ("stomach_ulcer_or_bleed", "kidney_disease", "heart_disease_or_stroke",
+             "high_blood_pressure", "takes_anticoagulant", "asthma_worse_with_nsaids",
+             "nsaid_allergy", "liver_disease")
+
+
+def test_at_70_every_medicines_question_is_asked_and_none_is_reported_unanswered(
+        shipped, ruleset):
+    """At 70 with a home plan: all medicines questions asked; no "not answered" hold-back."""
+    result = ask("--plain", input=lines(script(shipped, person(age=70))) + "\n")
+    assert result.exit_code == 0, result.stderr
+    for qid in MEDICINES:
+        assert ruleset.question_map[qid].text in result.stderr
+    assert "Held back for your safety" in result.stdout
+    assert "not answered" not in result.stdout
+
+
+def test_with_a_same_day_sign_no_medicines_question_is_asked(shipped, ruleset):
+    """At 70 with a fever (urgent, no home medicines): no medicines question is asked."""
+    result = ask("--plain", input=lines(script(shipped, person(age=70, fever=True))) + "\n")
+    assert result.exit_code == 0 and "URGENT" in result.stdout
+    assert not [qid for qid in MEDICINES if ruleset.question_map[qid].text in result.stderr]
