@@ -211,3 +211,32 @@ def test_with_a_same_day_sign_no_medicines_question_is_asked(shipped, ruleset):
     result = ask("--plain", input=lines(script(shipped, person(age=70, fever=True))) + "\n")
     assert result.exit_code == 0 and "URGENT" in result.stdout
     assert not [qid for qid in MEDICINES if ruleset.question_map[qid].text in result.stderr]
+
+
+@pytest.mark.parametrize("mode", [["--plain"], []])
+@pytest.mark.parametrize("row", [1, 3])
+def test_changing_an_answer_at_the_summary_shows_its_summary_number(
+        shipped, ruleset, tmp_path, mode, row):
+    """Typing 3 at the summary asks row 3 again under "Question 3", not the last number."""
+    source = person()
+    answers = {qid: source[qid] for qid, _ in script(shipped, source)}
+    _, qid, text, _ = flow.summary_rows(ruleset, answers)[row - 1]
+    result = ask(*mode, "--resume", str(saved(tmp_path, answers)), input=f"{row}\n\n\n")
+    assert result.exit_code == 0, result.stderr
+    heading = f"Question {row} (danger signs)"
+    assert heading in result.stderr and f"Question {len(answers)}" not in result.stderr
+    after = result.stderr.split(heading, 1)[1].split()
+    assert after[:4] == text.split()[:4]
+
+
+def test_going_back_from_a_changed_answer_keeps_it_and_shows_the_summary(shipped, tmp_path):
+    """'<' while changing an answer at the summary keeps the old answer."""
+    source = person()
+    answers = {qid: source[qid] for qid, _ in script(shipped, source)}
+    path = saved(tmp_path, answers)
+    result = ask("--plain", "--resume", str(path), input="1\n<\n\n")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("Your answers") == 2
+    assert yaml.safe_load(path.read_text()) == {
+        qid: list(value) if isinstance(value, tuple) else value
+        for qid, value in answers.items()}

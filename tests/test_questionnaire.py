@@ -166,3 +166,12 @@ def test_summary_rows_show_answers_as_a_person_reads_them(ruleset):
     assert [(n, qid, shown) for n, qid, _, shown in rows] == [
         (1, "leg_weakness", "No weakness in my legs"), (2, "fever", "no"),
         (3, "age", "38 years"), (4, "triggers", "Lifting, bending or twisting")]
+
+
+def test_a_question_number_is_its_summary_row(ruleset):
+    """An answered question keeps its summary row number; the next one follows those before it."""
+    answers = {"age": 38, "fever": False, "leg_weakness": "none"}
+    questions = ruleset.question_map
+    rows = {qid: n for n, qid, _, _ in flow.summary_rows(ruleset, answers)}
+    assert all(flow.number(ruleset, answers, questions[qid]) == n for qid, n in rows.items())
+    assert flow.number(ruleset, answers, questions["saddle_numbness"]) == 1

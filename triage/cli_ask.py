@@ -234,9 +234,9 @@ def run_session(term: Terminal, engine: Engine, answers: dict[str, Any],
             if choice == "<":
                 answers, _ = _undo(ruleset, answers, previous)
             else:
-                previous[choice] = answers.pop(choice)
+                answers = _change(term, ruleset, answers, ruleset.question_map[choice])
             continue
-        value = ask_one(term, question, len(flow.answered(ruleset, answers)) + 1,
+        value = ask_one(term, question, flow.number(ruleset, answers, question),
                         previous.get(question.id))
         if value is BACK:
             answers, undone = _undo(ruleset, answers, previous)
@@ -244,6 +244,17 @@ def run_session(term: Terminal, engine: Engine, answers: dict[str, Any],
                 term.say("This is the first question.", style="yellow")
             continue
         answers = flow.pruned(ruleset, {**answers, question.id: value})
+
+
+def _change(term: Terminal, ruleset: Ruleset, answers: dict[str, Any],
+            question: Question) -> dict[str, Any]:
+    """Ask one answered question again (chosen at the summary), under its summary number;
+    Enter or '<' keeps the answer it had."""
+    value = ask_one(term, question, flow.number(ruleset, answers, question),
+                    answers[question.id])
+    if value is BACK:
+        return answers
+    return flow.pruned(ruleset, {**answers, question.id: value})
 
 
 def _undo(ruleset: Ruleset, answers: dict[str, Any],

@@ -127,6 +127,14 @@ def answered(ruleset: Ruleset, answers: Mapping[str, Any]) -> tuple[Question, ..
     return tuple(q for q in flow_order(ruleset) if answers.get(q.id) is not None)
 
 
+def number(ruleset: Ruleset, answers: Mapping[str, Any], question: Question) -> int:
+    """The question's number as shown to a person: its row in the summary once answered
+    (1 + the answered questions before it in asking order)."""
+    order = flow_order(ruleset)
+    before = order[:order.index(question)]
+    return 1 + sum(1 for q in before if answers.get(q.id) is not None)
+
+
 def back(ruleset: Ruleset, answers: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
     """The answers without the last answered question (in asking order), and its id."""
     done = answered(ruleset, answers)
