@@ -240,3 +240,14 @@ def test_going_back_from_a_changed_answer_keeps_it_and_shows_the_summary(shipped
     assert yaml.safe_load(path.read_text()) == {
         qid: list(value) if isinstance(value, tuple) else value
         for qid, value in answers.items()}
+
+
+@pytest.mark.parametrize("typed", ["?", "help"])
+def test_a_question_mark_at_the_summary_says_what_can_be_typed(shipped, tmp_path, typed):
+    """'?' at the summary explains Enter, the row numbers and '<', then asks again."""
+    source = person()
+    answers = {qid: source[qid] for qid, _ in script(shipped, source)}
+    result = ask("--plain", "--resume", str(saved(tmp_path, answers)), input=f"{typed}\n\n")
+    assert result.exit_code == 0, result.stderr
+    assert "is not one of the numbers" not in result.stderr
+    assert f"Enter to see your plan; a number from 1 to {len(answers)}" in result.stderr

@@ -203,15 +203,24 @@ def _summary(term: Terminal, ruleset: Ruleset, answers: Mapping[str, Any]) -> st
     ids = {str(number): qid for number, qid, _, _ in rows} | {qid: qid for _, qid, _, _ in rows}
     while True:
         raw = term.read("Press Enter to see your plan, or type the number of an answer to "
-                        "change it: ")
+                        "change it (? for help): ")
         if not raw:
             return None
         if raw.lower() in BACK_WORDS:
             return "<"
+        if raw.lower() in HELP_WORDS:
+            term.say(_summary_help(len(rows)), style="italic")
+            continue
         if raw in ids:
             return ids[raw]
         term.say(f"Sorry, {raw!r} is not one of the numbers 1 to {len(rows)}. Please try "
-                 "again.", style="yellow")
+                 "again (? for help).", style="yellow")
+
+
+def _summary_help(rows: int) -> str:
+    return (f"Here you can type: Enter to see your plan; a number from 1 to {rows} to "
+            "change that answer; < (or back) to go back to the last question; "
+            "Ctrl-C to stop.")
 
 
 def run_session(term: Terminal, engine: Engine, answers: dict[str, Any],
