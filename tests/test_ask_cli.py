@@ -251,3 +251,61 @@ def test_a_question_mark_at_the_summary_says_what_can_be_typed(shipped, tmp_path
     assert result.exit_code == 0, result.stderr
     assert "is not one of the numbers" not in result.stderr
     assert f"Enter to see your plan; a number from 1 to {len(answers)}" in result.stderr
+
+
+@pytest.mark.parametrize(("where", "message"), [
+    ("nowhere/plan.html", "no such folder"),
+    ("folder.html", "is a directory"),
+])
+def test_an_output_that_cannot_be_written_is_refused_before_any_question(
+        tmp_path, where, message):
+    """--output in a missing folder, or naming a folder: exit 2 at once, nothing asked."""
+    (tmp_path / "folder.html").mkdir()
+    result = ask("--output", str(tmp_path / where), input="no\n")
+    assert result.exit_code == 2 and message in result.stderr
+    assert "Question 1" not in result.stderr
+
+
+def vanishing_folder(monkeypatch, folder: Path, typed: list[str]) -> None:
+    """Type these lines; the folder disappears when the summary prompt is shown."""
+    feed = iter(typed)
+
+    def read(self, prompt):
+        if prompt.startswith("Press Enter to see your plan") and folder.exists():
+            folder.rmdir()
+        try:
+            return next(feed)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr(Terminal, "read", read)
+
+
+def test_a_handout_that_fails_at_the_end_keeps_the_plan_and_prints_the_answers(
+        shipped, tmp_path, monkeypatch):
+    """Without --save: the plan is still printed and the answers come out as YAML to keep."""
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    source = person()
+    steps = script(shipped, source)
+    vanishing_folder(monkeypatch, folder, [text for _, text in steps] + [""])
+    result = ask("--plain", "--output", str(folder / "plan.html"))
+    assert result.exit_code == 2
+    assert "cannot write the handout" in result.stderr and "SELF-CARE" in result.stdout
+    kept = yaml.safe_load(result.stderr.split("--output FILE\n", 1)[1])
+    assert kept == {qid: list(v) if isinstance(v, tuple) else v
+                    for qid, v in source.items() if qid in dict(steps)}
+
+
+def test_a_handout_that_fails_at_the_end_points_to_the_saved_answers(
+        shipped, tmp_path, monkeypatch):
+    """With --save: the plan is printed and the message says where the answers are."""
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    steps = script(shipped, person())
+    vanishing_folder(monkeypatch, folder, [text for _, text in steps] + [""])
+    save = tmp_path / "answers.yaml"
+    result = ask("--plain", "--save", str(save), "--output", str(folder / "plan.html"))
+    assert result.exit_code == 2 and "SELF-CARE" in result.stdout
+    assert f"your answers are saved in {save}" in result.stderr
+    assert len(yaml.safe_load(save.read_text())) == len(steps)

@@ -27,7 +27,7 @@ from rich.table import Table
 
 from . import api
 from . import questionnaire as flow
-from .cli_common import RulesOption, checked_locale, fail, handles_errors, write_output
+from .cli_common import RulesOption, checked_locale, fail, handles_errors
 from .engine import Engine
 from .errors import ExitStatus
 from .model import Question, Result, Ruleset, Urgency, fill
@@ -140,12 +140,17 @@ def ask_one(term: Terminal, question: Question, number: int, previous: Any = Non
 
 # ---------------------------------------------------------------- saving and resuming
 
+def answers_yaml(ruleset: Ruleset, answers: Mapping[str, Any], name: str) -> str:
+    """The answers as YAML that ``triage run`` reads, with a comment on how to carry on."""
+    ordered = {q.id: _plain(answers[q.id]) for q in flow.answered(ruleset, answers)}
+    return (f"# Answers saved by `triage ask` (rule set {ruleset.name} {ruleset.version}).\n"
+            f"# Carry on with: triage ask --resume {name}   (or: triage run {name})\n"
+            + (yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True) if ordered else ""))
+
+
 def save_answers(path: Path, ruleset: Ruleset, answers: Mapping[str, Any]) -> None:
     """Write the answers as YAML that ``triage run`` reads, atomically (temp + rename)."""
-    ordered = {q.id: _plain(answers[q.id]) for q in flow.answered(ruleset, answers)}
-    text = (f"# Answers saved by `triage ask` (rule set {ruleset.name} {ruleset.version}).\n"
-            f"# Carry on with: triage ask --resume {path.name}   (or: triage run {path.name})\n"
-            + (yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True) if ordered else ""))
+    text = answers_yaml(ruleset, answers, path.name)
     try:
         handle, temporary = tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=path.parent)
     except OSError as exc:
@@ -341,16 +346,55 @@ def ask(
     locale = checked_locale(engine.ruleset, locale)
     term = Terminal(plain)
     save = save or resume
-    if save is not None and not save.parent.is_dir():
-        raise fail(f"--save {save}: no such folder {str(save.parent)!r}", ExitStatus.BAD_INPUT)
+    for option, path in (("--save", save), ("--output", output)):
+        if path is not None:
+            _check_writable(option, path)
     answers = resumed_answers(term, engine.ruleset, resume) if resume else {}
     _intro(term, engine.ruleset, answers, locale)
     answers = _session(term, engine, answers, save)
     result = flow.final_result(engine, answers, locale=locale)
     show_plan(term, result)
-    if handout is not None:
-        write_output(output, handout(result, date=printed_on))  # type: ignore[arg-type]
+    if output is not None:
+        _write_handout(output, handout(result, date=printed_on), engine.ruleset, answers,
+                       save)
         term.say(f"Your plan is also in {output}, ready to print.")
+
+
+def _check_writable(option: str, path: Path) -> None:
+    """Refuse, before the first question, a file that could not be written at the end
+    (a folder given as the file is refused by the option itself: dir_okay=False)."""
+    if not path.parent.is_dir():
+        raise fail(f"{option} {path}: no such folder {str(path.parent)!r}",
+                   ExitStatus.BAD_INPUT)
+    replaced = option == "--save"  # written atomically: only the folder must be writable
+    if (not os.access(path.parent, os.W_OK | os.X_OK)
+            or (not replaced and path.exists() and not os.access(path, os.W_OK))):
+        raise fail(f"{option} {path}: cannot write there (permission denied)",
+                   ExitStatus.BAD_INPUT)
+
+
+def _write_handout(output: Path, text: str, ruleset: Ruleset, answers: Mapping[str, Any],
+                   save: Path | None) -> None:
+    """Write the handout; if that fails after all, the plan is already on standard output
+    and the answers are never lost: they are in the --save file, or printed on stderr as
+    YAML to keep. Exit 2 either way."""
+    try:
+        output.write_text(text, encoding="utf-8")
+        return
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    error = fail(f"--output {output}: cannot write the handout: {reason}",
+                 ExitStatus.BAD_INPUT)
+    if save is not None:
+        typer.echo(f"triage: the plan is above; your answers are saved in {save} "
+                   f"(to write the handout again: triage ask --resume {save} --output FILE)",
+                   err=True)
+    else:
+        typer.echo("triage: the plan is above; your answers follow, to keep: save the lines "
+                   "below as answers.yaml and run: triage ask --resume answers.yaml "
+                   "--output FILE", err=True)
+        typer.echo(answers_yaml(ruleset, answers, "answers.yaml"), err=True, nl=False)
+    raise error
 
 
 def _session(term: Terminal, engine: Engine, answers: dict[str, Any],
