@@ -38,11 +38,11 @@ def all_but(shipped, source: dict, last: int) -> tuple[dict, list[tuple[str, str
 def test_a_full_run_with_a_typo_re_prompts_and_gives_the_plan(shipped):
     """A misspelt choice gets a did-you-mean and the question again; the plan follows."""
     steps = script(shipped, person())
-    typing = "".join(("som\n" if qid == "daily_life_impact" else "") + text + "\n"
+    typing = "".join(("smoe\n" if qid == "daily_life_impact" else "") + text + "\n"
                      for qid, text in steps)
     result = ask("--plain", input=typing + "\n")
     assert result.exit_code == 0, result.stderr
-    assert "'som' is not allowed; expected none, some or severe (did you mean 'some'?)" \
+    assert "'smoe' is not allowed; expected none, some or severe (did you mean 'some'?)" \
         in result.stderr
     assert "SELF-CARE" in result.stdout
 
@@ -309,3 +309,16 @@ def test_a_handout_that_fails_at_the_end_points_to_the_saved_answers(
     assert result.exit_code == 2 and "SELF-CARE" in result.stdout
     assert f"your answers are saved in {save}" in result.stderr
     assert len(yaml.safe_load(save.read_text())) == len(steps)
+
+
+def test_shortened_trigger_words_are_accepted_and_echoed(shipped, tmp_path):
+    """'lifting, posture' is taken as the two choices, and the prompt says so."""
+    source = person()
+    answers = {qid: source[qid] for qid, _ in script(shipped, source) if qid != "triggers"}
+    path = saved(tmp_path, answers)
+    result = ask("--plain", "--resume", str(path), input="lifting, posture\n\n")
+    assert result.exit_code == 0, result.stderr
+    assert ("Taken as: Lifting, bending or twisting; Sitting for a long time, or staying in "
+            "one position") in result.stderr
+    assert yaml.safe_load(path.read_text())["triggers"] == ["lifting_or_bending",
+                                                            "prolonged_sitting_or_posture"]

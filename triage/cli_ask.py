@@ -10,6 +10,7 @@ far when ``--save`` (or ``--resume``) names a file.
 from __future__ import annotations
 
 import datetime
+import difflib
 import os
 import re
 import sys
@@ -29,7 +30,7 @@ from . import api
 from . import questionnaire as flow
 from .cli_common import RulesOption, checked_locale, fail, handles_errors
 from .engine import Engine
-from .errors import ExitStatus
+from .errors import ExitStatus, did_you_mean
 from .model import Question, Result, Ruleset, Urgency, fill
 from .render import URGENCY_LABELS, render_html, render_markdown, render_text
 from .sources import read_answers
@@ -72,25 +73,85 @@ class Terminal:
 
 def parse(question: Question, raw: str) -> Any:
     """A typed value from what was typed: words or menu numbers; raise ValueProblem."""
+    return understood(question, raw)[0]
+
+
+def understood(question: Question, raw: str) -> tuple[Any, bool]:
+    """The typed value, and whether a word was read as the unique choice it begins
+    (``lifting`` -> lifting_or_bending), so the person can be told what was taken.
+
+    Only here, at the keyboard, and never for a danger sign: answers files and batch
+    rows stay strict (values.coerce).
+    """
     if question.type == "choice":
-        return coerce(question, _numbered(question, raw))
+        value, guessed = _word(question, raw)
+        return coerce(question, value), guessed
     if question.type == "multi":
         items = [item.strip() for item in re.split(r"[,;]", raw) if item.strip()]
         if not items:
             raise ValueProblem(f"expected {question.allowed_text()}")
-        return coerce(question, [_numbered(question, item) for item in items])
-    return coerce(question, raw)
+        words, problems = [], []
+        for item in items:
+            try:
+                words.append(_word(question, item))
+            except ValueProblem as exc:
+                problems.append(str(exc))
+        if problems:
+            raise ValueProblem("; ".join(problems) + f" (expected {question.allowed_text()})")
+        return (coerce(question, [value for value, _ in words]),
+                any(guessed for _, guessed in words))
+    return coerce(question, raw), False
 
 
-def _numbered(question: Question, raw: str) -> str:
-    """A menu number stands for its choice."""
+PREFIX_MIN = 3  # shorter words are never read as a choice they begin
+
+
+def _word(question: Question, raw: str) -> tuple[str, bool]:
+    """One typed word or menu number as a choice value; (value, read from a prefix?)."""
     if raw.isdigit():
         number = int(raw)
         if not 1 <= number <= len(question.choices):
             raise ValueProblem(f"{number} is not on the list; type a number from 1 to "
                                f"{len(question.choices)}, or the word")
-        return question.choices[number - 1].value
-    return raw
+        return question.choices[number - 1].value, False
+    key = "_".join(raw.lower().split())
+    if key in question.values:
+        return key, False
+    # A danger sign's answer is never guessed: the word or the number, exactly.
+    guessing = len(key) >= PREFIX_MIN and not question.danger_sign
+    matches = _begun_by(question, key) if guessing else []
+    if len(matches) == 1:
+        return matches[0], True
+    if matches:
+        raise ValueProblem(f"{raw!r} could be " + " or ".join(matches))
+    hint = (_closest(question, key) if guessing else "") or did_you_mean(raw, question.values)
+    if question.type == "choice":
+        raise ValueProblem(f"{raw!r} is not allowed; expected {question.allowed_text()}{hint}")
+    raise ValueProblem(f"{raw!r} is not on the list{hint}")
+
+
+def _words(question: Question) -> dict[str, set[str]]:
+    """Each word of a choice's value or label, with the choices it belongs to."""
+    found: dict[str, set[str]] = {}
+    for choice in question.choices:
+        for word in [*choice.value.split("_"), *re.findall(r"[a-z0-9]+", choice.label.lower())]:
+            found.setdefault(word, set()).add(choice.value)
+    return found
+
+
+def _begun_by(question: Question, key: str) -> list[str]:
+    """The choices whose value, or a word of whose value or label, begins with ``key``."""
+    chosen = {value for word, values in _words(question).items() if word.startswith(key)
+              for value in values}
+    return [c.value for c in question.choices if c.value in chosen or c.value.startswith(key)]
+
+
+def _closest(question: Question, key: str) -> str:
+    """' (did you mean X?)' for a misspelt word of one choice (``liftng`` -> lifting...)."""
+    words = {word: values for word, values in _words(question).items()
+             if len(values) == 1 and len(word) >= PREFIX_MIN}
+    close = difflib.get_close_matches(key, sorted(words), n=1, cutoff=0.75)
+    return f" (did you mean {next(iter(words[close[0]]))!r}?)" if close else ""
 
 
 def _show_question(term: Terminal, question: Question, number: int) -> None:
@@ -132,10 +193,14 @@ def ask_one(term: Terminal, question: Question, number: int, previous: Any = Non
             term.say("Please type an answer (or ? for help).", style="yellow")
             continue
         try:
-            return parse(question, raw)
+            value, guessed = understood(question, raw)
         except ValueProblem as exc:
             term.say(f"Sorry, that answer was not understood: {exc}. Please try again.",
                      style="yellow")
+            continue
+        if guessed:
+            term.say(f"Taken as: {flow.show_value(question, value)}", style="dim")
+        return value
 
 
 # ---------------------------------------------------------------- saving and resuming
