@@ -38,11 +38,11 @@ def all_but(shipped, source: dict, last: int) -> tuple[dict, list[tuple[str, str
 def test_a_full_run_with_a_typo_re_prompts_and_gives_the_plan(shipped):
     """A misspelt choice gets a did-you-mean and the question again; the plan follows."""
     steps = script(shipped, person())
-    typing = "".join(("som\n" if qid == "daily_life_impact" else "") + text + "\n"
+    typing = "".join(("smoe\n" if qid == "daily_life_impact" else "") + text + "\n"
                      for qid, text in steps)
     result = ask("--plain", input=typing + "\n")
     assert result.exit_code == 0, result.stderr
-    assert "'som' is not allowed; expected none, some or severe (did you mean 'some'?)" \
+    assert "'smoe' is not allowed; expected none, some or severe (did you mean 'some'?)" \
         in result.stderr
     assert "SELF-CARE" in result.stdout
 
@@ -188,3 +188,137 @@ def test_a_save_file_in_a_missing_folder_is_refused_before_any_question(tmp_path
     result = ask("--save", str(tmp_path / "nowhere" / "answers.yaml"), input="no\n")
     assert result.exit_code == 2 and "no such folder" in result.stderr
     assert "Question 1" not in result.stderr
+
+
+MEDICINES = ("stomach_ulcer_or_bleed", "kidney_disease", "heart_disease_or_stroke",
+             "high_blood_pressure", "takes_anticoagulant", "asthma_worse_with_nsaids",
+             "nsaid_allergy", "liver_disease")
+
+
+def test_at_70_every_medicines_question_is_asked_and_none_is_reported_unanswered(
+        shipped, ruleset):
+    """At 70 with a home plan: all medicines questions asked; no "not answered" hold-back."""
+    result = ask("--plain", input=lines(script(shipped, person(age=70))) + "\n")
+    assert result.exit_code == 0, result.stderr
+    for qid in MEDICINES:
+        assert ruleset.question_map[qid].text in result.stderr
+    assert "Held back for your safety" in result.stdout
+    assert "not answered" not in result.stdout
+
+
+def test_with_a_same_day_sign_no_medicines_question_is_asked(shipped, ruleset):
+    """At 70 with a fever (urgent, no home medicines): no medicines question is asked."""
+    result = ask("--plain", input=lines(script(shipped, person(age=70, fever=True))) + "\n")
+    assert result.exit_code == 0 and "URGENT" in result.stdout
+    assert not [qid for qid in MEDICINES if ruleset.question_map[qid].text in result.stderr]
+
+
+@pytest.mark.parametrize("mode", [["--plain"], []])
+@pytest.mark.parametrize("row", [1, 3])
+def test_changing_an_answer_at_the_summary_shows_its_summary_number(
+        shipped, ruleset, tmp_path, mode, row):
+    """Typing 3 at the summary asks row 3 again under "Question 3", not the last number."""
+    source = person()
+    answers = {qid: source[qid] for qid, _ in script(shipped, source)}
+    _, qid, text, _ = flow.summary_rows(ruleset, answers)[row - 1]
+    result = ask(*mode, "--resume", str(saved(tmp_path, answers)), input=f"{row}\n\n\n")
+    assert result.exit_code == 0, result.stderr
+    heading = f"Question {row} (danger signs)"
+    assert heading in result.stderr and f"Question {len(answers)}" not in result.stderr
+    after = result.stderr.split(heading, 1)[1].split()
+    assert after[:4] == text.split()[:4]
+
+
+def test_going_back_from_a_changed_answer_keeps_it_and_shows_the_summary(shipped, tmp_path):
+    """'<' while changing an answer at the summary keeps the old answer."""
+    source = person()
+    answers = {qid: source[qid] for qid, _ in script(shipped, source)}
+    path = saved(tmp_path, answers)
+    result = ask("--plain", "--resume", str(path), input="1\n<\n\n")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("Your answers") == 2
+    assert yaml.safe_load(path.read_text()) == {
+        qid: list(value) if isinstance(value, tuple) else value
+        for qid, value in answers.items()}
+
+
+@pytest.mark.parametrize("typed", ["?", "help"])
+def test_a_question_mark_at_the_summary_says_what_can_be_typed(shipped, tmp_path, typed):
+    """'?' at the summary explains Enter, the row numbers and '<', then asks again."""
+    source = person()
+    answers = {qid: source[qid] for qid, _ in script(shipped, source)}
+    result = ask("--plain", "--resume", str(saved(tmp_path, answers)), input=f"{typed}\n\n")
+    assert result.exit_code == 0, result.stderr
+    assert "is not one of the numbers" not in result.stderr
+    assert f"Enter to see your plan; a number from 1 to {len(answers)}" in result.stderr
+
+
+@pytest.mark.parametrize(("where", "message"), [
+    ("nowhere/plan.html", "no such folder"),
+    ("folder.html", "is a directory"),
+])
+def test_an_output_that_cannot_be_written_is_refused_before_any_question(
+        tmp_path, where, message):
+    """--output in a missing folder, or naming a folder: exit 2 at once, nothing asked."""
+    (tmp_path / "folder.html").mkdir()
+    result = ask("--output", str(tmp_path / where), input="no\n")
+    assert result.exit_code == 2 and message in result.stderr
+    assert "Question 1" not in result.stderr
+
+
+def vanishing_folder(monkeypatch, folder: Path, typed: list[str]) -> None:
+    """Type these lines; the folder disappears when the summary prompt is shown."""
+    feed = iter(typed)
+
+    def read(self, prompt):
+        if prompt.startswith("Press Enter to see your plan") and folder.exists():
+            folder.rmdir()
+        try:
+            return next(feed)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr(Terminal, "read", read)
+
+
+def test_a_handout_that_fails_at_the_end_keeps_the_plan_and_prints_the_answers(
+        shipped, tmp_path, monkeypatch):
+    """Without --save: the plan is still printed and the answers come out as YAML to keep."""
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    source = person()
+    steps = script(shipped, source)
+    vanishing_folder(monkeypatch, folder, [text for _, text in steps] + [""])
+    result = ask("--plain", "--output", str(folder / "plan.html"))
+    assert result.exit_code == 2
+    assert "cannot write the handout" in result.stderr and "SELF-CARE" in result.stdout
+    kept = yaml.safe_load(result.stderr.split("--output FILE\n", 1)[1])
+    assert kept == {qid: list(v) if isinstance(v, tuple) else v
+                    for qid, v in source.items() if qid in dict(steps)}
+
+
+def test_a_handout_that_fails_at_the_end_points_to_the_saved_answers(
+        shipped, tmp_path, monkeypatch):
+    """With --save: the plan is printed and the message says where the answers are."""
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    steps = script(shipped, person())
+    vanishing_folder(monkeypatch, folder, [text for _, text in steps] + [""])
+    save = tmp_path / "answers.yaml"
+    result = ask("--plain", "--save", str(save), "--output", str(folder / "plan.html"))
+    assert result.exit_code == 2 and "SELF-CARE" in result.stdout
+    assert f"your answers are saved in {save}" in result.stderr
+    assert len(yaml.safe_load(save.read_text())) == len(steps)
+
+
+def test_shortened_trigger_words_are_accepted_and_echoed(shipped, tmp_path):
+    """'lifting, posture' is taken as the two choices, and the prompt says so."""
+    source = person()
+    answers = {qid: source[qid] for qid, _ in script(shipped, source) if qid != "triggers"}
+    path = saved(tmp_path, answers)
+    result = ask("--plain", "--resume", str(path), input="lifting, posture\n\n")
+    assert result.exit_code == 0, result.stderr
+    assert ("Taken as: Lifting, bending or twisting; Sitting for a long time, or staying in "
+            "one position") in result.stderr
+    assert yaml.safe_load(path.read_text())["triggers"] == ["lifting_or_bending",
+                                                            "prolonged_sitting_or_posture"]

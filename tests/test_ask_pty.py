@@ -61,7 +61,7 @@ def test_a_full_self_care_run_with_a_typo_and_a_go_back(shipped):
     child.expect_exact("Question 1 (danger signs)")
     for qid, text in steps:
         if qid == "daily_life_impact":
-            answer(child, "som")
+            answer(child, "smoe")
             child.expect_exact("(did you mean 'some'?)")
         answer(child, text)
     child.expect_exact("Press Enter to see your plan")

@@ -47,14 +47,20 @@ def test_pregnancy_is_asked_only_where_it_can_apply(shipped, changes, asked):
     assert ("pregnant" in walk(shipped, person(**changes))) is asked
 
 
-def test_medicines_questions_are_asked_when_otc_advice_is_on_the_table(shipped):
-    """A healthy adult managing at home is asked every medicines safety question."""
-    assert set(MEDICINES) <= set(walk(shipped, person()))
+@pytest.mark.parametrize("changes", [
+    {},                                                   # a healthy adult at home
+    {"age": 70},                                          # tablets need a check anyway
+    {"stomach_ulcer_or_bleed": True},                     # no NSAIDs, the rest still asked
+    {"sex": "female", "age": 30, "pregnant": True},       # a pharmacist and rubs remain
+])
+def test_every_medicines_question_is_asked_when_otc_advice_is_on_the_table(shipped, changes):
+    """With over-the-counter advice in the plan, all eight medicines questions are asked."""
+    assert set(MEDICINES) <= set(walk(shipped, person(**changes)))
 
 
 @pytest.mark.parametrize("changes", [
     {"fever": True},                                      # same-day sign: no home medicines
-    {"sex": "female", "age": 30, "pregnant": True},       # NSAIDs ruled out by pregnancy
+    {"age": 70, "fever": True},
     {"age": 15},                                          # under 16: no home-care plan
 ])
 def test_medicines_questions_are_skipped_when_otc_advice_is_off_the_table(shipped, changes):
@@ -62,17 +68,18 @@ def test_medicines_questions_are_skipped_when_otc_advice_is_off_the_table(shippe
     assert not set(MEDICINES) & set(walk(shipped, person(**changes)))
 
 
-def test_a_past_ulcer_makes_the_other_nsaid_questions_unnecessary(shipped):
-    """After 'yes' to a past ulcer (no NSAIDs at all) the other NSAID questions are skipped."""
-    asked = walk(shipped, person(stomach_ulcer_or_bleed=True))
-    assert "stomach_ulcer_or_bleed" in asked
-    assert not {"kidney_disease", "nsaid_allergy", "takes_anticoagulant"} & set(asked)
+def test_at_70_no_medicine_is_held_back_for_an_unanswered_question(shipped):
+    """At 70, the plan's hold-back reasons are answers given, never "not answered"."""
+    source = person(age=70)
+    answers = {qid: source[qid] for qid in walk(shipped, source)}
+    result = flow.final_result(shipped, answers)
+    assert not [item for item in result.excluded if "not answered" in item.reason]
+    assert "MED-CAUTION" in {item.because for item in result.excluded}
 
 
-def test_over_65_is_not_asked_the_questions_that_age_already_answers(shipped):
-    """At 70, NSAID tablets need a pharmacist's check anyway: no kidney or heart questions."""
-    asked = walk(shipped, person(age=70))
-    assert "takes_anticoagulant" in asked and "kidney_disease" not in asked
+def test_an_emergency_sign_at_70_asks_no_medicines_question(shipped):
+    """Saddle numbness at 70: the flow stops at once, no medicines safety question."""
+    assert walk(shipped, person(age=70, saddle_numbness=True)) == ["saddle_numbness"]
 
 
 def test_leg_numbness_is_asked_where_a_rule_reads_it(shipped):
@@ -159,3 +166,12 @@ def test_summary_rows_show_answers_as_a_person_reads_them(ruleset):
     assert [(n, qid, shown) for n, qid, _, shown in rows] == [
         (1, "leg_weakness", "No weakness in my legs"), (2, "fever", "no"),
         (3, "age", "38 years"), (4, "triggers", "Lifting, bending or twisting")]
+
+
+def test_a_question_number_is_its_summary_row(ruleset):
+    """An answered question keeps its summary row number; the next one follows those before it."""
+    answers = {"age": 38, "fever": False, "leg_weakness": "none"}
+    questions = ruleset.question_map
+    rows = {qid: n for n, qid, _, _ in flow.summary_rows(ruleset, answers)}
+    assert all(flow.number(ruleset, answers, questions[qid]) == n for qid, n in rows.items())
+    assert flow.number(ruleset, answers, questions["saddle_numbness"]) == 1

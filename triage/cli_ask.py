@@ -10,6 +10,7 @@ far when ``--save`` (or ``--resume``) names a file.
 from __future__ import annotations
 
 import datetime
+import difflib
 import os
 import re
 import sys
@@ -27,9 +28,9 @@ from rich.table import Table
 
 from . import api
 from . import questionnaire as flow
-from .cli_common import RulesOption, checked_locale, fail, handles_errors, write_output
+from .cli_common import RulesOption, checked_locale, fail, handles_errors
 from .engine import Engine
-from .errors import ExitStatus
+from .errors import ExitStatus, did_you_mean
 from .model import Question, Result, Ruleset, Urgency, fill
 from .render import URGENCY_LABELS, render_html, render_markdown, render_text
 from .sources import read_answers
@@ -72,25 +73,85 @@ class Terminal:
 
 def parse(question: Question, raw: str) -> Any:
     """A typed value from what was typed: words or menu numbers; raise ValueProblem."""
+    return understood(question, raw)[0]
+
+
+def understood(question: Question, raw: str) -> tuple[Any, bool]:
+    """The typed value, and whether a word was read as the unique choice it begins
+    (``lifting`` -> lifting_or_bending), so the person can be told what was taken.
+
+    Only here, at the keyboard, and never for a danger sign: answers files and batch
+    rows stay strict (values.coerce).
+    """
     if question.type == "choice":
-        return coerce(question, _numbered(question, raw))
+        value, guessed = _word(question, raw)
+        return coerce(question, value), guessed
     if question.type == "multi":
         items = [item.strip() for item in re.split(r"[,;]", raw) if item.strip()]
         if not items:
             raise ValueProblem(f"expected {question.allowed_text()}")
-        return coerce(question, [_numbered(question, item) for item in items])
-    return coerce(question, raw)
+        words, problems = [], []
+        for item in items:
+            try:
+                words.append(_word(question, item))
+            except ValueProblem as exc:
+                problems.append(str(exc))
+        if problems:
+            raise ValueProblem("; ".join(problems) + f" (expected {question.allowed_text()})")
+        return (coerce(question, [value for value, _ in words]),
+                any(guessed for _, guessed in words))
+    return coerce(question, raw), False
 
 
-def _numbered(question: Question, raw: str) -> str:
-    """A menu number stands for its choice."""
+PREFIX_MIN = 3  # shorter words are never read as a choice they begin
+
+
+def _word(question: Question, raw: str) -> tuple[str, bool]:
+    """One typed word or menu number as a choice value; (value, read from a prefix?)."""
     if raw.isdigit():
         number = int(raw)
         if not 1 <= number <= len(question.choices):
             raise ValueProblem(f"{number} is not on the list; type a number from 1 to "
                                f"{len(question.choices)}, or the word")
-        return question.choices[number - 1].value
-    return raw
+        return question.choices[number - 1].value, False
+    key = "_".join(raw.lower().split())
+    if key in question.values:
+        return key, False
+    # A danger sign's answer is never guessed: the word or the number, exactly.
+    guessing = len(key) >= PREFIX_MIN and not question.danger_sign
+    matches = _begun_by(question, key) if guessing else []
+    if len(matches) == 1:
+        return matches[0], True
+    if matches:
+        raise ValueProblem(f"{raw!r} could be " + " or ".join(matches))
+    hint = (_closest(question, key) if guessing else "") or did_you_mean(raw, question.values)
+    if question.type == "choice":
+        raise ValueProblem(f"{raw!r} is not allowed; expected {question.allowed_text()}{hint}")
+    raise ValueProblem(f"{raw!r} is not on the list{hint}")
+
+
+def _words(question: Question) -> dict[str, set[str]]:
+    """Each word of a choice's value or label, with the choices it belongs to."""
+    found: dict[str, set[str]] = {}
+    for choice in question.choices:
+        for word in [*choice.value.split("_"), *re.findall(r"[a-z0-9]+", choice.label.lower())]:
+            found.setdefault(word, set()).add(choice.value)
+    return found
+
+
+def _begun_by(question: Question, key: str) -> list[str]:
+    """The choices whose value, or a word of whose value or label, begins with ``key``."""
+    chosen = {value for word, values in _words(question).items() if word.startswith(key)
+              for value in values}
+    return [c.value for c in question.choices if c.value in chosen or c.value.startswith(key)]
+
+
+def _closest(question: Question, key: str) -> str:
+    """' (did you mean X?)' for a misspelt word of one choice (``liftng`` -> lifting...)."""
+    words = {word: values for word, values in _words(question).items()
+             if len(values) == 1 and len(word) >= PREFIX_MIN}
+    close = difflib.get_close_matches(key, sorted(words), n=1, cutoff=0.75)
+    return f" (did you mean {next(iter(words[close[0]]))!r}?)" if close else ""
 
 
 def _show_question(term: Terminal, question: Question, number: int) -> None:
@@ -132,20 +193,29 @@ def ask_one(term: Terminal, question: Question, number: int, previous: Any = Non
             term.say("Please type an answer (or ? for help).", style="yellow")
             continue
         try:
-            return parse(question, raw)
+            value, guessed = understood(question, raw)
         except ValueProblem as exc:
             term.say(f"Sorry, that answer was not understood: {exc}. Please try again.",
                      style="yellow")
+            continue
+        if guessed:
+            term.say(f"Taken as: {flow.show_value(question, value)}", style="dim")
+        return value
 
 
 # ---------------------------------------------------------------- saving and resuming
 
+def answers_yaml(ruleset: Ruleset, answers: Mapping[str, Any], name: str) -> str:
+    """The answers as YAML that ``triage run`` reads, with a comment on how to carry on."""
+    ordered = {q.id: _plain(answers[q.id]) for q in flow.answered(ruleset, answers)}
+    return (f"# Answers saved by `triage ask` (rule set {ruleset.name} {ruleset.version}).\n"
+            f"# Carry on with: triage ask --resume {name}   (or: triage run {name})\n"
+            + (yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True) if ordered else ""))
+
+
 def save_answers(path: Path, ruleset: Ruleset, answers: Mapping[str, Any]) -> None:
     """Write the answers as YAML that ``triage run`` reads, atomically (temp + rename)."""
-    ordered = {q.id: _plain(answers[q.id]) for q in flow.answered(ruleset, answers)}
-    text = (f"# Answers saved by `triage ask` (rule set {ruleset.name} {ruleset.version}).\n"
-            f"# Carry on with: triage ask --resume {path.name}   (or: triage run {path.name})\n"
-            + (yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True) if ordered else ""))
+    text = answers_yaml(ruleset, answers, path.name)
     try:
         handle, temporary = tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=path.parent)
     except OSError as exc:
@@ -203,15 +273,24 @@ def _summary(term: Terminal, ruleset: Ruleset, answers: Mapping[str, Any]) -> st
     ids = {str(number): qid for number, qid, _, _ in rows} | {qid: qid for _, qid, _, _ in rows}
     while True:
         raw = term.read("Press Enter to see your plan, or type the number of an answer to "
-                        "change it: ")
+                        "change it (? for help): ")
         if not raw:
             return None
         if raw.lower() in BACK_WORDS:
             return "<"
+        if raw.lower() in HELP_WORDS:
+            term.say(_summary_help(len(rows)), style="italic")
+            continue
         if raw in ids:
             return ids[raw]
         term.say(f"Sorry, {raw!r} is not one of the numbers 1 to {len(rows)}. Please try "
-                 "again.", style="yellow")
+                 "again (? for help).", style="yellow")
+
+
+def _summary_help(rows: int) -> str:
+    return (f"Here you can type: Enter to see your plan; a number from 1 to {rows} to "
+            "change that answer; < (or back) to go back to the last question; "
+            "Ctrl-C to stop.")
 
 
 def run_session(term: Terminal, engine: Engine, answers: dict[str, Any],
@@ -234,9 +313,9 @@ def run_session(term: Terminal, engine: Engine, answers: dict[str, Any],
             if choice == "<":
                 answers, _ = _undo(ruleset, answers, previous)
             else:
-                previous[choice] = answers.pop(choice)
+                answers = _change(term, ruleset, answers, ruleset.question_map[choice])
             continue
-        value = ask_one(term, question, len(flow.answered(ruleset, answers)) + 1,
+        value = ask_one(term, question, flow.number(ruleset, answers, question),
                         previous.get(question.id))
         if value is BACK:
             answers, undone = _undo(ruleset, answers, previous)
@@ -244,6 +323,17 @@ def run_session(term: Terminal, engine: Engine, answers: dict[str, Any],
                 term.say("This is the first question.", style="yellow")
             continue
         answers = flow.pruned(ruleset, {**answers, question.id: value})
+
+
+def _change(term: Terminal, ruleset: Ruleset, answers: dict[str, Any],
+            question: Question) -> dict[str, Any]:
+    """Ask one answered question again (chosen at the summary), under its summary number;
+    Enter or '<' keeps the answer it had."""
+    value = ask_one(term, question, flow.number(ruleset, answers, question),
+                    answers[question.id])
+    if value is BACK:
+        return answers
+    return flow.pruned(ruleset, {**answers, question.id: value})
 
 
 def _undo(ruleset: Ruleset, answers: dict[str, Any],
@@ -321,16 +411,55 @@ def ask(
     locale = checked_locale(engine.ruleset, locale)
     term = Terminal(plain)
     save = save or resume
-    if save is not None and not save.parent.is_dir():
-        raise fail(f"--save {save}: no such folder {str(save.parent)!r}", ExitStatus.BAD_INPUT)
+    for option, path in (("--save", save), ("--output", output)):
+        if path is not None:
+            _check_writable(option, path)
     answers = resumed_answers(term, engine.ruleset, resume) if resume else {}
     _intro(term, engine.ruleset, answers, locale)
     answers = _session(term, engine, answers, save)
     result = flow.final_result(engine, answers, locale=locale)
     show_plan(term, result)
-    if handout is not None:
-        write_output(output, handout(result, date=printed_on))  # type: ignore[arg-type]
+    if output is not None:
+        _write_handout(output, handout(result, date=printed_on), engine.ruleset, answers,
+                       save)
         term.say(f"Your plan is also in {output}, ready to print.")
+
+
+def _check_writable(option: str, path: Path) -> None:
+    """Refuse, before the first question, a file that could not be written at the end
+    (a folder given as the file is refused by the option itself: dir_okay=False)."""
+    if not path.parent.is_dir():
+        raise fail(f"{option} {path}: no such folder {str(path.parent)!r}",
+                   ExitStatus.BAD_INPUT)
+    replaced = option == "--save"  # written atomically: only the folder must be writable
+    if (not os.access(path.parent, os.W_OK | os.X_OK)
+            or (not replaced and path.exists() and not os.access(path, os.W_OK))):
+        raise fail(f"{option} {path}: cannot write there (permission denied)",
+                   ExitStatus.BAD_INPUT)
+
+
+def _write_handout(output: Path, text: str, ruleset: Ruleset, answers: Mapping[str, Any],
+                   save: Path | None) -> None:
+    """Write the handout; if that fails after all, the plan is already on standard output
+    and the answers are never lost: they are in the --save file, or printed on stderr as
+    YAML to keep. Exit 2 either way."""
+    try:
+        output.write_text(text, encoding="utf-8")
+        return
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    error = fail(f"--output {output}: cannot write the handout: {reason}",
+                 ExitStatus.BAD_INPUT)
+    if save is not None:
+        typer.echo(f"triage: the plan is above; your answers are saved in {save} "
+                   f"(to write the handout again: triage ask --resume {save} --output FILE)",
+                   err=True)
+    else:
+        typer.echo("triage: the plan is above; your answers follow, to keep: save the lines "
+                   "below as answers.yaml and run: triage ask --resume answers.yaml "
+                   "--output FILE", err=True)
+        typer.echo(answers_yaml(ruleset, answers, "answers.yaml"), err=True, nl=False)
+    raise error
 
 
 def _session(term: Terminal, engine: Engine, answers: dict[str, Any],

@@ -4,11 +4,16 @@ The terminal prompt (``triage ask``), an answers file and the tests all go throu
 these functions, so they share one flow:
 
 * danger signs first (in questionnaire order), then the other questions in order;
-* a question is asked only where it applies: its ``ask_when`` holds, and for a yes/no
-  question that is not a danger sign, its answer can change the plan (urgency or
-  advice) given the answers so far. This is how the medicines safety questions are
-  asked only when over-the-counter advice is on the table, the pregnancy question only
-  where it can matter, and the leg questions only where a rule reads them;
+* a question is asked only where it applies: its ``ask_when`` holds, and
+* the medicines safety questions (section ``medicines``) are asked, every one of them,
+  exactly when over-the-counter medicine advice is on the table: it reaches the plan
+  when every medicines answer is read as "no". So none are asked with a same-day or
+  emergency sign (the gates hold all home medicines back), and a plan that offers
+  tablets never says a safety question was "not answered";
+* any other yes/no question that is not a danger sign is asked only when its answer
+  can change the plan (urgency or advice) given the answers so far: this is how the
+  pregnancy question is asked only where it can matter and the leg questions only
+  where a rule reads them;
 * an answer that makes the result an emergency ends the questionnaire at once.
 
 A danger sign is always asked and never filled in: the relevance test reads other
@@ -29,6 +34,7 @@ from .engine import Engine
 from .model import Question, Result, Ruleset, Urgency
 
 Outcome = tuple[Urgency, tuple[str, ...]]
+MEDICINES = "medicines"  # the section of medicines safety questions
 
 
 def flow_order(ruleset: Ruleset) -> tuple[Question, ...]:
@@ -77,16 +83,32 @@ def _can_change_plan(engine: Engine, question: Question, answers: Mapping[str, A
     return False
 
 
+def otc_on_the_table(engine: Engine, answers: Mapping[str, Any]) -> bool:
+    """Would over-the-counter medicine advice reach the plan, with the answers so far and
+    every medicines safety answer (given or not) read as "no"?
+
+    The medicines answers themselves never decide it, so for one set of other answers
+    either all the applicable medicines questions are asked or none.
+    """
+    ruleset = engine.ruleset
+    reading = {**answers, **{q.id: False for q in ruleset.questions
+                             if q.section == MEDICINES and q.type == "yes_no"}}
+    return any(ruleset.advice[aid].kind == "otc" for aid in outcome(engine, reading)[1])
+
+
 def relevant(engine: Engine, question: Question, answers: Mapping[str, Any]) -> bool:
     """Should this question be asked, given the answers so far?
 
-    Danger signs: always. Others: when ``ask_when`` holds and, for yes/no questions,
-    when the answer can change the plan.
+    Danger signs: always. Medicines safety questions: when ``ask_when`` holds and
+    over-the-counter advice is on the table. Others: when ``ask_when`` holds and, for
+    yes/no questions, when the answer can change the plan.
     """
     if question.danger_sign:
         return True
     if not applies(question, answers):
         return False
+    if question.section == MEDICINES:
+        return otc_on_the_table(engine, answers)
     return question.type != "yes_no" or _can_change_plan(engine, question, answers)
 
 
@@ -103,6 +125,14 @@ def next_question(engine: Engine, answers: Mapping[str, Any]) -> Question | None
 def answered(ruleset: Ruleset, answers: Mapping[str, Any]) -> tuple[Question, ...]:
     """The answered questions in asking order: the summary rows, and what "back" undoes."""
     return tuple(q for q in flow_order(ruleset) if answers.get(q.id) is not None)
+
+
+def number(ruleset: Ruleset, answers: Mapping[str, Any], question: Question) -> int:
+    """The question's number as shown to a person: its row in the summary once answered
+    (1 + the answered questions before it in asking order)."""
+    order = flow_order(ruleset)
+    before = order[:order.index(question)]
+    return 1 + sum(1 for q in before if answers.get(q.id) is not None)
 
 
 def back(ruleset: Ruleset, answers: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
@@ -147,7 +177,8 @@ def final_result(engine: Engine, answers: Mapping[str, Any],
     """The result for the answers given, exactly as ``triage run`` computes it.
 
     Only ``not_answered`` is narrowed to questions the flow would still ask: a question
-    skipped because its answer cannot change the plan is not "missing".
+    skipped because its answer cannot change the plan (or a medicines question with no
+    over-the-counter advice on the table) is not "missing".
     """
     result = engine.evaluate(answers, locale=locale)
     questions = engine.ruleset.question_map
