@@ -6,7 +6,7 @@ import json
 
 import pytest
 import yaml
-from conftest import healthy_adult
+from conftest import RULES, healthy_adult
 from rulesets import make_ruleset, rule
 from typer.testing import CliRunner
 
@@ -207,3 +207,31 @@ def test_a_missing_age_is_pointed_out(tmp_path):
     answers = {k: v for k, v in healthy_adult().items() if k != "age"}
     out = run("run", answers_file(tmp_path, answers)).stdout
     assert "Not answered: age." in out
+
+
+def test_run_does_not_list_questions_the_questionnaire_would_skip(tmp_path):
+    """An answers file without a question whose answer cannot change the plan (as `triage
+    ask` saves it) gives the same plan from `triage run`, with no "Not answered" note for
+    it; a question that could change the plan is still listed."""
+    import yaml
+    from asking import person
+
+    import triage
+    from triage.questionnaire import relevant
+
+    engine = triage.engine(RULES)
+    answers = person()
+    skippable = [q.id for q in engine.ruleset.questions if not q.danger_sign
+                 and not relevant(engine, q, {k: v for k, v in answers.items() if k != q.id})]
+    assert skippable, "the shipped flow skips some question for this person"
+    gone = {k: (list(v) if isinstance(v, tuple) else v) for k, v in answers.items()
+            if k != skippable[0]}
+    path = tmp_path / "saved.yaml"
+    path.write_text(yaml.safe_dump(gone), encoding="utf-8")
+    result = runner.invoke(app, ["run", str(path), "--rules", str(RULES), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["not_answered"] == []
+    needed = {k: v for k, v in gone.items() if k != "duration_days"}
+    path.write_text(yaml.safe_dump(needed), encoding="utf-8")
+    result = runner.invoke(app, ["run", str(path), "--rules", str(RULES), "-f", "json"])
+    assert json.loads(result.stdout)["not_answered"] == ["duration_days"]

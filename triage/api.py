@@ -47,6 +47,8 @@ def triage(answers: Mapping[str, Any], *, rules: str | Path | None = None,
     :class:`triage.MissingDangerSignsError` for unanswered danger signs unless
     ``missing="conservative"``. Inputs and the returned :class:`Result` are picklable.
     """
+    from .questionnaire import final_result
+
     compiled = engine(rules)
     checked = check_answers(compiled.ruleset, answers, missing=missing)
-    return compiled.evaluate(checked.values, locale=locale)
+    return final_result(compiled, checked.values, locale=locale)

@@ -22,6 +22,7 @@ from .cli_common import RulesOption, checked_locale, handles_errors, state, writ
 from .cli_rules import rules_app
 from .errors import ExitStatus
 from .model import Urgency
+from .questionnaire import final_result
 from .render import RENDERERS
 from .sources import read_answers
 
@@ -97,7 +98,7 @@ def run(
     locale = checked_locale(ruleset, locale)
     raw, where = read_answers(answers)
     checked = check_answers(ruleset, raw, source=where, missing=missing.value)
-    result = compiled.evaluate(checked.values, locale=locale)
+    result = final_result(compiled, checked.values, locale=locale)
     text = RENDERERS[format.value](result)
     if output is None:
         sys.stdout.write(text)

@@ -174,7 +174,8 @@ def summary_rows(ruleset: Ruleset, answers: Mapping[str, Any]) -> list[tuple[int
 
 def final_result(engine: Engine, answers: Mapping[str, Any],
                  locale: str | None = None) -> Result:
-    """The result for the answers given, exactly as ``triage run`` computes it.
+    """The result for the answers given: what ``triage ask``, ``triage run`` and
+    :func:`triage.triage` return, so an answers file saved by ``ask`` gives the same plan.
 
     Only ``not_answered`` is narrowed to questions the flow would still ask: a question
     skipped because its answer cannot change the plan (or a medicines question with no
