@@ -93,3 +93,10 @@ def test_the_library_imports_without_the_cli():
     code = "import sys, triage; triage.triage; assert 'typer' not in sys.modules and " \
            "'rich' not in sys.modules, sorted(m for m in sys.modules if 'typer' in m)"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_the_command_line_loads_rich_only_when_it_draws():
+    """Loading the CLI (as every `triage run` does) leaves rich unimported: start-up stays
+    fast; `triage ask` and the progress bar import it when they draw."""
+    code = "import sys, triage.cli; assert 'rich' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

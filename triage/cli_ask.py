@@ -21,10 +21,6 @@ from typing import Annotated, Any
 
 import typer
 import yaml
-from rich.console import Console
-from rich.markdown import Markdown
-from rich.panel import Panel
-from rich.table import Table
 
 from . import api
 from . import questionnaire as flow
@@ -51,6 +47,8 @@ class Terminal:
     """Where a person reads and types: prompts on stderr, input from stdin."""
 
     def __init__(self, plain: bool) -> None:
+        from rich.console import Console  # here, not at import: `triage run` starts faster
+
         no_color = plain or "NO_COLOR" in os.environ
         self.plain = plain
         self.err = Console(stderr=True, no_color=no_color, highlight=False, emoji=False)
@@ -266,6 +264,8 @@ def _summary(term: Terminal, ruleset: Ruleset, answers: Mapping[str, Any]) -> st
         for number, _, text, shown in rows:
             term.say(f"  {number}. {text} Answer: {shown}")
     else:
+        from rich.table import Table
+
         table = Table("#", "question", "your answer", show_lines=False)
         for number, _, text, shown in rows:
             table.add_row(str(number), text, shown)
@@ -351,6 +351,9 @@ def show_plan(term: Terminal, result: Result) -> None:
     if term.plain:
         sys.stdout.write(render_text(result))  # byte for byte what `triage run` prints
         return
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+
     label = URGENCY_LABELS[result.urgency]
     term.out.print(Panel(result.headline, title=label, style=URGENCY_STYLES[result.urgency]))
     body = render_markdown(result).split("\n", 4)[4]  # after the heading and the headline
