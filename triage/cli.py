@@ -17,6 +17,7 @@ import typer
 
 from . import api
 from .answers import MISSING_MODES, check_answers
+from .cli_batch import batch_command
 from .cli_common import RulesOption, fail, handles_errors, state
 from .cli_rules import rules_app
 from .errors import ExitStatus
@@ -34,6 +35,7 @@ app = typer.Typer(
 )
 
 app.add_typer(rules_app)
+app.command("batch")(batch_command)
 
 URGENCY_EXIT = {Urgency.SELF_CARE: 0, Urgency.ROUTINE: 3, Urgency.URGENT: 4,
                 Urgency.EMERGENCY: 5}
