@@ -24,7 +24,13 @@ from . import _compat  # noqa: F401  (must run before experta is imported)
 import experta
 import experta.strategies
 from experta import AND, NOT, OR, P
+from experta.agenda import Agenda
+from experta.fact import InitialFact
+from experta.factlist import FactList
+from experta.fieldconstraint import L
 from experta.matchers.rete import ReteMatcher
+from experta.matchers.rete.check import FeatureCheck, TypeCheck
+from experta.matchers.rete.token import Token
 # isort: on
 
 from .conditions import All, AnyOf, Compare, Condition, HasFinding, Not, Unanswered, test
@@ -34,7 +40,7 @@ from .model import ADVICE_KINDS, Exclusion, FiredRule, Result, Rule, Ruleset, Ur
 
 
 class Answers(experta.Fact):  # type: ignore[misc]
-    """All answers of one answer set, one field per question (``None`` = not answered)."""
+    """All answers of one answer set, as one field ``all_answers`` (``None`` = not answered)."""
 
 
 class Finding(experta.Fact):  # type: ignore[misc]
@@ -65,19 +71,6 @@ def dnf(condition: Condition, negated: bool = False) -> list[list[Literal]]:
     return [[(condition, negated)]]
 
 
-def _predicate(literals: list[Literal]) -> Any:
-    """One experta field constraint testing every literal on the same answer."""
-    if len(literals) == 1:
-        leaf, negated = literals[0]
-        if isinstance(leaf, Compare) and leaf.op == "is" and not leaf.multi and not negated:
-            return leaf.value  # a plain literal: shared, fastest node in the network
-    checks = tuple(literals)
-
-    def holds(value: Any) -> bool:
-        return all(_literal_true(literal, value) for literal in checks)
-    return P(holds)
-
-
 def _split(conjunction: list[Literal]) -> tuple[list[Any], list[Literal]]:
     """Finding patterns and answer literals of one conjunction."""
     findings: list[Any] = []
@@ -89,13 +82,6 @@ def _split(conjunction: list[Literal]) -> tuple[list[Any], list[Literal]]:
         else:
             answers.append((leaf, negated))
     return findings, answers
-
-
-def _answer_pattern(literals: list[Literal]) -> Any:
-    by_question: dict[str, list[Literal]] = {}
-    for leaf, negated in literals:
-        by_question.setdefault(leaf.question, []).append((leaf, negated))  # type: ignore[union-attr]
-    return Answers(**{qid: _predicate(lits) for qid, lits in sorted(by_question.items())})
 
 
 def _literal_true(literal: Literal, value: Any) -> bool:
@@ -113,11 +99,12 @@ def _literal_holds(literal: Literal, answers: Mapping[str, Any]) -> bool:
     return _literal_true(literal, answers.get(leaf.question))
 
 
-def _any_of(alternatives: list[list[Literal]]) -> Any:
-    """Several answer-only alternatives with the same findings: one test on the whole set.
+def _answers_test(alternatives: list[list[Literal]]) -> Any:
+    """A rule's answer tests (alternatives sharing the same findings) as one test on the
+    whole answer set.
 
-    This keeps one activation (and one conflict-set node) per rule instead of one per
-    alternative, which is most of the engine's cost for wide ``any`` lists.
+    One alpha node and one activation per rule, instead of a chain of per-answer nodes
+    (and one activation per alternative for wide ``any`` lists): fewer tokens copied.
     """
     frozen = tuple(tuple(alternative) for alternative in alternatives)
 
@@ -135,8 +122,7 @@ def compile_condition(condition: Condition) -> Any:
         groups.setdefault(key, (findings, []))[1].append(answers)
     alternatives = []
     for findings, answer_sets in groups.values():
-        answers = (_answer_pattern(answer_sets[0]) if len(answer_sets) == 1
-                   else _any_of(answer_sets))
+        answers = _answers_test(answer_sets) if any(answer_sets) else Answers()
         alternatives.append(AND(answers, *findings))
     if not alternatives:
         return None
@@ -156,17 +142,69 @@ class _SalienceStrategy(experta.strategies.DepthStrategy):  # type: ignore[misc]
 
 
 class _Matcher(ReteMatcher):  # type: ignore[misc]
-    """experta's Rete matcher, collecting activations only from nodes that changed.
+    """experta's Rete matcher, with three shortcuts that leave the network as it is.
 
-    The stock matcher asks every conflict-set node (one per rule) after every firing;
-    most have nothing to say. Same network, same activations.
+    * Activations are collected only from conflict-set nodes that changed (the stock
+      matcher asks every one, one per rule, after every firing).
+    * A new finding goes straight to the alpha nodes testing its name (the stock
+      network offers it to every node testing some finding name, copying the token
+      for each). Same nodes reached, same tokens, same activations.
+    * A reset wipes each node once, not once per path to it.
     """
+
+    def __init__(self, engine: Any) -> None:
+        super().__init__(engine)
+        self._nodes = self._all_nodes()
+        self._finding_routes = self._routes_by_finding_name()
+
+    def _routes_by_finding_name(self) -> dict[str, list[Any]] | None:
+        """finding name -> the alpha nodes testing ``Finding(name=...)`` for it.
+
+        None (the stock path) if the network has any other shape under ``Finding``.
+        """
+        if not all(isinstance(getattr(child.node, "matcher", None), TypeCheck)
+                   for child in self.root_node.children):
+            return None
+        for child in self.root_node.children:
+            if child.node.matcher != TypeCheck(Finding):
+                continue
+            routes: dict[str, list[Any]] = {}
+            for tester in child.node.children:
+                check = getattr(tester.node, "matcher", None)
+                if not (isinstance(check, FeatureCheck) and check.what == "name"
+                        and type(check.how) is L and isinstance(check.how.value, str)):
+                    return None
+                routes.setdefault(check.how.value, []).append(tester)
+            return routes
+        return {}
+
+    def _all_nodes(self) -> tuple[Any, ...]:
+        """Every node of the network once (shared nodes are reached by several paths)."""
+        seen: dict[int, Any] = {}
+        stack = [self.root_node]
+        while stack:
+            node = stack.pop()
+            if id(node) not in seen:
+                seen[id(node)] = node
+                stack.extend(child.node for child in node.children)
+        return tuple(seen.values())
+
+    def reset(self) -> None:
+        """Wipe every node's memory: each node once, not once per path to it."""
+        for node in self._nodes:
+            node._reset()
 
     def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
         for fact in deleting or ():
             self.root_node.remove(fact)
+        routes = self._finding_routes
         for fact in adding or ():
-            self.root_node.add(fact)
+            if routes is not None and type(fact) is Finding:
+                token = Token.valid(fact)
+                for tester in routes.get(fact["name"], ()):
+                    tester.callback(token)
+            else:
+                self.root_node.add(fact)
         added: list[Any] = []
         removed: list[Any] = []
         for node in self._get_conflict_set_nodes():
@@ -187,10 +225,35 @@ class _Recorder(experta.KnowledgeEngine):  # type: ignore[misc]
         super().__init__()
         self.fired: set[int] = set()
 
-    @experta.DefFacts()  # type: ignore[untyped-decorator]
-    def answers(self, facts: list[Any]):  # type: ignore[no-untyped-def]
-        """Declare all answer facts in the reset itself: one agenda update, not one per fact."""
-        yield from facts
+    def reset(self, facts: tuple[Any, ...] = ()) -> None:
+        """experta's reset, minus what it redoes on every call for nothing.
+
+        The stock reset finds the ``DefFacts`` by ``inspect.getmembers`` on the engine
+        and calls ``inspect.signature`` on each, every time. Here the facts are given:
+        the same facts in the same order (``InitialFact`` first), one agenda update.
+        """
+        self.agenda = Agenda()
+        self.facts = FactList()
+        self.matcher.reset()
+        self._KnowledgeEngine__declare(InitialFact(), *facts)
+        self.running = False
+
+    def run(self, steps: Any = None) -> None:
+        """experta's run loop without its log line per firing.
+
+        The stock loop builds the text of every fired rule's facts (the whole answer
+        set) for a log record that is then dropped. Same agenda, same firing order.
+        """
+        self.running = True
+        while self.running:
+            added, removed = self.get_activations()
+            self.strategy.update_agenda(self.agenda, added, removed)
+            activation = self.agenda.get_next()
+            if activation is None:
+                break
+            activation.rule(self, **{key: value for key, value in activation.context.items()
+                                     if not key.startswith("__")})
+        self.running = False
 
 
 def _make_action(index: int, findings: tuple[str, ...]):  # type: ignore[no-untyped-def]
@@ -225,16 +288,16 @@ class Engine:
         self._advice_order = {aid: i for i, aid in enumerate(ruleset.advice)}
         self._lock = threading.Lock()
 
-    def _facts(self, answers: Mapping[str, Any]) -> list[Any]:
+    def _facts(self, answers: Mapping[str, Any]) -> tuple[Any, ...]:
         fields = {qid: answers.get(qid) for qid in self._questions}
-        return [Answers(all_answers=fields, **fields)]
+        return (Answers(all_answers=fields),)
 
     def run(self, answers: Mapping[str, Any]) -> tuple[list[Rule], set[str]]:
         """Run the rules on typed answers; return the fired rules (in file order) and findings."""
         engine = self._engine
         with self._lock:
             engine.fired = set()
-            engine.reset(facts=self._facts(answers))
+            engine.reset(self._facts(answers))
             engine.run()
             findings = {fact["name"] for fact in engine.facts.values()
                         if isinstance(fact, Finding)}
