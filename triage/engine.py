@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import fnmatch
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 # isort: off
@@ -40,7 +40,7 @@ from .model import ADVICE_KINDS, Exclusion, FiredRule, Result, Rule, Ruleset, Ur
 
 
 class Answers(experta.Fact):  # type: ignore[misc]
-    """All answers of one answer set, as one field ``all_answers`` (``None`` = not answered)."""
+    """All answers of one answer set: ``all_answers``, the values in questionnaire order."""
 
 
 class Finding(experta.Fact):  # type: ignore[misc]
@@ -84,36 +84,48 @@ def _split(conjunction: list[Literal]) -> tuple[list[Any], list[Literal]]:
     return findings, answers
 
 
-def _literal_true(literal: Literal, value: Any) -> bool:
-    """Does an answer literal (a comparison or ``unanswered``, maybe negated) hold for a value?"""
+Values = tuple[Any, ...]  # every answer, in questionnaire order (None = not answered)
+Position = Mapping[str, int]  # question id -> its place in Values
+
+
+def _literal_check(literal: Literal, position: Position) -> Callable[[Values], bool]:
+    """An answer literal (a comparison or ``unanswered``, maybe negated) as a test on the
+    answer values: :func:`triage.conditions.test`, specialised once when compiling."""
     leaf, negated = literal
-    if isinstance(leaf, Unanswered):
-        return (value is None) != negated
-    assert isinstance(leaf, Compare)
-    return test(leaf, value) != negated
-
-
-def _literal_holds(literal: Literal, answers: Mapping[str, Any]) -> bool:
-    leaf = literal[0]
     assert isinstance(leaf, (Compare, Unanswered))
-    return _literal_true(literal, answers.get(leaf.question))
+    index = position[leaf.question]
+    if isinstance(leaf, Unanswered):
+        return lambda values: (values[index] is None) != negated
+    if leaf.op == "is" and not leaf.multi:
+        wanted = leaf.value
+        return lambda values: (values[index] is not None
+                               and bool(values[index] == wanted)) != negated
+    compare = leaf
+    return lambda values: test(compare, values[index]) != negated
 
 
-def _answers_test(alternatives: list[list[Literal]]) -> Any:
+def _answers_test(alternatives: list[list[Literal]], position: Position) -> Any:
     """A rule's answer tests (alternatives sharing the same findings) as one test on the
     whole answer set.
 
     One alpha node and one activation per rule, instead of a chain of per-answer nodes
     (and one activation per alternative for wide ``any`` lists): fewer tokens copied.
     """
-    frozen = tuple(tuple(alternative) for alternative in alternatives)
+    checks = tuple(tuple(_literal_check(literal, position) for literal in alternative)
+                   for alternative in alternatives)
 
-    def holds(answers: Mapping[str, Any]) -> bool:
-        return any(all(_literal_holds(lit, answers) for lit in alt) for alt in frozen)
+    def holds(values: Values) -> bool:
+        for alternative in checks:
+            for check in alternative:
+                if not check(values):
+                    break
+            else:
+                return True
+        return False
     return Answers(all_answers=P(holds))
 
 
-def compile_condition(condition: Condition) -> Any:
+def compile_condition(condition: Condition, position: Position) -> Any:
     """Compile a condition into experta conditional elements (None if it can never hold)."""
     groups: dict[tuple[str, ...], tuple[list[Any], list[list[Literal]]]] = {}
     for conjunction in dnf(condition):
@@ -122,7 +134,7 @@ def compile_condition(condition: Condition) -> Any:
         groups.setdefault(key, (findings, []))[1].append(answers)
     alternatives = []
     for findings, answer_sets in groups.values():
-        answers = _answers_test(answer_sets) if any(answer_sets) else Answers()
+        answers = _answers_test(answer_sets, position) if any(answer_sets) else Answers()
         alternatives.append(AND(answers, *findings))
     if not alternatives:
         return None
@@ -275,22 +287,23 @@ class Engine:
         self.ruleset = ruleset
         self.rules = ruleset.active_rules
         level = strata(self.rules)
+        self._questions = tuple(q.id for q in ruleset.questions)
+        position = {qid: index for index, qid in enumerate(self._questions)}
         members: dict[str, Any] = {}
         for index, rule in enumerate(self.rules):
-            pattern = compile_condition(rule.when)
+            pattern = compile_condition(rule.when, position)
             if pattern is None:  # an empty ``any`` under ``not``: can never hold
                 continue
             members[f"rule_{index}"] = experta.Rule(pattern, salience=-level[rule.id])(
                 _make_action(index, rule.then.findings))
         self._engine = type("CompiledRules", (_Recorder,), members)()
-        self._questions = tuple(q.id for q in ruleset.questions)
         self._kind_order = {kind: i for i, kind in enumerate(ADVICE_KINDS)}
         self._advice_order = {aid: i for i, aid in enumerate(ruleset.advice)}
         self._lock = threading.Lock()
 
     def _facts(self, answers: Mapping[str, Any]) -> tuple[Any, ...]:
-        fields = {qid: answers.get(qid) for qid in self._questions}
-        return (Answers(all_answers=fields),)
+        values = tuple(_hashable(answers.get(qid)) for qid in self._questions)
+        return (Answers(all_answers=values),)
 
     def run(self, answers: Mapping[str, Any]) -> tuple[list[Rule], set[str]]:
         """Run the rules on typed answers; return the fired rules (in file order) and findings."""
@@ -313,6 +326,11 @@ class Engine:
         fired, findings = self.run(answers)
         return assemble(self.ruleset, fired, findings, answers, locale,
                         self._kind_order, self._advice_order)
+
+
+def _hashable(value: Any) -> Any:
+    """A list answer as a tuple (its typed form), so the answers fact can be hashed."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _not_answered(ruleset: Ruleset, answers: Mapping[str, Any]) -> tuple[str, ...]:
