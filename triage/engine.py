@@ -30,6 +30,7 @@ from experta.factlist import FactList
 from experta.fieldconstraint import L
 from experta.matchers.rete import ReteMatcher
 from experta.matchers.rete.check import FeatureCheck, TypeCheck
+from experta.matchers.rete.nodes import ConflictSetNode
 from experta.matchers.rete.token import Token
 # isort: on
 
@@ -153,42 +154,57 @@ class _SalienceStrategy(experta.strategies.DepthStrategy):  # type: ignore[misc]
         return (activation.rule.salience, facts)
 
 
-class _Matcher(ReteMatcher):  # type: ignore[misc]
-    """experta's Rete matcher, with three shortcuts that leave the network as it is.
+class _TrackedConflictSetNode(ConflictSetNode):  # type: ignore[misc]
+    """experta's conflict-set node (one per rule), noting when it has news."""
 
-    * Activations are collected only from conflict-set nodes that changed (the stock
-      matcher asks every one, one per rule, after every firing).
-    * A new finding goes straight to the alpha nodes testing its name (the stock
-      network offers it to every node testing some finding name, copying the token
-      for each). Same nodes reached, same tokens, same activations.
+    changed: list[int]
+    position: int
+
+    def _activate(self, token: Any) -> None:
+        super()._activate(token)
+        self.changed.append(self.position)
+
+
+class _Matcher(ReteMatcher):  # type: ignore[misc]
+    """experta's Rete matcher, with shortcuts that leave the network as it is.
+
+    * A new fact goes straight to the alpha nodes under the test of its type, and a
+      finding straight to those testing its name (the stock network offers each fact
+      to every type test, and a finding to every name test, copying the token each
+      time). Same nodes reached with the same tokens: same activations.
+    * Activations are collected only from the conflict-set nodes that were activated
+      (the stock matcher asks all of them, one per rule, after every firing), in the
+      same order.
     * A reset wipes each node once, not once per path to it.
     """
 
     def __init__(self, engine: Any) -> None:
         super().__init__(engine)
         self._nodes = self._all_nodes()
-        self._finding_routes = self._routes_by_finding_name()
+        self._routes = self._direct_routes()
+        self._changed: list[int] = []
+        self._conflict_sets = self._get_conflict_set_nodes()
+        for position, node in enumerate(self._conflict_sets):
+            node.__class__ = _TrackedConflictSetNode
+            node.changed, node.position = self._changed, position
 
-    def _routes_by_finding_name(self) -> dict[str, list[Any]] | None:
-        """finding name -> the alpha nodes testing ``Finding(name=...)`` for it.
-
-        None (the stock path) if the network has any other shape under ``Finding``.
-        """
-        if not all(isinstance(getattr(child.node, "matcher", None), TypeCheck)
-                   for child in self.root_node.children):
-            return None
+    def _direct_routes(self) -> tuple[dict[type, list[Any]], dict[str, list[Any]]] | None:
+        """(fact type -> alpha nodes under its type test, finding name -> alpha nodes
+        testing it), or None (the stock path) if the network has another shape."""
+        by_type: dict[type, list[Any]] = {}
         for child in self.root_node.children:
-            if child.node.matcher != TypeCheck(Finding):
-                continue
-            routes: dict[str, list[Any]] = {}
-            for tester in child.node.children:
-                check = getattr(tester.node, "matcher", None)
-                if not (isinstance(check, FeatureCheck) and check.what == "name"
-                        and type(check.how) is L and isinstance(check.how.value, str)):
-                    return None
-                routes.setdefault(check.how.value, []).append(tester)
-            return routes
-        return {}
+            check = getattr(child.node, "matcher", None)
+            if not isinstance(check, TypeCheck) or check.fact_type in by_type:
+                return None
+            by_type[check.fact_type] = list(child.node.children)
+        by_name: dict[str, list[Any]] = {}
+        for tester in by_type.get(Finding, []):
+            check = getattr(tester.node, "matcher", None)
+            if not (isinstance(check, FeatureCheck) and check.what == "name"
+                    and type(check.how) is L and isinstance(check.how.value, str)):
+                return None
+            by_name.setdefault(check.how.value, []).append(tester)
+        return by_type, by_name
 
     def _all_nodes(self) -> tuple[Any, ...]:
         """Every node of the network once (shared nodes are reached by several paths)."""
@@ -202,28 +218,39 @@ class _Matcher(ReteMatcher):  # type: ignore[misc]
         return tuple(seen.values())
 
     def reset(self) -> None:
-        """Wipe every node's memory: each node once, not once per path to it."""
+        """Wipe every node's memory, each node once; drop news left by an aborted run."""
         for node in self._nodes:
             node._reset()
+        for node in self._conflict_sets:
+            node.get_activations()
+        self._changed.clear()
+
+    def _add(self, fact: Any) -> None:
+        if self._routes is None:
+            self.root_node.add(fact)
+            return
+        by_type, by_name = self._routes
+        token = Token.valid(fact)
+        if type(fact) is Finding:
+            testers = by_name.get(fact["name"], ())
+        else:
+            testers = by_type.get(type(fact), ())
+        for tester in testers:
+            tester.callback(token)
 
     def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
         for fact in deleting or ():
             self.root_node.remove(fact)
-        routes = self._finding_routes
         for fact in adding or ():
-            if routes is not None and type(fact) is Finding:
-                token = Token.valid(fact)
-                for tester in routes.get(fact["name"], ()):
-                    tester.callback(token)
-            else:
-                self.root_node.add(fact)
+            self._add(fact)
         added: list[Any] = []
         removed: list[Any] = []
-        for node in self._get_conflict_set_nodes():
-            if node.added or node.removed:
-                new, gone = node.get_activations()
+        if self._changed:
+            for position in sorted(set(self._changed)):
+                new, gone = self._conflict_sets[position].get_activations()
                 added.extend(new)
                 removed.extend(gone)
+            self._changed.clear()
         return added, removed
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from .conditions import Condition
@@ -214,8 +214,12 @@ def fill(text: str, emergency_number: str) -> str:
     return text.replace("{emergency_number}", emergency_number)
 
 
+@lru_cache(maxsize=1024)
 def filled(advice: Advice, emergency_number: str) -> Advice:
-    """The advice with ``{emergency_number}`` substituted in every text field."""
+    """The advice with ``{emergency_number}`` substituted in every text field.
+
+    Cached: the same few catalogue entries are filled for every answer set.
+    """
     changes: dict[str, Any] = {}
     for name in ("title", "text", "corrects_source"):
         changes[name] = fill(getattr(advice, name), emergency_number)
