@@ -20,14 +20,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import multiprocessing
 from collections import Counter, deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from . import api
 from .answers import check_answers
@@ -35,6 +32,9 @@ from .engine import Engine
 from .errors import ExitStatus, TriageError
 from .model import Result, Urgency
 from .sources import _reject_duplicates
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 INPUT_FORMATS = ("jsonl", "csv")
 OUTPUT_FORMATS = ("jsonl", "csv")
@@ -305,12 +305,20 @@ def _work(header: tuple[str, ...] | None, records: list[Record]) -> list[Line]:
 
 def triage_records(records: Records, settings: Settings, jobs: int = 1,
                    chunk_rows: int = CHUNK_ROWS) -> Iterator[Line]:
-    """Output lines for every record, in input order, using ``jobs`` processes."""
+    """Output lines for every record, in input order, using ``jobs`` processes.
+
+    Worker processes are spawned, so a script calling this with ``jobs > 1`` needs the
+    usual ``if __name__ == "__main__":`` guard.
+    """
     if jobs <= 1:
         triage_row = RowTriage(settings)
         for record in records:
             yield triage_row.one(records.header, record)
         return
+    import multiprocessing  # only here: keeps `triage run` start-up lean
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
                                initargs=(settings,))
