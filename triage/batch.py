@@ -71,9 +71,9 @@ def input_format(path: str, explicit: str | None = None) -> str:
             raise BatchInputError(f"unknown input format {explicit!r}; choose jsonl or csv")
         return explicit
     suffix = Path(path).suffix.lower()
-    if suffix in (".jsonl", ".ndjson", ".json"):
+    if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
-    if suffix in (".csv", ".tsv"):
+    if suffix == ".csv":
         return "csv"
     raise BatchInputError("cannot tell the input format from the file name; pass "
                           "--input-format jsonl or csv", path)
@@ -294,6 +294,11 @@ _worker: RowTriage | None = None
 
 
 def _init_worker(settings: Settings) -> None:
+    """Build this worker's engine once. Ctrl-C is the parent's to handle: it stops the
+    pool, so the workers do not each print a traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker
     _worker = RowTriage(settings)
 
