@@ -280,3 +280,18 @@ def test_readme_python_example_prints_what_its_comments_say(monkeypatch, capsys)
     expected = [line.split("# ", 1)[1].split(" (", 1)[0] for line in code.splitlines()
                 if line.startswith("print(")]
     assert capsys.readouterr().out.splitlines() == expected
+
+
+def test_command_line_with_two_jobs_matches_one_job():
+    """The real command (`python -m triage batch -j 2`, worker processes spawned)
+    prints the same bytes as `-j 1`."""
+    import subprocess
+    import sys
+
+    rows = [plain(a) for a in itertools.islice(random_answers(triage.ruleset(RULES), 3), 30)]
+    text = jsonl([*rows, {"age": "x"}])
+    outputs = [subprocess.run([sys.executable, "-m", "triage", "batch", "-", "--input-format",
+                               "jsonl", "-j", jobs], input=text, capture_output=True,
+                              text=True, timeout=120) for jobs in ("1", "2")]
+    assert outputs[0].returncode == outputs[1].returncode == ExitStatus.BAD_INPUT
+    assert outputs[0].stdout == outputs[1].stdout and outputs[0].stdout.count("\n") == 31
