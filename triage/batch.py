@@ -17,11 +17,12 @@ the engine once); the output is identical to ``jobs == 1``.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -329,16 +330,55 @@ def triage_records(records: Records, settings: Settings, jobs: int = 1,
                                initargs=(settings,))
     pending: deque[Future[list[Line]]] = deque()
     try:
-        for chunk in _chunks(records, chunk_rows):
-            pending.append(pool.submit(_work, records.header, chunk))
-            while len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+        with _interrupt_between_chunks() as check:
+            for chunk in _chunks(records, chunk_rows):
+                pending.append(pool.submit(_work, records.header, chunk))
+                while len(pending) >= jobs * IN_FLIGHT_PER_JOB:
+                    lines = pending.popleft().result()
+                    check()
+                    yield from lines
+            while pending:
+                lines = pending.popleft().result()
+                check()
+                yield from lines
     except BrokenProcessPool:
         raise RuntimeError("a worker process died (out of memory?)") from None
     finally:
         pool.shutdown(wait=not pending, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _interrupt_between_chunks() -> Iterator[Callable[[], None]]:
+    """Ctrl-C raises KeyboardInterrupt only between chunks, in this code (a second
+    Ctrl-C at once).
+
+    Raised anywhere (say, inside the pool's own bookkeeping) it could leave a lock
+    held and the shutdown waiting for ever. Not installed off the main thread or
+    when Ctrl-C is already ignored.
+    """
+    import signal
+    import threading
+
+    caught: list[int] = []
+
+    def check() -> None:
+        if caught:
+            raise KeyboardInterrupt
+
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+        yield check
+        return
+    def on_interrupt(signum: int, frame: Any) -> None:
+        if caught:  # a second Ctrl-C: now, whatever the pool is doing
+            raise KeyboardInterrupt
+        caught.append(signum)
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield check
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @dataclass
