@@ -14,7 +14,6 @@ recorded, so it cannot depend on firing order:
 
 from __future__ import annotations
 
-import fnmatch
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -399,6 +398,6 @@ def _exclusions(ruleset: Ruleset, fired: list[Rule], recommended: set[str]) -> l
     found = []
     for rule in fired:
         for pattern in rule.then.exclude:
-            for aid in fnmatch.filter(recommended, pattern):
+            for aid in recommended & ruleset.advice_matching(pattern):
                 found.append(Exclusion(aid, rule.id, rule.title, ruleset.advice[aid].title))
     return sorted(set(found), key=lambda e: (e.id, e.because))

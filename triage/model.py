@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property, lru_cache
@@ -151,6 +152,17 @@ class Ruleset:
     @cached_property
     def active_rules(self) -> tuple[Rule, ...]:
         return tuple(rule for rule in self.rules if rule.status == "active")
+
+    @cached_property
+    def _matching(self) -> dict[str, frozenset[str]]:
+        return {}
+
+    def advice_matching(self, pattern: str) -> frozenset[str]:
+        """The advice ids an ``exclude`` entry names: an id, or a pattern like ``otc.*``."""
+        found = self._matching.get(pattern)
+        if found is None:
+            found = self._matching[pattern] = frozenset(fnmatch.filter(self.advice, pattern))
+        return found
 
     def info(self) -> dict[str, str]:
         return {"name": self.name, "version": self.version, "sha256": self.sha256}
