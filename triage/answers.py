@@ -41,16 +41,16 @@ def check_answers(ruleset: Ruleset, raw: Any, source: str = "answers",
     values: dict[str, Any] = {}
     problems: list[str] = []
     for key, value in raw.items():
-        place = _place(raw, key, source)
         if key not in questions:
-            problems.append(f"{place}unknown answer id {key!r}{did_you_mean(str(key), questions)}")
+            problems.append(f"{_place(raw, key, source)}unknown answer id {key!r}"
+                            f"{did_you_mean(str(key), questions)}")
             continue
         if value is None:
             continue
         try:
             values[key] = coerce(questions[key], value)
         except ValueProblem as exc:
-            problems.append(f"{place}{key}: {exc}")
+            problems.append(f"{_place(raw, key, source)}{key}: {exc}")
     absent = [qid for qid in ruleset.danger_signs if raw.get(qid) is None]
     if problems:
         if absent and missing == "refuse":  # say everything at once

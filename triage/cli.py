@@ -18,6 +18,7 @@ import typer
 from . import api
 from .answers import MISSING_MODES, check_answers
 from .cli_ask import ask
+from .cli_batch import batch_command
 from .cli_common import RulesOption, checked_locale, handles_errors, state, write_output
 from .cli_rules import rules_app
 from .errors import ExitStatus
@@ -37,6 +38,7 @@ app = typer.Typer(
 
 app.add_typer(rules_app, name="rules")
 app.command("ask")(ask)
+app.command("batch")(batch_command)
 
 URGENCY_EXIT = {Urgency.SELF_CARE: 0, Urgency.ROUTINE: 3, Urgency.URGENT: 4,
                 Urgency.EMERGENCY: 5}

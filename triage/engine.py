@@ -14,9 +14,8 @@ recorded, so it cannot depend on firing order:
 
 from __future__ import annotations
 
-import fnmatch
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 # isort: off
@@ -24,7 +23,14 @@ from . import _compat  # noqa: F401  (must run before experta is imported)
 import experta
 import experta.strategies
 from experta import AND, NOT, OR, P
+from experta.agenda import Agenda
+from experta.fact import InitialFact
+from experta.factlist import FactList
+from experta.fieldconstraint import L
 from experta.matchers.rete import ReteMatcher
+from experta.matchers.rete.check import FeatureCheck, TypeCheck
+from experta.matchers.rete.nodes import ConflictSetNode
+from experta.matchers.rete.token import Token
 # isort: on
 
 from .conditions import All, AnyOf, Compare, Condition, HasFinding, Not, Unanswered, test
@@ -34,7 +40,7 @@ from .model import ADVICE_KINDS, Exclusion, FiredRule, Result, Rule, Ruleset, Ur
 
 
 class Answers(experta.Fact):  # type: ignore[misc]
-    """All answers of one answer set, one field per question (``None`` = not answered)."""
+    """All answers of one answer set: ``all_answers``, the values in questionnaire order."""
 
 
 class Finding(experta.Fact):  # type: ignore[misc]
@@ -65,19 +71,6 @@ def dnf(condition: Condition, negated: bool = False) -> list[list[Literal]]:
     return [[(condition, negated)]]
 
 
-def _predicate(literals: list[Literal]) -> Any:
-    """One experta field constraint testing every literal on the same answer."""
-    if len(literals) == 1:
-        leaf, negated = literals[0]
-        if isinstance(leaf, Compare) and leaf.op == "is" and not leaf.multi and not negated:
-            return leaf.value  # a plain literal: shared, fastest node in the network
-    checks = tuple(literals)
-
-    def holds(value: Any) -> bool:
-        return all(_literal_true(literal, value) for literal in checks)
-    return P(holds)
-
-
 def _split(conjunction: list[Literal]) -> tuple[list[Any], list[Literal]]:
     """Finding patterns and answer literals of one conjunction."""
     findings: list[Any] = []
@@ -91,42 +84,48 @@ def _split(conjunction: list[Literal]) -> tuple[list[Any], list[Literal]]:
     return findings, answers
 
 
-def _answer_pattern(literals: list[Literal]) -> Any:
-    by_question: dict[str, list[Literal]] = {}
-    for leaf, negated in literals:
-        by_question.setdefault(leaf.question, []).append((leaf, negated))  # type: ignore[union-attr]
-    return Answers(**{qid: _predicate(lits) for qid, lits in sorted(by_question.items())})
+Values = tuple[Any, ...]  # every answer, in questionnaire order (None = not answered)
+Position = Mapping[str, int]  # question id -> its place in Values
 
 
-def _literal_true(literal: Literal, value: Any) -> bool:
-    """Does an answer literal (a comparison or ``unanswered``, maybe negated) hold for a value?"""
+def _literal_check(literal: Literal, position: Position) -> Callable[[Values], bool]:
+    """An answer literal (a comparison or ``unanswered``, maybe negated) as a test on the
+    answer values: :func:`triage.conditions.test`, specialised once when compiling."""
     leaf, negated = literal
-    if isinstance(leaf, Unanswered):
-        return (value is None) != negated
-    assert isinstance(leaf, Compare)
-    return test(leaf, value) != negated
-
-
-def _literal_holds(literal: Literal, answers: Mapping[str, Any]) -> bool:
-    leaf = literal[0]
     assert isinstance(leaf, (Compare, Unanswered))
-    return _literal_true(literal, answers.get(leaf.question))
+    index = position[leaf.question]
+    if isinstance(leaf, Unanswered):
+        return lambda values: (values[index] is None) != negated
+    if leaf.op == "is" and not leaf.multi:
+        wanted = leaf.value
+        return lambda values: (values[index] is not None
+                               and bool(values[index] == wanted)) != negated
+    compare = leaf
+    return lambda values: test(compare, values[index]) != negated
 
 
-def _any_of(alternatives: list[list[Literal]]) -> Any:
-    """Several answer-only alternatives with the same findings: one test on the whole set.
+def _answers_test(alternatives: list[list[Literal]], position: Position) -> Any:
+    """A rule's answer tests (alternatives sharing the same findings) as one test on the
+    whole answer set.
 
-    This keeps one activation (and one conflict-set node) per rule instead of one per
-    alternative, which is most of the engine's cost for wide ``any`` lists.
+    One alpha node and one activation per rule, instead of a chain of per-answer nodes
+    (and one activation per alternative for wide ``any`` lists): fewer tokens copied.
     """
-    frozen = tuple(tuple(alternative) for alternative in alternatives)
+    checks = tuple(tuple(_literal_check(literal, position) for literal in alternative)
+                   for alternative in alternatives)
 
-    def holds(answers: Mapping[str, Any]) -> bool:
-        return any(all(_literal_holds(lit, answers) for lit in alt) for alt in frozen)
+    def holds(values: Values) -> bool:
+        for alternative in checks:
+            for check in alternative:
+                if not check(values):
+                    break
+            else:
+                return True
+        return False
     return Answers(all_answers=P(holds))
 
 
-def compile_condition(condition: Condition) -> Any:
+def compile_condition(condition: Condition, position: Position) -> Any:
     """Compile a condition into experta conditional elements (None if it can never hold)."""
     groups: dict[tuple[str, ...], tuple[list[Any], list[list[Literal]]]] = {}
     for conjunction in dnf(condition):
@@ -135,8 +134,7 @@ def compile_condition(condition: Condition) -> Any:
         groups.setdefault(key, (findings, []))[1].append(answers)
     alternatives = []
     for findings, answer_sets in groups.values():
-        answers = (_answer_pattern(answer_sets[0]) if len(answer_sets) == 1
-                   else _any_of(answer_sets))
+        answers = _answers_test(answer_sets, position) if any(answer_sets) else Answers()
         alternatives.append(AND(answers, *findings))
     if not alternatives:
         return None
@@ -155,25 +153,103 @@ class _SalienceStrategy(experta.strategies.DepthStrategy):  # type: ignore[misc]
         return (activation.rule.salience, facts)
 
 
-class _Matcher(ReteMatcher):  # type: ignore[misc]
-    """experta's Rete matcher, collecting activations only from nodes that changed.
+class _TrackedConflictSetNode(ConflictSetNode):  # type: ignore[misc]
+    """experta's conflict-set node (one per rule), noting when it has news."""
 
-    The stock matcher asks every conflict-set node (one per rule) after every firing;
-    most have nothing to say. Same network, same activations.
+    changed: list[int]
+    position: int
+
+    def _activate(self, token: Any) -> None:
+        super()._activate(token)
+        self.changed.append(self.position)
+
+
+class _Matcher(ReteMatcher):  # type: ignore[misc]
+    """experta's Rete matcher, with shortcuts that leave the network as it is.
+
+    * A new fact goes straight to the alpha nodes under the test of its type, and a
+      finding straight to those testing its name (the stock network offers each fact
+      to every type test, and a finding to every name test, copying the token each
+      time). Same nodes reached with the same tokens: same activations.
+    * Activations are collected only from the conflict-set nodes that were activated
+      (the stock matcher asks all of them, one per rule, after every firing), in the
+      same order.
+    * A reset wipes each node once, not once per path to it.
     """
+
+    def __init__(self, engine: Any) -> None:
+        super().__init__(engine)
+        self._nodes = self._all_nodes()
+        self._routes = self._direct_routes()
+        self._changed: list[int] = []
+        self._conflict_sets = self._get_conflict_set_nodes()
+        for position, node in enumerate(self._conflict_sets):
+            node.__class__ = _TrackedConflictSetNode
+            node.changed, node.position = self._changed, position
+
+    def _direct_routes(self) -> tuple[dict[type, list[Any]], dict[str, list[Any]]] | None:
+        """(fact type -> alpha nodes under its type test, finding name -> alpha nodes
+        testing it), or None (the stock path) if the network has another shape."""
+        by_type: dict[type, list[Any]] = {}
+        for child in self.root_node.children:
+            check = getattr(child.node, "matcher", None)
+            if not isinstance(check, TypeCheck) or check.fact_type in by_type:
+                return None
+            by_type[check.fact_type] = list(child.node.children)
+        by_name: dict[str, list[Any]] = {}
+        for tester in by_type.get(Finding, []):
+            check = getattr(tester.node, "matcher", None)
+            if not (isinstance(check, FeatureCheck) and check.what == "name"
+                    and type(check.how) is L and isinstance(check.how.value, str)):
+                return None
+            by_name.setdefault(check.how.value, []).append(tester)
+        return by_type, by_name
+
+    def _all_nodes(self) -> tuple[Any, ...]:
+        """Every node of the network once (shared nodes are reached by several paths)."""
+        seen: dict[int, Any] = {}
+        stack = [self.root_node]
+        while stack:
+            node = stack.pop()
+            if id(node) not in seen:
+                seen[id(node)] = node
+                stack.extend(child.node for child in node.children)
+        return tuple(seen.values())
+
+    def reset(self) -> None:
+        """Wipe every node's memory, each node once; drop news left by an aborted run."""
+        for node in self._nodes:
+            node._reset()
+        for node in self._conflict_sets:
+            node.get_activations()
+        self._changed.clear()
+
+    def _add(self, fact: Any) -> None:
+        if self._routes is None:
+            self.root_node.add(fact)
+            return
+        by_type, by_name = self._routes
+        token = Token.valid(fact)
+        if type(fact) is Finding:
+            testers = by_name.get(fact["name"], ())
+        else:
+            testers = by_type.get(type(fact), ())
+        for tester in testers:
+            tester.callback(token)
 
     def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
         for fact in deleting or ():
             self.root_node.remove(fact)
         for fact in adding or ():
-            self.root_node.add(fact)
+            self._add(fact)
         added: list[Any] = []
         removed: list[Any] = []
-        for node in self._get_conflict_set_nodes():
-            if node.added or node.removed:
-                new, gone = node.get_activations()
+        if self._changed:
+            for position in sorted(set(self._changed)):
+                new, gone = self._conflict_sets[position].get_activations()
                 added.extend(new)
                 removed.extend(gone)
+            self._changed.clear()
         return added, removed
 
 
@@ -187,10 +263,35 @@ class _Recorder(experta.KnowledgeEngine):  # type: ignore[misc]
         super().__init__()
         self.fired: set[int] = set()
 
-    @experta.DefFacts()  # type: ignore[untyped-decorator]
-    def answers(self, facts: list[Any]):  # type: ignore[no-untyped-def]
-        """Declare all answer facts in the reset itself: one agenda update, not one per fact."""
-        yield from facts
+    def reset(self, facts: tuple[Any, ...] = ()) -> None:
+        """experta's reset, minus what it redoes on every call for nothing.
+
+        The stock reset finds the ``DefFacts`` by ``inspect.getmembers`` on the engine
+        and calls ``inspect.signature`` on each, every time. Here the facts are given:
+        the same facts in the same order (``InitialFact`` first), one agenda update.
+        """
+        self.agenda = Agenda()
+        self.facts = FactList()
+        self.matcher.reset()
+        self._KnowledgeEngine__declare(InitialFact(), *facts)
+        self.running = False
+
+    def run(self, steps: Any = None) -> None:
+        """experta's run loop without its log line per firing.
+
+        The stock loop builds the text of every fired rule's facts (the whole answer
+        set) for a log record that is then dropped. Same agenda, same firing order.
+        """
+        self.running = True
+        while self.running:
+            added, removed = self.get_activations()
+            self.strategy.update_agenda(self.agenda, added, removed)
+            activation = self.agenda.get_next()
+            if activation is None:
+                break
+            activation.rule(self, **{key: value for key, value in activation.context.items()
+                                     if not key.startswith("__")})
+        self.running = False
 
 
 def _make_action(index: int, findings: tuple[str, ...]):  # type: ignore[no-untyped-def]
@@ -212,29 +313,30 @@ class Engine:
         self.ruleset = ruleset
         self.rules = ruleset.active_rules
         level = strata(self.rules)
+        self._questions = tuple(q.id for q in ruleset.questions)
+        position = {qid: index for index, qid in enumerate(self._questions)}
         members: dict[str, Any] = {}
         for index, rule in enumerate(self.rules):
-            pattern = compile_condition(rule.when)
+            pattern = compile_condition(rule.when, position)
             if pattern is None:  # an empty ``any`` under ``not``: can never hold
                 continue
             members[f"rule_{index}"] = experta.Rule(pattern, salience=-level[rule.id])(
                 _make_action(index, rule.then.findings))
         self._engine = type("CompiledRules", (_Recorder,), members)()
-        self._questions = tuple(q.id for q in ruleset.questions)
         self._kind_order = {kind: i for i, kind in enumerate(ADVICE_KINDS)}
         self._advice_order = {aid: i for i, aid in enumerate(ruleset.advice)}
         self._lock = threading.Lock()
 
-    def _facts(self, answers: Mapping[str, Any]) -> list[Any]:
-        fields = {qid: answers.get(qid) for qid in self._questions}
-        return [Answers(all_answers=fields, **fields)]
+    def _facts(self, answers: Mapping[str, Any]) -> tuple[Any, ...]:
+        values = tuple(_hashable(answers.get(qid)) for qid in self._questions)
+        return (Answers(all_answers=values),)
 
     def run(self, answers: Mapping[str, Any]) -> tuple[list[Rule], set[str]]:
         """Run the rules on typed answers; return the fired rules (in file order) and findings."""
         engine = self._engine
         with self._lock:
             engine.fired = set()
-            engine.reset(facts=self._facts(answers))
+            engine.reset(self._facts(answers))
             engine.run()
             findings = {fact["name"] for fact in engine.facts.values()
                         if isinstance(fact, Finding)}
@@ -250,6 +352,11 @@ class Engine:
         fired, findings = self.run(answers)
         return assemble(self.ruleset, fired, findings, answers, locale,
                         self._kind_order, self._advice_order)
+
+
+def _hashable(value: Any) -> Any:
+    """A list answer as a tuple (its typed form), so the answers fact can be hashed."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _not_answered(ruleset: Ruleset, answers: Mapping[str, Any]) -> tuple[str, ...]:
@@ -291,6 +398,6 @@ def _exclusions(ruleset: Ruleset, fired: list[Rule], recommended: set[str]) -> l
     found = []
     for rule in fired:
         for pattern in rule.then.exclude:
-            for aid in fnmatch.filter(recommended, pattern):
+            for aid in recommended & ruleset.advice_matching(pattern):
                 found.append(Exclusion(aid, rule.id, rule.title, ruleset.advice[aid].title))
     return sorted(set(found), key=lambda e: (e.id, e.because))

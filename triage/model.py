@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from .conditions import Condition
@@ -197,6 +198,17 @@ class Ruleset:
     def active_rules(self) -> tuple[Rule, ...]:
         return tuple(rule for rule in self.rules if rule.status == "active")
 
+    @cached_property
+    def _matching(self) -> dict[str, frozenset[str]]:
+        return {}
+
+    def advice_matching(self, pattern: str) -> frozenset[str]:
+        """The advice ids an ``exclude`` entry names: an id, or a pattern like ``otc.*``."""
+        found = self._matching.get(pattern)
+        if found is None:
+            found = self._matching[pattern] = frozenset(fnmatch.filter(self.advice, pattern))
+        return found
+
     def info(self) -> dict[str, str]:
         return {"name": self.name, "version": self.version, "sha256": self.sha256}
 
@@ -259,8 +271,12 @@ def fill(text: str, emergency_number: str) -> str:
     return text.replace("{emergency_number}", emergency_number)
 
 
+@lru_cache(maxsize=1024)
 def filled(advice: Advice, emergency_number: str) -> Advice:
-    """The advice with ``{emergency_number}`` substituted in every text field."""
+    """The advice with ``{emergency_number}`` substituted in every text field.
+
+    Cached: the same few catalogue entries are filled for every answer set.
+    """
     changes: dict[str, Any] = {}
     for name in ("title", "text", "corrects_source"):
         changes[name] = fill(getattr(advice, name), emergency_number)

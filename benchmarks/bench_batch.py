@@ -1,0 +1,115 @@
+"""Benchmark (not a test): `triage batch` throughput and memory, engine time, start-up.
+
+    python benchmarks/bench_batch.py            # 10,000 rows; memory at 10,000 and 100,000
+    python benchmarks/bench_batch.py --quick    # small sizes, a few seconds (CI)
+
+Prints, on the shipped rules and seeded random complete answer sets:
+responses per second at --jobs 1 and --jobs 2 (wall clock, and CPU seconds of all
+processes, which shows the parallel overhead even on a busy machine), peak memory
+(the largest process's maximum RSS) at two input sizes and their ratio, the engine
+time per answer set (median, p95) and `triage run` start-up (from bench_engine.py).
+
+Targets (2-core machine): >= 1,000 responses/s with --jobs 2; peak memory at
+100,000 rows within 10% of that at 10,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_engine import EXAMPLE, _ms, engine_times, wall
+
+import triage
+from triage.sampling import random_answers
+
+PEAK_RSS = ("import resource, subprocess, sys; "
+            "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def triage_command() -> list[str]:
+    entry = shutil.which("triage")
+    return [entry] if entry else [sys.executable, "-m", "triage"]
+
+
+def write_responses(path: Path, count: int) -> Path:
+    """``count`` seeded random complete answer sets, one JSON object per line."""
+    answers = random_answers(triage.ruleset(), seed=11)
+    with path.open("w", encoding="utf-8") as out:
+        for index, row in enumerate(itertools.islice(answers, count)):
+            plain = {k: list(v) if isinstance(v, tuple) else v for k, v in row.items()}
+            out.write(json.dumps({"id": f"r{index}", **plain}) + "\n")
+    return path
+
+
+def batch(source: Path, jobs: int) -> list[str]:
+    return [*triage_command(), "batch", str(source), "-o", "/dev/null", "-q", "--jobs", str(jobs)]
+
+
+def throughput(source: Path, count: int, jobs: int) -> tuple[float, float]:
+    """(responses per second by the wall clock, CPU seconds of all processes)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(batch(source, jobs), check=True)
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return count / elapsed, cpu
+
+
+def peak_rss_mb(source: Path, jobs: int) -> float:
+    """Maximum RSS of the largest process of one batch run, measured in a fresh process."""
+    result = subprocess.run([sys.executable, "-c", PEAK_RSS, *batch(source, jobs)],
+                            check=True, capture_output=True, text=True)
+    return int(result.stdout.strip()) / 1024  # ru_maxrss is in KiB on Linux
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes (CI)")
+    args = parser.parse_args()
+    rows, small, large = (300, 300, 2000) if args.quick else (10_000, 10_000, 100_000)
+    engine_sets, repeat = (300, 3) if args.quick else (3000, 10)
+
+    engine = triage.engine()
+    engine_times(engine, 50)  # warm up
+    times = sorted(engine_times(engine, engine_sets))
+    print(f"rule set: {engine.ruleset.name} {engine.ruleset.version}, "
+          f"{len(engine.rules)} active rules")
+    print(f"engine per answer set ({engine_sets} random sets): median "
+          f"{_ms(statistics.median(times))}, p95 {_ms(times[int(len(times) * 0.95)])}")
+    baseline = wall([sys.executable, "-c", "pass"], repeat)
+    start_up = wall([*triage_command(), "run", str(EXAMPLE)], repeat)
+    print(f"`triage run examples/self-care.yaml`: {_ms(start_up)} "
+          f"(`python -c pass`: {_ms(baseline)})")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = write_responses(Path(tmp) / f"{rows}.jsonl", rows)
+        for jobs in (1, 2):
+            rate, cpu = throughput(source, rows, jobs)
+            target = ("" if jobs == 1 else "  [quick: worker start-up dominates]" if args.quick
+                      else "  [target >= 1000/s]")
+            print(f"triage batch, {rows} responses, --jobs {jobs}: {rate:,.0f} responses/s "
+                  f"(CPU {cpu:.1f} s in all processes){target}")
+        sizes = {small: source if small == rows else write_responses(
+            Path(tmp) / f"{small}.jsonl", small)}
+        sizes[large] = write_responses(Path(tmp) / f"{large}.jsonl", large)
+        for jobs in (1, 2):
+            peaks = {count: peak_rss_mb(path, jobs) for count, path in sizes.items()}
+            print(f"peak memory, --jobs {jobs} (largest process): {small:,} rows "
+                  f"{peaks[small]:.1f} MB, {large:,} rows {peaks[large]:.1f} MB, ratio "
+                  f"{peaks[large] / peaks[small]:.3f}  [target <= 1.10]")
+
+
+if __name__ == "__main__":
+    main()

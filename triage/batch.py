@@ -1,0 +1,410 @@
+"""Triage many answer sets at once: a JSONL or CSV file in, one result per row out.
+
+Streaming throughout: rows are read one at a time, results are written in input order
+as soon as they are ready, and at most a few chunks are in flight, so memory stays
+flat whatever the file size.
+
+Row numbers are what a person opening the file sees: for JSONL the line number
+(blank lines are skipped but counted); for CSV the spreadsheet row, the header being
+row 1, so the first response is row 2.
+
+A row with bad input becomes an error object naming the row and the problem; the
+other rows go on. A bug hit by one row (an unexpected exception) does not stop the
+batch either, but the row says "internal error" and the batch ends with exit 70.
+With ``jobs > 1`` the rows are triaged in worker processes (spawned, each building
+the engine once); the output is identical to ``jobs == 1``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from . import api
+from .answers import check_answers
+from .engine import Engine
+from .errors import ExitStatus, TriageError
+from .model import Result, Urgency
+from .sources import _reject_duplicates
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+INPUT_FORMATS = ("jsonl", "csv")
+OUTPUT_FORMATS = ("jsonl", "csv")
+CSV_COLUMNS = ("row", "id", "urgency", "headline", "advice", "excluded", "unscreened", "error")
+ID_COLUMN = "id"
+MAX_ROW_BYTES = 1_000_000
+CHUNK_ROWS = 128  # rows per task sent to a worker process
+IN_FLIGHT_PER_JOB = 3  # chunks queued per worker: keeps workers busy, memory bounded
+ERROR = "error"
+INTERNAL = "internal"
+
+Record = tuple[int, Any]  # (row number, JSONL line text | CSV cells | problem text)
+
+
+class BatchInputError(TriageError):
+    """The batch input as a whole cannot be read (not a single bad row)."""
+
+
+class RowError(TriageError):
+    """One row cannot be parsed; the batch goes on."""
+
+
+@dataclass(frozen=True)
+class TooLong:
+    """A row longer than :data:`MAX_ROW_BYTES`; reported, not parsed."""
+
+    size: int
+
+
+def input_format(path: str, explicit: str | None = None) -> str:
+    """``jsonl`` or ``csv``: the explicit choice, or guessed from the file extension."""
+    if explicit is not None:
+        if explicit not in INPUT_FORMATS:
+            raise BatchInputError(f"unknown input format {explicit!r}; choose jsonl or csv")
+        return explicit
+    suffix = Path(path).suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    if suffix == ".csv":
+        return "csv"
+    raise BatchInputError("cannot tell the input format from the file name; pass "
+                          "--input-format jsonl or csv", path)
+
+
+class Records:
+    """The rows of a JSONL or CSV byte stream, read lazily.
+
+    Iterating yields (row number, payload); ``header`` holds the CSV header once read
+    and ``bytes_read`` how far into the stream reading has got (for a progress bar).
+    """
+
+    def __init__(self, stream: IO[bytes], fmt: str, where: str) -> None:
+        self.stream, self.fmt, self.where = stream, fmt, where
+        self.header: tuple[str, ...] | None = None
+        self.bytes_read = 0
+        self._line = 0
+
+    def _lines(self) -> Iterator[str | TooLong]:
+        """Decoded lines (newline kept), or TooLong for an oversized one."""
+        while True:
+            data = self.stream.readline(MAX_ROW_BYTES + 1)
+            if not data:
+                return
+            self._line += 1
+            self.bytes_read += len(data)
+            if self._line == 1 and data.startswith(b"\xef\xbb\xbf"):
+                data = data[3:]  # a byte-order mark, as spreadsheet exports write
+            if len(data) > MAX_ROW_BYTES and not data.endswith(b"\n"):
+                size = len(data) + self._skip_rest()
+                yield TooLong(size)
+                continue
+            try:
+                yield data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise BatchInputError("not UTF-8 text", f"{self.where}:{self._line}") from None
+
+    def _skip_rest(self) -> int:
+        skipped = 0
+        while True:
+            data = self.stream.readline(MAX_ROW_BYTES)
+            skipped += len(data)
+            self.bytes_read += len(data)
+            if not data or data.endswith(b"\n"):
+                return skipped
+
+    def __iter__(self) -> Iterator[Record]:
+        return self._jsonl() if self.fmt == "jsonl" else self._csv()
+
+    def _jsonl(self) -> Iterator[Record]:
+        for line in self._lines():
+            if isinstance(line, TooLong):
+                yield self._line, line
+            elif line.strip():
+                yield self._line, line
+
+    def _csv(self) -> Iterator[Record]:
+        lines = self._lines()
+        too_long: list[TooLong] = []
+
+        def texts() -> Iterator[str]:
+            for line in lines:
+                if isinstance(line, TooLong):
+                    too_long.append(line)
+                    yield "\n"  # keeps the row count; reported below
+                else:
+                    yield line
+
+        reader = csv.reader(texts(), strict=True)
+        number = 0
+        try:
+            for cells in reader:
+                number += 1
+                if too_long:
+                    yield number, too_long.pop()
+                elif self.header is None:
+                    if cells:
+                        self.header = self._check_header(cells)
+                elif cells:
+                    yield number, cells
+        except csv.Error as exc:
+            raise BatchInputError(f"malformed CSV: {exc}",
+                                  f"{self.where}:{reader.line_num}") from None
+
+    def _check_header(self, cells: list[str]) -> tuple[str, ...]:
+        header = tuple(cell.strip() for cell in cells)
+        seen = set()
+        for name in header:
+            if name in seen:
+                raise BatchInputError(f"column {name!r} appears twice in the header",
+                                      f"{self.where}:1")
+            seen.add(name)
+        return header
+
+
+def parse_record(fmt: str, header: tuple[str, ...] | None, record: Record
+                 ) -> tuple[Any, dict[str, Any]]:
+    """(row id or None, raw answers) of one row; RowError if the row cannot be read."""
+    number, payload = record
+    if isinstance(payload, TooLong):
+        raise RowError(f"row is {payload.size} bytes, more than the limit of "
+                       f"{MAX_ROW_BYTES}", f"row {number}")
+    raw = _jsonl_row(number, payload) if fmt == "jsonl" else _csv_row(number, header, payload)
+    row_id = raw.pop(ID_COLUMN, None)
+    if row_id is not None and (not isinstance(row_id, (str, int)) or isinstance(row_id, bool)):
+        raise RowError("id must be a string or a whole number", f"row {number}")
+    return row_id, raw
+
+
+def _jsonl_row(number: int, line: str) -> dict[str, Any]:
+    try:
+        raw = json.loads(line, object_pairs_hook=_reject_duplicates)
+    except json.JSONDecodeError as exc:
+        raise RowError(f"invalid JSON: {exc.msg} (column {exc.colno})", f"row {number}") from None
+    except ValueError as exc:
+        raise RowError(f"invalid JSON: {exc}", f"row {number}") from None
+    if not isinstance(raw, dict):
+        raise RowError("expected a JSON object of answers ({\"age\": 38, ...})",
+                       f"row {number}")
+    return raw
+
+
+def _csv_row(number: int, header: tuple[str, ...] | None, cells: list[str]) -> dict[str, Any]:
+    assert header is not None
+    if len(cells) != len(header):
+        raise RowError(f"row has {len(cells)} cells but the header has {len(header)}",
+                       f"row {number}")
+    # an empty cell is an unanswered question; "a;b" is a list, as coerce reads it
+    return {name: (cell if cell.strip() else None)
+            for name, cell in zip(header, cells, strict=True)}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How every row is triaged and written; picklable, sent once to each worker."""
+
+    rules: str | None = None
+    missing: str = "refuse"
+    locale: str | None = None
+    input_format: str = "jsonl"
+    output_format: str = "jsonl"
+
+
+Line = tuple[str, str]  # (output text with its newline, urgency value | "error" | "internal")
+
+
+class RowTriage:
+    """Turns rows into output lines with one compiled engine (one per process)."""
+
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        self.settings = settings
+        self.engine = engine if engine is not None else api.engine(settings.rules)
+
+    def __call__(self, header: tuple[str, ...] | None, records: list[Record]) -> list[Line]:
+        return [self.one(header, record) for record in records]
+
+    def one(self, header: tuple[str, ...] | None, record: Record) -> Line:
+        """The output line of one row; never raises for a bad row or a bug."""
+        number, row_id = record[0], None
+        try:
+            row_id, raw = parse_record(self.settings.input_format, header, record)
+            checked = check_answers(self.engine.ruleset, raw, source=f"row {number}",
+                                    missing=self.settings.missing)
+            result = self.engine.evaluate(checked.values, locale=self.settings.locale)
+        except TriageError as exc:
+            return self._error(number, row_id, "; ".join(str(exc).splitlines())), ERROR
+        except Exception as exc:  # a bug: this row says so loudly, the batch goes on
+            return self._error(number, row_id, f"row {number}: internal error "
+                               f"({type(exc).__name__}); this is a bug, please report it"
+                               ), INTERNAL
+        return self._result(number, row_id, result), result.urgency.value
+
+    def _error(self, number: int, row_id: Any, message: str) -> str:
+        if self.settings.output_format == "csv":
+            return csv_line([number, _text(row_id), "", "", "", "", "", message])
+        return json_line({"row": number, "id": row_id, "error": message})
+
+    def _result(self, number: int, row_id: Any, result: Result) -> str:
+        if self.settings.output_format == "csv":
+            return csv_line([number, _text(row_id), result.urgency.value, result.headline,
+                             ";".join(item.id for item in result.advice),
+                             ";".join(dict.fromkeys(item.id for item in result.excluded)),
+                             ";".join(result.unscreened), ""])
+        return json_line({**result.to_dict(), "row": number, "id": row_id})
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def json_line(obj: dict[str, Any]) -> str:
+    """One compact JSON object per line, keys sorted (byte-identical across runs)."""
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def csv_line(cells: list[Any]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    return buffer.getvalue()
+
+
+def csv_header() -> str:
+    return csv_line(list(CSV_COLUMNS))
+
+
+def _chunks(records: Records, size: int) -> Iterator[list[Record]]:
+    chunk: list[Record] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+_worker: RowTriage | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    """Build this worker's engine once. Ctrl-C is the parent's to handle: it stops the
+    pool, so the workers do not each print a traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _worker
+    _worker = RowTriage(settings)
+
+
+def _work(header: tuple[str, ...] | None, records: list[Record]) -> list[Line]:
+    assert _worker is not None
+    return _worker(header, records)
+
+
+def triage_records(records: Records, settings: Settings, jobs: int = 1,
+                   chunk_rows: int = CHUNK_ROWS) -> Iterator[Line]:
+    """Output lines for every record, in input order, using ``jobs`` processes.
+
+    Worker processes are spawned, so a script calling this with ``jobs > 1`` needs the
+    usual ``if __name__ == "__main__":`` guard.
+    """
+    if jobs <= 1:
+        triage_row = RowTriage(settings)
+        for record in records:
+            yield triage_row.one(records.header, record)
+        return
+    import multiprocessing  # only here: keeps `triage run` start-up lean
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                               initargs=(settings,))
+    pending: deque[Future[list[Line]]] = deque()
+    try:
+        with _interrupt_between_chunks() as check:
+            for chunk in _chunks(records, chunk_rows):
+                pending.append(pool.submit(_work, records.header, chunk))
+                while len(pending) >= jobs * IN_FLIGHT_PER_JOB:
+                    lines = pending.popleft().result()
+                    check()
+                    yield from lines
+            while pending:
+                lines = pending.popleft().result()
+                check()
+                yield from lines
+    except BrokenProcessPool:
+        raise RuntimeError("a worker process died (out of memory?)") from None
+    finally:
+        pool.shutdown(wait=not pending, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _interrupt_between_chunks() -> Iterator[Callable[[], None]]:
+    """Ctrl-C raises KeyboardInterrupt only between chunks, in this code (a second
+    Ctrl-C at once).
+
+    Raised anywhere (say, inside the pool's own bookkeeping) it could leave a lock
+    held and the shutdown waiting for ever. Not installed off the main thread or
+    when Ctrl-C is already ignored.
+    """
+    import signal
+    import threading
+
+    caught: list[int] = []
+
+    def check() -> None:
+        if caught:
+            raise KeyboardInterrupt
+
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+        yield check
+        return
+    def on_interrupt(signum: int, frame: Any) -> None:
+        if caught:  # a second Ctrl-C: now, whatever the pool is doing
+            raise KeyboardInterrupt
+        caught.append(signum)
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield check
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@dataclass
+class Summary:
+    """Counts per urgency, bad rows and internal errors."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, status: str) -> None:
+        self.counts[status] += 1
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def exit_status(self) -> ExitStatus:
+        """70 if any row hit a bug, 2 if any row had bad input, else 0."""
+        if self.counts[INTERNAL]:
+            return ExitStatus.INTERNAL_ERROR
+        return ExitStatus.BAD_INPUT if self.counts[ERROR] else ExitStatus.OK
+
+    def text(self) -> str:
+        """One line for standard error: ``12 rows: 1 emergency, ..., 2 errors``."""
+        parts = [f"{self.counts[level.value]} {level.value}" for level in reversed(Urgency)]
+        parts.append(f"{self.counts[ERROR]} error{'s' if self.counts[ERROR] != 1 else ''}")
+        if self.counts[INTERNAL]:
+            parts.append(f"{self.counts[INTERNAL]} internal errors (a bug; please report it)")
+        return f"{self.rows} row{'s' if self.rows != 1 else ''}: " + ", ".join(parts)

@@ -1,0 +1,160 @@
+"""``triage batch``: many responses (JSONL or CSV) in, one result per row out."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import time
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+import typer
+
+from . import api, batch
+from .cli_common import RulesOption, fail, handles_errors
+from .errors import ExitStatus
+
+PROGRESS_EVERY = 64  # rows between progress bar updates
+
+
+class OutputFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class InputFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class Missing(StrEnum):
+    refuse = "refuse"
+    conservative = "conservative"
+
+
+@handles_errors
+def batch_command(
+    source: Annotated[str, typer.Argument(
+        metavar="IN", help="Responses: a JSONL file (one JSON object per line) or a CSV "
+        "file (a header of answer ids; lists as a;b), or - for standard input.")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write results here instead of standard output.",
+        dir_okay=False)] = None,
+    format: Annotated[OutputFormat, typer.Option(
+        "--format", "-f", help="jsonl: one result object per row; csv: one summary row "
+        "per response.")] = OutputFormat.jsonl,
+    input_format: Annotated[InputFormat | None, typer.Option(
+        "--input-format", help="Input format (default: from the file extension; "
+        "needed for standard input).")] = None,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", min=0, help="Worker processes (0: one per CPU). The output is "
+        "the same for any number.")] = 1,
+    rules: RulesOption = None,
+    missing: Annotated[Missing, typer.Option(
+        "--missing", help="Unanswered danger signs: refuse (an error row), or treat them "
+        "conservatively (listed as unscreened; never self-care).")] = Missing.refuse,
+    locale: Annotated[str | None, typer.Option(
+        "--locale", help="Which emergency number to show (e.g. uk, us, eu, intl).")] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No progress bar and no summary on standard error.")] = False,
+) -> None:
+    """Triage many responses: one result per input row, in input order.
+
+    A bad row gets an error object and the rest go on. Exit 0 if every row was
+    triaged, 2 if any row had bad input, 70 if any row hit a bug.
+    """
+    ruleset = api.engine(rules).ruleset  # a broken rule set stops here, before any output
+    locale = locale.lower() if locale is not None else None
+    if locale is not None and locale not in ruleset.emergency_numbers:
+        raise fail(f"--locale: unknown locale {locale!r}; choose from "
+                   + ", ".join(sorted(ruleset.emergency_numbers)), ExitStatus.BAD_INPUT)
+    if source == "-" and input_format is None:
+        raise fail("reading standard input needs --input-format jsonl or csv",
+                   ExitStatus.BAD_INPUT)
+    fmt = batch.input_format(source, input_format.value if input_format else None)
+    settings = batch.Settings(rules=str(Path(rules).resolve()) if rules else None,
+                              missing=missing.value, locale=locale, input_format=fmt,
+                              output_format=format.value)
+    workers = jobs or os.cpu_count() or 1
+    summary = batch.Summary()
+    with _open_input(source) as stream, _open_output(output) as out:
+        records = batch.Records(stream, fmt, "<stdin>" if source == "-" else source)
+        if format is OutputFormat.csv:
+            out.write(batch.csv_header())
+        lines = batch.triage_records(records, settings, jobs=workers)
+        with _progress(records, _size(stream), show=not quiet and sys.stderr.isatty()) as tick:
+            for text, status in lines:
+                out.write(text)
+                summary.add(status)
+                tick(summary.rows)
+    if not quiet:
+        typer.echo(f"triage: batch: {summary.text()}", err=True)
+    if summary.exit_status is not ExitStatus.OK:
+        raise typer.Exit(int(summary.exit_status))
+
+
+@contextlib.contextmanager
+def _open_input(source: str) -> Iterator[IO[bytes]]:
+    if source == "-":
+        yield sys.stdin.buffer
+        return
+    path = Path(source)
+    if path.is_dir():
+        raise fail(f"{source}: is a folder, not a file of responses", ExitStatus.BAD_INPUT)
+    try:
+        stream = path.open("rb")
+    except FileNotFoundError:
+        raise fail(f"{source}: no such file", ExitStatus.BAD_INPUT) from None
+    except OSError as exc:
+        raise fail(f"{source}: cannot read: {exc.strerror}", ExitStatus.BAD_INPUT) from None
+    with stream:
+        yield stream
+
+
+@contextlib.contextmanager
+def _open_output(output: Path | None) -> Iterator[IO[str]]:
+    if output is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    try:
+        stream = output.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise fail(f"{output}: cannot write: {exc.strerror}", ExitStatus.BAD_INPUT) from None
+    with stream:
+        yield stream
+
+
+def _size(stream: IO[bytes]) -> int | None:
+    """The input's size in bytes, if it is a regular file (for the progress bar)."""
+    try:
+        return os.fstat(stream.fileno()).st_size or None
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return None
+
+
+@contextlib.contextmanager
+def _progress(records: batch.Records, total: int | None, show: bool) -> Iterator[Any]:
+    """A progress bar on standard error (by bytes read), or a no-op ``tick``."""
+    if not show:
+        yield lambda rows: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    started = time.perf_counter()
+    columns = [TextColumn("triaging"), BarColumn(), TaskProgressColumn(),
+               TextColumn("{task.fields[rows]} rows ({task.fields[rate]}/s)"),
+               TimeElapsedColumn()]
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("batch", total=total, rows=0, rate=0)
+
+        def tick(rows: int) -> None:
+            if rows % PROGRESS_EVERY == 0:
+                rate = int(rows / max(time.perf_counter() - started, 1e-9))
+                progress.update(task, completed=records.bytes_read, rows=rows, rate=rate)
+        yield tick
