@@ -295,3 +295,15 @@ def test_command_line_with_two_jobs_matches_one_job():
                               text=True, timeout=120) for jobs in ("1", "2")]
     assert outputs[0].returncode == outputs[1].returncode == ExitStatus.BAD_INPUT
     assert outputs[0].stdout == outputs[1].stdout and outputs[0].stdout.count("\n") == 31
+
+
+def test_a_partial_row_gives_what_triage_run_gives(tmp_path):
+    """A row with some answers left out gives the same result, not_answered included, as
+    `triage run` on the same answers."""
+    partial = {k: v for k, v in plain(healthy_adult()).items()
+               if k not in ("duration_days", "muscle_spasms", "better_with_movement")}
+    result = run(write(tmp_path, "in.jsonl", jsonl([partial])))
+    single = json.loads(runner.invoke(app, ["run", "-", "-f", "json"],
+                                      input=json.dumps(partial)).stdout)
+    assert single["not_answered"], "the example leaves out a question that matters"
+    assert outputs(result) == [{**single, "row": 1, "id": None}]

@@ -32,6 +32,7 @@ from .answers import check_answers
 from .engine import Engine
 from .errors import ExitStatus, TriageError
 from .model import Result, Urgency
+from .questionnaire import final_result
 from .sources import _reject_duplicates
 
 if TYPE_CHECKING:
@@ -238,7 +239,7 @@ class RowTriage:
             row_id, raw = parse_record(self.settings.input_format, header, record)
             checked = check_answers(self.engine.ruleset, raw, source=f"row {number}",
                                     missing=self.settings.missing)
-            result = self.engine.evaluate(checked.values, locale=self.settings.locale)
+            result = final_result(self.engine, checked.values, locale=self.settings.locale)
         except TriageError as exc:
             return self._error(number, row_id, "; ".join(str(exc).splitlines())), ERROR
         except Exception as exc:  # a bug: this row says so loudly, the batch goes on
