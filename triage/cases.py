@@ -15,7 +15,7 @@ from typing import Any
 from . import yamlio
 from .answers import MISSING_MODES, check_answers
 from .engine import Engine
-from .errors import RulesetError, TriageError, did_you_mean
+from .errors import RulesetError, TriageError, did_you_mean, openable
 from .model import Result, Ruleset, Urgency
 
 CASE_KEYS = ("id", "title", "source", "answers", "missing", "expect")
@@ -59,7 +59,7 @@ def load_cases(ruleset: Ruleset, files: list[Path] | None = None) -> list[Case]:
     cases: list[Case] = []
     seen: dict[str, str] = {}
     for file in files if files is not None else case_files(ruleset):
-        path = _openable(file)
+        path = openable(file)
         try:
             data = yamlio.load_file(file, path)
         except TriageError as exc:
@@ -85,14 +85,6 @@ def load_cases(ruleset: Ruleset, files: list[Path] | None = None) -> list[Case]:
         raise RulesetError(problems)
     return cases
 
-
-def _openable(path: Path) -> str:
-    """The path as the user can open it: relative to the working folder when inside it."""
-    absolute = path.resolve()
-    try:
-        return str(absolute.relative_to(Path.cwd()))
-    except ValueError:
-        return str(absolute)
 
 
 def _case(ruleset: Ruleset, record: Any, defaults: Mapping[str, Any], place: str,

@@ -18,7 +18,7 @@ from typing import Any
 
 from .cases import load_cases
 from .conditions import finding_polarity
-from .errors import RulesetError
+from .errors import RulesetError, openable
 from .loader import load_ruleset
 from .model import Rule, Ruleset
 
@@ -196,14 +196,7 @@ def _stale_schemas(ruleset: Ruleset) -> list[Problem]:
     for name, text in schemas(ruleset).items():
         path = folder / name
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            problems.append(Problem(_openable(path), 0, "warning", "schema is out of date: run "
-                                    f"python -m triage.schemas {_openable(Path(ruleset.root))}"))
+            problems.append(Problem(openable(path), 0, "warning", "schema is out of date: run "
+                                    f"python -m triage.schemas {openable(Path(ruleset.root))}"))
     return problems
 
-
-def _openable(path: Path) -> str:
-    absolute = path.resolve()
-    try:
-        return str(absolute.relative_to(Path.cwd()))
-    except ValueError:
-        return str(absolute)

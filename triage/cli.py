@@ -19,7 +19,14 @@ from . import api
 from .answers import MISSING_MODES, check_answers
 from .cli_ask import ask
 from .cli_batch import batch_command
-from .cli_common import RulesOption, checked_locale, handles_errors, state, write_output
+from .cli_common import (
+    Missing,
+    RulesOption,
+    checked_locale,
+    handles_errors,
+    state,
+    write_output,
+)
 from .cli_rules import rules_app
 from .errors import ExitStatus
 from .model import Urgency
@@ -49,11 +56,6 @@ class Format(StrEnum):
     markdown = "markdown"
     html = "html"
     json = "json"
-
-
-class Missing(StrEnum):
-    refuse = "refuse"
-    conservative = "conservative"
 
 
 class QuestionsFormat(StrEnum):

@@ -15,7 +15,7 @@ from typing import IO, Annotated, Any
 import typer
 
 from . import api, batch
-from .cli_common import RulesOption, fail, handles_errors
+from .cli_common import Missing, RulesOption, fail, handles_errors
 from .errors import ExitStatus
 
 PROGRESS_EVERY = 64  # rows between progress bar updates
@@ -29,11 +29,6 @@ class OutputFormat(StrEnum):
 class InputFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
-
-
-class Missing(StrEnum):
-    refuse = "refuse"
-    conservative = "conservative"
 
 
 @handles_errors

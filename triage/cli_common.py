@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -15,6 +16,14 @@ import typer
 
 from .errors import ExitStatus, TriageError
 from .model import Ruleset
+
+
+class Missing(StrEnum):
+    """``--missing``: what to do with unanswered danger signs."""
+
+    refuse = "refuse"
+    conservative = "conservative"
+
 
 SAFETY_FALLBACK = ("If you have any danger sign (numbness around the genitals or bottom, "
                    "new bladder or bowel problems, weakness in both legs, chest pain, or a "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from enum import IntEnum
+from pathlib import Path
 
 
 class ExitStatus(IntEnum):
@@ -71,3 +72,13 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     if not close and len(str(word)) >= 3:
         close = [option for option in options if str(word).lower() in option.lower()]
     return f" (did you mean {close[0]!r}?)" if len(close) == 1 else ""
+
+
+def openable(path: Path) -> str:
+    """A path as the user can open it: relative to the working folder when inside it,
+    else absolute. Every file place in a message is written this way."""
+    absolute = path.resolve()
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)

@@ -12,7 +12,7 @@ from typing import Any, TypeGuard
 
 from . import yamlio
 from .conditions import Parser, finding_polarity
-from .errors import AnswersError, RulesetError, did_you_mean
+from .errors import AnswersError, RulesetError, did_you_mean, openable
 from .invariants import check_baseline, load_invariants
 from .model import (
     ADVICE_KINDS,
@@ -76,11 +76,7 @@ class _Context:
 
     def rel(self, path: Path) -> str:
         """The path as the user can open it: relative to the working folder, else absolute."""
-        absolute = path.resolve()
-        try:
-            return str(absolute.relative_to(Path.cwd()))
-        except ValueError:
-            return str(absolute)
+        return openable(path)
 
     def problem(self, where: str, line: int, message: str) -> None:
         self.problems.append(f"{where}:{line}: {message}" if line else f"{where}: {message}")
