@@ -237,3 +237,16 @@ def test_run_does_not_list_questions_the_questionnaire_would_skip(tmp_path):
     path.write_text(yaml.safe_dump(needed), encoding="utf-8")
     result = runner.invoke(app, ["run", str(path), "--rules", str(RULES), "-f", "json"])
     assert json.loads(result.stdout)["not_answered"] == ["duration_days"]
+
+
+def test_ctrl_c_during_a_command_says_so_and_exits_130(monkeypatch, tmp_path):
+    """Ctrl-C while a command runs: one line saying it was interrupted, exit 130."""
+    import triage.cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(triage.cli, "read_answers", interrupted)
+    result = runner.invoke(app, ["run", "-"], input="")
+    assert result.exit_code == 130
+    assert result.stderr == "triage: interrupted\n"

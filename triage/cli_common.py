@@ -52,8 +52,11 @@ def handles_errors(command: F) -> F:
             if state["traceback"]:
                 raise
             raise fail(str(exc), exc.exit_status) from None
-        except (typer.Exit, KeyboardInterrupt):
+        except typer.Exit:
             raise
+        except KeyboardInterrupt:  # typer would exit 130 silently: say why it stopped
+            typer.echo("triage: interrupted", err=True)
+            raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
         except Exception as exc:  # a bug: say so, and keep the person safe
             if state["traceback"]:
                 raise
