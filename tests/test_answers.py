@@ -39,7 +39,8 @@ def test_danger_signs_come_first_after_about_you(ruleset):
 
 @pytest.mark.parametrize(("qid", "raw", "typed"), [
     ("fever", "yes", True), ("fever", "No", False), ("fever", True, True),
-    ("age", "42", 42), ("age", 42.0, 42), ("leg_weakness", "Worsening", "worsening"),
+    ("age", "42", 42), ("age", 42.0, 42), ("age", "42.0", 42), ("age", " 42 ", 42),
+    ("leg_weakness", "Worsening", "worsening"),
     ("triggers", "lifting_or_bending;dehydration", ("lifting_or_bending", "dehydration")),
     ("triggers", ["dehydration", "lifting_or_bending"], ("lifting_or_bending", "dehydration")),
 ])
@@ -53,6 +54,8 @@ def test_accepted_spellings(ruleset, qid, raw, typed):
     ("age", 121, "121 is out of range; expected a whole number from 0 to 120"),
     ("age", -1, "out of range"),
     ("age", True, "expected a whole number"),
+    ("age", "42.5", "'42.5' is not allowed; expected a whole number"),
+    ("age", "9" * 5000, "999999999999... is out of range"),
     ("fever", "maybe", "'maybe' is not allowed; expected yes or no"),
     ("recent_trauma", True, "yes (true) is not allowed; expected none, minor or major"),
     ("triggers", ["none_known", "dehydration"], "none_known cannot be combined"),
@@ -99,3 +102,14 @@ def test_library_call_returns_a_picklable_result(adult):
     result = triage.triage(adult)
     assert pickle.loads(pickle.dumps(result)) == result
     assert result.urgency is triage.Urgency.SELF_CARE
+
+
+def test_library_call_names_a_bad_locale_or_missing_mode(adult):
+    """triage.triage() refuses an unknown locale or missing mode with a TriageError that
+    names the option and what is allowed, not a KeyError or ValueError."""
+    with pytest.raises(triage.TriageError, match=r"locale: unknown locale 'xx'; choose from "):
+        triage.triage(adult, locale="xx")
+    with pytest.raises(triage.TriageError,
+                       match=r"missing: 'conservativ' is not one of refuse, conservative "
+                             r"\(did you mean 'conservative'\?\)"):
+        triage.triage(adult, missing="conservativ")

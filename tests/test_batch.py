@@ -144,13 +144,67 @@ def test_csv_id_column_is_carried(tmp_path):
     assert second["id"] is None and second["urgency"] == "emergency"
 
 
-def test_unknown_column_is_an_error_row_with_did_you_mean(tmp_path):
-    """A misspelt column header names the column and suggests the right id."""
-    text = to_csv([healthy_adult()]).replace("saddle_numbness", "sadle_numbness", 1)
+def test_unknown_column_is_one_header_error_with_did_you_mean(tmp_path):
+    """A misspelt column is reported once, at the header, suggesting the right id: every
+    row would fail on it, so nothing is triaged."""
+    text = to_csv([healthy_adult()] * 3).replace("saddle_numbness", "sadle_numbness", 1)
     result = run(write(tmp_path, "in.csv", text))
-    error = outputs(result)[0]["error"]
-    assert "unknown answer id 'sadle_numbness'" in error and "'saddle_numbness'" in error
+    assert result.exit_code == ExitStatus.BAD_INPUT and result.stdout == ""
+    assert result.stderr == (f"triage: error: {tmp_path / 'in.csv'}:1: column "
+                             "'sadle_numbness' is not an answer id (did you mean "
+                             "'saddle_numbness'?)\n")
+
+
+def test_id_column_is_found_whatever_its_case(tmp_path):
+    """An `ID` or `Id` column is the row id, as `id` is."""
+    text = to_csv([{"ID": "p-1", **healthy_adult()}])
+    (line,) = outputs(run(write(tmp_path, "in.csv", text)))
+    assert line["id"] == "p-1" and line["urgency"]
+
+
+def test_semicolon_separated_csv_gets_a_hint(tmp_path):
+    """A CSV saved with ';' between columns (some spreadsheet locales) is refused once,
+    saying how to save it."""
+    text = to_csv([healthy_adult()]).replace(",", ";")
+    result = run(write(tmp_path, "in.csv", text))
     assert result.exit_code == ExitStatus.BAD_INPUT
+    assert "save the file as comma-separated CSV" in result.stderr
+
+
+def test_rows_that_cannot_be_read_are_error_rows_and_the_rest_go_on(tmp_path):
+    """A row in another encoding, a row with broken quoting, and a JSON row nested too
+    deeply are each that row's error; the rows after them are triaged."""
+    good = to_csv([healthy_adult()]).splitlines()[1]
+    header = to_csv([healthy_adult()]).splitlines()[0]
+    latin = (good.replace("male", "m\xe4le", 1) + "\n").encode("latin-1")
+    broken = ('"unclosed' + good[good.index(","):] + "\n").replace('"unclosed,', '"x"y,', 1)
+    path = tmp_path / "in.csv"
+    path.write_bytes((header + "\n" + good + "\n").encode() + latin
+                     + (broken + good + "\n").encode())
+    lines = outputs(run(str(path)))
+    assert [line.get("urgency", "error") for line in lines] == [
+        "self_care", "error", "error", "self_care"]
+    assert "not UTF-8" in lines[1]["error"] and "malformed CSV" in lines[2]["error"]
+    deep = write(tmp_path, "deep.jsonl", '{"x": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
+                 + jsonl([healthy_adult()]))
+    result = run(deep)
+    first, second = outputs(result)
+    assert "nested too deeply" in first["error"] and second["urgency"] == "self_care"
+    assert result.exit_code == ExitStatus.BAD_INPUT
+
+
+def test_a_long_csv_cell_within_the_row_limit_is_read(tmp_path):
+    """A 500 kB free-text cell (under the 1 MB row limit) does not stop the batch."""
+    rows = [{**healthy_adult(), "id": "x" * 500_000}, {**healthy_adult(), "id": "short"}]
+    lines = outputs(run(write(tmp_path, "in.csv", to_csv(rows))))
+    assert [line["id"][:5] for line in lines] == ["xxxxx", "short"]
+
+
+def test_a_missing_input_file_is_named_as_missing(tmp_path):
+    """A file that does not exist is reported as such, whatever its extension."""
+    result = run(str(tmp_path / "responses.txt"))
+    assert result.exit_code == ExitStatus.BAD_INPUT
+    assert "responses.txt: no such file" in result.stderr
 
 
 def test_csv_row_with_wrong_number_of_cells_is_an_error_row(tmp_path):

@@ -250,3 +250,12 @@ def test_ctrl_c_during_a_command_says_so_and_exits_130(monkeypatch, tmp_path):
     result = runner.invoke(app, ["run", "-"], input="")
     assert result.exit_code == 130
     assert result.stderr == "triage: interrupted\n"
+
+
+def test_json_nested_too_deeply_is_bad_input_not_a_bug(tmp_path):
+    """A hostile JSON answers file nested 100,000 deep is refused as bad input (exit 2)."""
+    path = tmp_path / "deep.json"
+    path.write_text('{"age": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    result = runner.invoke(app, ["run", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr == f"triage: error: {path}: invalid JSON: nested too deeply\n"

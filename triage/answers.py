@@ -6,7 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import AnswersError, MissingDangerSignsError, did_you_mean, missing_message
+from .errors import (
+    AnswersError,
+    MissingDangerSignsError,
+    TriageError,
+    did_you_mean,
+    missing_message,
+)
 from .model import Ruleset
 from .values import ValueProblem, coerce
 from .yamlio import line_of
@@ -34,7 +40,8 @@ def check_answers(ruleset: Ruleset, raw: Any, source: str = "answers",
     unanswered, and the engine lists it as unscreened and never gives self-care.
     """
     if missing not in MISSING_MODES:
-        raise ValueError(f"missing must be one of {MISSING_MODES}")
+        raise TriageError(f"{missing!r} is not one of {', '.join(MISSING_MODES)}"
+                          f"{did_you_mean(str(missing), MISSING_MODES)}", place="missing")
     if not isinstance(raw, Mapping):
         raise AnswersError([f"{source}: answers must be a mapping of question id to value"])
     questions = ruleset.question_map
@@ -64,3 +71,14 @@ def check_answers(ruleset: Ruleset, raw: Any, source: str = "answers",
 def _place(raw: Any, key: Any, source: str) -> str:
     line = line_of(raw, key)
     return f"{source}:{line}: " if line else f"{source}: "
+
+
+def check_locale(ruleset: Ruleset, locale: str | None, option: str = "locale") -> str | None:
+    """The locale, lower-cased (None: the rule set's default), or an error naming the
+    locales the rule set knows."""
+    if locale is None:
+        return None
+    if not isinstance(locale, str) or locale.lower() not in ruleset.emergency_numbers:
+        raise TriageError(f"unknown locale {locale!r}; choose from "
+                          + ", ".join(sorted(ruleset.emergency_numbers)), place=option)
+    return locale.lower()

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .answers import check_answers
+from .answers import check_answers, check_locale
 from .engine import Engine
 from .loader import MANIFEST, load_ruleset
 from .model import Result, Ruleset
@@ -50,5 +50,6 @@ def triage(answers: Mapping[str, Any], *, rules: str | Path | None = None,
     from .questionnaire import final_result
 
     compiled = engine(rules)
+    locale = check_locale(compiled.ruleset, locale)
     checked = check_answers(compiled.ruleset, answers, missing=missing)
     return final_result(compiled, checked.values, locale=locale)

@@ -22,7 +22,7 @@ import csv
 import io
 import json
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -30,7 +30,7 @@ from typing import IO, TYPE_CHECKING, Any
 from . import api
 from .answers import check_answers
 from .engine import Engine
-from .errors import ExitStatus, TriageError
+from .errors import ExitStatus, TriageError, did_you_mean
 from .model import Result, Urgency
 from .questionnaire import final_result
 from .sources import _reject_duplicates
@@ -60,10 +60,11 @@ class RowError(TriageError):
 
 
 @dataclass(frozen=True)
-class TooLong:
-    """A row longer than :data:`MAX_ROW_BYTES`; reported, not parsed."""
+class Unreadable:
+    """A row that cannot be read (too long, not UTF-8, broken CSV quoting): reported as
+    that row's error, not parsed; the rows after it go on."""
 
-    size: int
+    problem: str
 
 
 def input_format(path: str, explicit: str | None = None) -> str:
@@ -88,14 +89,16 @@ class Records:
     and ``bytes_read`` how far into the stream reading has got (for a progress bar).
     """
 
-    def __init__(self, stream: IO[bytes], fmt: str, where: str) -> None:
+    def __init__(self, stream: IO[bytes], fmt: str, where: str,
+                 columns: Collection[str] | None = None) -> None:
         self.stream, self.fmt, self.where = stream, fmt, where
+        self.columns = columns  # the answer ids a CSV header may name (None: not checked)
         self.header: tuple[str, ...] | None = None
         self.bytes_read = 0
         self._line = 0
 
-    def _lines(self) -> Iterator[str | TooLong]:
-        """Decoded lines (newline kept), or TooLong for an oversized one."""
+    def _lines(self) -> Iterator[str | Unreadable]:
+        """Decoded lines (newline kept), or Unreadable for an oversized or undecodable one."""
         while True:
             data = self.stream.readline(MAX_ROW_BYTES + 1)
             if not data:
@@ -106,12 +109,13 @@ class Records:
                 data = data[3:]  # a byte-order mark, as spreadsheet exports write
             if len(data) > MAX_ROW_BYTES and not data.endswith(b"\n"):
                 size = len(data) + self._skip_rest()
-                yield TooLong(size)
+                yield Unreadable(f"row is {size} bytes, more than the limit of {MAX_ROW_BYTES}")
                 continue
             try:
                 yield data.decode("utf-8")
-            except UnicodeDecodeError:
-                raise BatchInputError("not UTF-8 text", f"{self.where}:{self._line}") from None
+            except UnicodeDecodeError as exc:
+                yield Unreadable(f"not UTF-8 text (byte {exc.start + 1} of the line); save the "
+                                 "file as UTF-8")
 
     def _skip_rest(self) -> int:
         skipped = 0
@@ -127,47 +131,59 @@ class Records:
 
     def _jsonl(self) -> Iterator[Record]:
         for line in self._lines():
-            if isinstance(line, TooLong):
+            if isinstance(line, Unreadable):
                 yield self._line, line
             elif line.strip():
                 yield self._line, line
 
     def _csv(self) -> Iterator[Record]:
         lines = self._lines()
-        too_long: list[TooLong] = []
+        unreadable: list[Unreadable] = []
 
         def texts() -> Iterator[str]:
             for line in lines:
-                if isinstance(line, TooLong):
-                    too_long.append(line)
+                if isinstance(line, Unreadable):
+                    unreadable.append(line)
                     yield "\n"  # keeps the row count; reported below
                 else:
                     yield line
 
+        csv.field_size_limit(MAX_ROW_BYTES)  # a row may be up to the row limit, not 128 kB
         reader = csv.reader(texts(), strict=True)
         number = 0
-        try:
-            for cells in reader:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # this row's quoting is broken; the reader goes on
                 number += 1
-                if too_long:
-                    yield number, too_long.pop()
-                elif self.header is None:
-                    if cells:
-                        self.header = self._check_header(cells)
-                elif cells:
-                    yield number, cells
-        except csv.Error as exc:
-            raise BatchInputError(f"malformed CSV: {exc}",
-                                  f"{self.where}:{reader.line_num}") from None
+                yield number, Unreadable(f"malformed CSV: {exc}")
+                continue
+            number += 1
+            if unreadable:
+                yield number, unreadable.pop()
+            elif self.header is None:
+                if cells:
+                    self.header = self._check_header(cells)
+            elif cells:
+                yield number, cells
 
     def _check_header(self, cells: list[str]) -> tuple[str, ...]:
-        header = tuple(cell.strip() for cell in cells)
-        seen = set()
-        for name in header:
-            if name in seen:
-                raise BatchInputError(f"column {name!r} appears twice in the header",
-                                      f"{self.where}:1")
-            seen.add(name)
+        """The column names, once: a problem here would otherwise fail every row."""
+        header = tuple(ID_COLUMN if cell.strip().lower() == ID_COLUMN else cell.strip()
+                       for cell in cells)
+        place = f"{self.where}:1"
+        if len(header) == 1 and ";" in header[0]:
+            raise BatchInputError("the header is one column with ';' in it: save the file "
+                                  "as comma-separated CSV (lists inside a cell use ';')", place)
+        problems = [f"column {name!r} appears twice in the header"
+                    for name in sorted({n for n in header if header.count(n) > 1})]
+        if self.columns is not None:
+            problems += [f"column {name!r} is not an answer id{did_you_mean(name, self.columns)}"
+                         for name in header if name != ID_COLUMN and name not in self.columns]
+        if problems:
+            raise BatchInputError("\n".join(f"{place}: {problem}" for problem in problems))
         return header
 
 
@@ -175,9 +191,8 @@ def parse_record(fmt: str, header: tuple[str, ...] | None, record: Record
                  ) -> tuple[Any, dict[str, Any]]:
     """(row id or None, raw answers) of one row; RowError if the row cannot be read."""
     number, payload = record
-    if isinstance(payload, TooLong):
-        raise RowError(f"row is {payload.size} bytes, more than the limit of "
-                       f"{MAX_ROW_BYTES}", f"row {number}")
+    if isinstance(payload, Unreadable):
+        raise RowError(payload.problem, f"row {number}")
     raw = _jsonl_row(number, payload) if fmt == "jsonl" else _csv_row(number, header, payload)
     row_id = raw.pop(ID_COLUMN, None)
     if row_id is not None and (not isinstance(row_id, (str, int)) or isinstance(row_id, bool)):
@@ -190,6 +205,8 @@ def _jsonl_row(number: int, line: str) -> dict[str, Any]:
         raw = json.loads(line, object_pairs_hook=_reject_duplicates)
     except json.JSONDecodeError as exc:
         raise RowError(f"invalid JSON: {exc.msg} (column {exc.colno})", f"row {number}") from None
+    except RecursionError:
+        raise RowError("invalid JSON: nested too deeply", f"row {number}") from None
     except ValueError as exc:
         raise RowError(f"invalid JSON: {exc}", f"row {number}") from None
     if not isinstance(raw, dict):
@@ -407,5 +424,7 @@ class Summary:
         parts = [f"{self.counts[level.value]} {level.value}" for level in reversed(Urgency)]
         parts.append(f"{self.counts[ERROR]} error{'s' if self.counts[ERROR] != 1 else ''}")
         if self.counts[INTERNAL]:
-            parts.append(f"{self.counts[INTERNAL]} internal errors (a bug; please report it)")
+            count = self.counts[INTERNAL]
+            parts.append(f"{count} internal error{'s' if count != 1 else ''} (a bug; please "
+                         "report it)")
         return f"{self.rows} row{'s' if self.rows != 1 else ''}: " + ", ".join(parts)

@@ -15,7 +15,7 @@ from typing import IO, Annotated, Any
 import typer
 
 from . import api, batch
-from .cli_common import Missing, RulesOption, fail, handles_errors
+from .cli_common import Missing, RulesOption, checked_locale, fail, handles_errors
 from .errors import ExitStatus
 
 PROGRESS_EVERY = 64  # rows between progress bar updates
@@ -63,10 +63,9 @@ def batch_command(
     triaged, 2 if any row had bad input, 70 if any row hit a bug.
     """
     ruleset = api.engine(rules).ruleset  # a broken rule set stops here, before any output
-    locale = locale.lower() if locale is not None else None
-    if locale is not None and locale not in ruleset.emergency_numbers:
-        raise fail(f"--locale: unknown locale {locale!r}; choose from "
-                   + ", ".join(sorted(ruleset.emergency_numbers)), ExitStatus.BAD_INPUT)
+    locale = checked_locale(ruleset, locale)
+    if source != "-" and not Path(source).exists():
+        raise fail(f"{source}: no such file", ExitStatus.BAD_INPUT)
     if source == "-" and input_format is None:
         raise fail("reading standard input needs --input-format jsonl or csv",
                    ExitStatus.BAD_INPUT)
@@ -77,7 +76,8 @@ def batch_command(
     workers = jobs or os.cpu_count() or 1
     summary = batch.Summary()
     with _open_input(source) as stream, _open_output(output) as out:
-        records = batch.Records(stream, fmt, "<stdin>" if source == "-" else source)
+        records = batch.Records(stream, fmt, "<stdin>" if source == "-" else source,
+                                columns=ruleset.question_map)
         if format is OutputFormat.csv:
             out.write(batch.csv_header())
         lines = batch.triage_records(records, settings, jobs=workers)

@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from .answers import check_locale
 from .errors import ExitStatus, TriageError
 from .model import Ruleset
 
@@ -75,12 +76,7 @@ RulesOption = Annotated[Path | None, typer.Option(
 
 def checked_locale(ruleset: Ruleset, locale: str | None) -> str | None:
     """The ``--locale`` option, lower-cased, or a bad-input exit naming the known ones."""
-    if locale is None:
-        return None
-    if locale.lower() not in ruleset.emergency_numbers:
-        raise fail(f"--locale: unknown locale {locale!r}; choose from "
-                   + ", ".join(sorted(ruleset.emergency_numbers)), ExitStatus.BAD_INPUT)
-    return locale.lower()
+    return check_locale(ruleset, locale, option="--locale")
 
 
 def write_output(path: Path, text: str) -> None:

@@ -33,6 +33,8 @@ def parse_answers(text: str, where: str) -> Any:
             raise AnswersFileError(f"invalid JSON: {exc.msg}", f"{where}:{exc.lineno}") from None
         except ValueError as exc:
             raise AnswersFileError(f"invalid JSON: {exc}", where) from None
+        except RecursionError:
+            raise AnswersFileError("invalid JSON: nested too deeply", where) from None
     try:
         return yamlio.loads(text, where)
     except yamlio.YamlError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from .errors import did_you_mean
@@ -11,6 +12,7 @@ if TYPE_CHECKING:
 
 _YES = {"yes", "true", "y"}
 _NO = {"no", "false", "n"}
+_WHOLE = re.compile(r"(-?[0-9]+)(?:\.0*)?")
 
 
 class ValueProblem(ValueError):
@@ -49,8 +51,12 @@ def _integer(question: Question, raw: Any) -> int:
         value = raw
     elif isinstance(raw, float) and raw.is_integer():
         value = int(raw)
-    elif isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
-        value = int(raw.strip())
+    elif isinstance(raw, str) and (whole := _WHOLE.fullmatch(raw.strip())):
+        # "38", "-1", and "38.0" as spreadsheets export whole numbers
+        if len(whole[1]) > 12:  # not worth converting (nor safe: int() caps digit strings)
+            raise ValueProblem(f"{whole[1][:12]}... is out of range; "
+                               f"expected {question.allowed_text()}")
+        value = int(whole[1])
     if value is None:
         raise ValueProblem(f"{_show(raw)} is not allowed; expected {question.allowed_text()}")
     low, high = question.minimum, question.maximum
