@@ -356,3 +356,15 @@ def test_without_dir_or_working_copy_the_shipped_rules_are_checked_and_named():
     result = runner.invoke(app, ["rules", "check", "--today", TODAY])
     assert result.exit_code == 0
     assert "using the shipped rule set" in result.stderr
+
+
+def test_misspelt_tested_finding_is_blamed_where_it_is_tested(tmp_path):
+    """With a glossary, a typo in the finding a rule tests is reported at that rule with
+    the right spelling, not at the rule that asserts the right spelling."""
+    text = (rule("R1", "{fever: true}", "{finding: spare}")
+            + rule("R2", "{finding: spar}", "{urgency: urgent, recommend: [doctor.same_day]}"))
+    result = rules_check_with_glossary(tmp_path, text)
+    assert result.exit_code == 1
+    errors = [line for line in result.stdout.splitlines() if ": error: " in line]
+    assert errors == ["rs/rules.yaml:14: error: rule R2: tests finding 'spar', which no rule "
+                      "asserts (did you mean 'spare'?)"]

@@ -503,6 +503,20 @@ def _outcome(ctx: _Context, node: Any, where: str, line: int, advice: Mapping[st
     return Outcome(urgency=urgency, findings=findings, recommend=recommend, exclude=exclude)
 
 
+def _unasserted_with_glossary(ctx: _Context, name: str, using: list[Rule],
+                              asserted: Mapping[str, list[Rule]],
+                              glossary: Mapping[str, FindingInfo]) -> None:
+    """A tested finding no rule asserts, when a glossary says which spellings are right."""
+    undeclared = [other for other in asserted if other not in glossary]
+    if name in glossary and did_you_mean(name, undeclared):
+        return  # the asserting rule misspelt it: reported there, against the glossary
+    hint = did_you_mean(name, sorted(set(asserted) | set(glossary)))
+    for rule in using:
+        where, _, line = rule.place.rpartition(":")
+        ctx.problem(where, int(line), f"rule {rule.id}: tests finding {name!r}, which no rule "
+                    f"asserts{hint}")
+
+
 def _check_findings(ctx: _Context, rules: list[Rule],
                     glossary: Mapping[str, FindingInfo] | None = None) -> None:
     """Every finding a rule tests must be asserted by some rule; no cycle through ``not``."""
@@ -518,11 +532,12 @@ def _check_findings(ctx: _Context, rules: list[Rule],
     for name, using in users.items():
         if name in asserted:
             continue
+        if glossary is not None:
+            _unasserted_with_glossary(ctx, name, using, asserted, glossary)
+            continue
         typo = did_you_mean(name, unused)
         if typo:  # most likely the asserting side is misspelt: point there
             wrong = typo.split("'")[1]
-            if glossary is not None and wrong not in glossary:
-                continue  # reported at the asserting rule already (not in the glossary)
             for rule in asserted[wrong]:
                 where, _, line = rule.place.rpartition(":")
                 ctx.problem(where, int(line), f"rule {rule.id}: asserts finding {wrong!r}, which "
