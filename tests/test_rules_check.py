@@ -366,5 +366,5 @@ def test_misspelt_tested_finding_is_blamed_where_it_is_tested(tmp_path):
     result = rules_check_with_glossary(tmp_path, text)
     assert result.exit_code == 1
     errors = [line for line in result.stdout.splitlines() if ": error: " in line]
-    assert errors == ["rs/rules.yaml:14: error: rule R2: tests finding 'spar', which no rule "
+    assert errors == ["rs/rules.yaml:16: error: rule R2: tests finding 'spar', which no rule "
                       "asserts (did you mean 'spare'?)"]

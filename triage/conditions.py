@@ -13,7 +13,7 @@ means "not known to be". Use ``unanswered`` to speak about missing answers.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import did_you_mean
@@ -54,6 +54,7 @@ class Compare:
 @dataclass(frozen=True)
 class HasFinding:
     name: str
+    line: int = field(default=0, compare=False)  # where it is written, for messages
 
     def holds(self, answers: Mapping[str, Any], findings: frozenset[str] | set[str]) -> bool:
         return self.name in findings
@@ -143,6 +144,15 @@ def finding_polarity(condition: Condition, negated: bool = False):  # type: igno
         yield from finding_polarity(condition.item, not negated)
 
 
+def finding_line(condition: Condition, name: str) -> int:
+    """The line where the condition first tests finding ``name`` (0 if unknown)."""
+    if isinstance(condition, HasFinding):
+        return condition.line if condition.name == name else 0
+    items = (condition.items if isinstance(condition, (All, AnyOf))
+             else (condition.item,) if isinstance(condition, Not) else ())
+    return next((line for item in items if (line := finding_line(item, name))), 0)
+
+
 def _group(item: Condition) -> str:
     text = item.describe()
     return f"({text})" if isinstance(item, (All, AnyOf)) and len(item.items) > 1 else text
@@ -189,7 +199,7 @@ class Parser:
             if not isinstance(value, str) or not value:
                 self.problem(where, line, "finding: needs a finding name")
                 return All(())
-            return HasFinding(value)
+            return HasFinding(value, line)
         if key == "unanswered":
             if self._question(value, where, line) is None:
                 return All(())

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from . import yamlio
-from .conditions import Parser, finding_polarity
+from .conditions import Parser, finding_line, finding_polarity
 from .errors import AnswersError, RulesetError, did_you_mean, openable
 from .invariants import check_baseline, load_invariants
 from .model import (
@@ -513,8 +513,8 @@ def _unasserted_with_glossary(ctx: _Context, name: str, using: list[Rule],
     hint = did_you_mean(name, sorted(set(asserted) | set(glossary)))
     for rule in using:
         where, _, line = rule.place.rpartition(":")
-        ctx.problem(where, int(line), f"rule {rule.id}: tests finding {name!r}, which no rule "
-                    f"asserts{hint}")
+        ctx.problem(where, finding_line(rule.when, name) or int(line),
+                    f"rule {rule.id}: tests finding {name!r}, which no rule asserts{hint}")
 
 
 def _check_findings(ctx: _Context, rules: list[Rule],
@@ -546,7 +546,8 @@ def _check_findings(ctx: _Context, rules: list[Rule],
             continue
         for rule in using:
             where, _, line = rule.place.rpartition(":")
-            ctx.problem(where, int(line), f"rule {rule.id}: finding {name!r} is never "
+            ctx.problem(where, finding_line(rule.when, name) or int(line),
+                        f"rule {rule.id}: finding {name!r} is never "
                         f"asserted by any rule{did_you_mean(name, asserted)}")
     try:
         strata(rule for rule in rules if rule.status == "active")
