@@ -20,7 +20,9 @@ from .answers import MISSING_MODES, check_answers
 from .cli_ask import ask
 from .cli_batch import batch_command
 from .cli_common import (
+    LocaleOption,
     Missing,
+    MissingOption,
     RulesOption,
     checked_locale,
     handles_errors,
@@ -84,11 +86,8 @@ def run(
     format: Annotated[Format, typer.Option(
         "--format", "-f", help="Output format.")] = Format.text,
     rules: RulesOption = None,
-    missing: Annotated[Missing, typer.Option(
-        "--missing", help="Unanswered danger signs: refuse (exit 2), or treat them "
-        "conservatively (listed as unscreened; never self-care).")] = Missing.refuse,
-    locale: Annotated[str | None, typer.Option(
-        "--locale", help="Which emergency number to show (e.g. uk, us, eu, intl).")] = None,
+    missing: MissingOption = Missing.refuse,
+    locale: LocaleOption = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the result to this file instead of standard output.",
         dir_okay=False)] = None,

@@ -24,7 +24,7 @@ import yaml
 
 from . import api
 from . import questionnaire as flow
-from .cli_common import RulesOption, checked_locale, fail, handles_errors
+from .cli_common import LocaleOption, RulesOption, checked_locale, fail, handles_errors
 from .engine import Engine
 from .errors import ExitStatus, did_you_mean
 from .model import Question, Result, Ruleset, Urgency, fill
@@ -405,8 +405,7 @@ def ask(
         "--plain", help="Plain text: no colour, no boxes (for screen readers; NO_COLOR "
         "also turns colour off).")] = False,
     rules: RulesOption = None,
-    locale: Annotated[str | None, typer.Option(
-        "--locale", help="Which emergency number to show (e.g. uk, us, eu, intl).")] = None,
+    locale: LocaleOption = None,
 ) -> None:
     """Answer the questionnaire in the terminal and get a plan you can print."""
     engine = api.engine(rules)

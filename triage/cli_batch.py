@@ -15,7 +15,15 @@ from typing import IO, Annotated, Any
 import typer
 
 from . import api, batch
-from .cli_common import Missing, RulesOption, checked_locale, fail, handles_errors
+from .cli_common import (
+    LocaleOption,
+    Missing,
+    MissingOption,
+    RulesOption,
+    checked_locale,
+    fail,
+    handles_errors,
+)
 from .errors import ExitStatus
 
 PROGRESS_EVERY = 64  # rows between progress bar updates
@@ -49,11 +57,8 @@ def batch_command(
         "--jobs", "-j", min=0, help="Worker processes (0: one per CPU). The output is "
         "the same for any number.")] = 1,
     rules: RulesOption = None,
-    missing: Annotated[Missing, typer.Option(
-        "--missing", help="Unanswered danger signs: refuse (an error row), or treat them "
-        "conservatively (listed as unscreened; never self-care).")] = Missing.refuse,
-    locale: Annotated[str | None, typer.Option(
-        "--locale", help="Which emergency number to show (e.g. uk, us, eu, intl).")] = None,
+    missing: MissingOption = Missing.refuse,
+    locale: LocaleOption = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No progress bar and no summary on standard error.")] = False,
 ) -> None:

@@ -85,3 +85,10 @@ def write_output(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise fail(f"{path}: cannot write: {exc.strerror}", ExitStatus.BAD_INPUT) from None
+
+
+MissingOption = Annotated[Missing, typer.Option(
+    "--missing", help="Unanswered danger signs: refuse (bad input), or treat them "
+    "conservatively (listed as unscreened; never self-care).")]
+LocaleOption = Annotated[str | None, typer.Option(
+    "--locale", help="Which emergency number to show (e.g. uk, us, eu, intl).")]
