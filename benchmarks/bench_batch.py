@@ -7,7 +7,8 @@ Prints, on the shipped rules and seeded random complete answer sets:
 responses per second at --jobs 1 and --jobs 2 (wall clock, and CPU seconds of all
 processes, which shows the parallel overhead even on a busy machine), peak memory
 (the largest process's maximum RSS) at two input sizes and their ratio, the engine
-time per answer set (median, p95) and `triage run` start-up (from bench_engine.py).
+time per answer set (median, p95), load + compile and `triage run` start-up (from
+bench_engine.py).
 
 Targets (2-core machine): >= 1,000 responses/s with --jobs 2; peak memory at
 100,000 rows within 10% of that at 10,000.
@@ -19,15 +20,13 @@ import argparse
 import itertools
 import json
 import resource
-import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench_engine import EXAMPLE, _ms, engine_times, wall
+from bench_engine import report, triage_command
 
 import triage
 from triage.sampling import random_answers
@@ -35,11 +34,6 @@ from triage.sampling import random_answers
 PEAK_RSS = ("import resource, subprocess, sys; "
             "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True); "
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-
-
-def triage_command() -> list[str]:
-    entry = shutil.which("triage")
-    return [entry] if entry else [sys.executable, "-m", "triage"]
 
 
 def write_responses(path: Path, count: int) -> Path:
@@ -79,19 +73,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes (CI)")
     args = parser.parse_args()
     rows, small, large = (300, 300, 2000) if args.quick else (10_000, 10_000, 100_000)
-    engine_sets, repeat = (300, 3) if args.quick else (3000, 10)
-
-    engine = triage.engine()
-    engine_times(engine, 50)  # warm up
-    times = sorted(engine_times(engine, engine_sets))
-    print(f"rule set: {engine.ruleset.name} {engine.ruleset.version}, "
-          f"{len(engine.rules)} active rules")
-    print(f"engine per answer set ({engine_sets} random sets): median "
-          f"{_ms(statistics.median(times))}, p95 {_ms(times[int(len(times) * 0.95)])}")
-    baseline = wall([sys.executable, "-c", "pass"], repeat)
-    start_up = wall([*triage_command(), "run", str(EXAMPLE)], repeat)
-    print(f"`triage run examples/self-care.yaml`: {_ms(start_up)} "
-          f"(`python -c pass`: {_ms(baseline)})")
+    report(*((300, 3) if args.quick else (3000, 10)))  # engine, load, start-up
 
     with tempfile.TemporaryDirectory() as tmp:
         source = write_responses(Path(tmp) / f"{rows}.jsonl", rows)

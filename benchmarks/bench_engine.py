@@ -58,12 +58,15 @@ def wall(command: list[str], repeat: int) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
-    args = parser.parse_args()
-    count, repeat = (300, 5) if args.quick else (3000, 20)
+def triage_command() -> list[str]:
+    """The installed `triage` command, else `python -m triage`."""
+    entry = shutil.which("triage")
+    return [entry] if entry else [sys.executable, "-m", "triage"]
 
+
+def report(count: int, repeat: int) -> None:
+    """Print the engine figures (``count`` random answer sets) and `triage run` start-up
+    (median of ``repeat`` runs)."""
     engine = triage.engine()
     engine_times(engine, 50)  # warm up
     times = sorted(engine_times(engine, count))
@@ -74,14 +77,20 @@ def main() -> None:
           f"p95 {_ms(times[int(len(times) * 0.95)])}  [target median <= 2 ms]")
     print(f"rule set load + compile: median {_ms(statistics.median(load_compile_times(repeat)))}")
 
-    entry = shutil.which("triage")
-    run = [entry] if entry else [sys.executable, "-m", "triage"]
+    run = triage_command()
     baseline = wall([sys.executable, "-c", "pass"], repeat)
     end_to_end = wall([*run, "run", str(EXAMPLE)], repeat)
     print(f"`python -c pass`: {_ms(baseline)}")
     print(f"`{' '.join(Path(run[0]).name if i == 0 else a for i, a in enumerate(run))} run "
           f"examples/self-care.yaml`: {_ms(end_to_end)} "
           f"(+{_ms(end_to_end - baseline)} over bare Python)  [target <= 400 ms]")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args()
+    report(*((300, 5) if args.quick else (3000, 20)))
 
 
 if __name__ == "__main__":
