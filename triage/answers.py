@@ -35,9 +35,10 @@ def check_answers(ruleset: Ruleset, raw: Any, source: str = "answers",
                   missing: str = "refuse") -> Answers:
     """Type and range-check every answer; report all problems at once.
 
-    A danger sign left unanswered is never taken as "no": with ``missing="refuse"``
-    it is an error listing every missing id; with ``missing="conservative"`` it stays
-    unanswered, and the engine lists it as unscreened and never gives self-care.
+    A danger sign (or a question marked ``required`` where it applies) left unanswered is
+    never taken as "no": with ``missing="refuse"`` it is an error listing every missing
+    id; with ``missing="conservative"`` it stays unanswered, and the engine lists it as
+    unscreened and gives at least a same-day check, with no home treatment.
     """
     if missing not in MISSING_MODES:
         raise TriageError(f"{missing!r} is not one of {', '.join(MISSING_MODES)}"
@@ -58,7 +59,7 @@ def check_answers(ruleset: Ruleset, raw: Any, source: str = "answers",
             values[key] = coerce(questions[key], value)
         except ValueProblem as exc:
             problems.append(f"{_place(raw, key, source)}{key}: {exc}")
-    absent = [qid for qid in ruleset.danger_signs if raw.get(qid) is None]
+    absent = [qid for qid in ruleset.missing_required(values) if raw.get(qid) is None]
     if problems:
         if absent and missing == "refuse":  # say everything at once
             problems.append(f"{source}: {missing_message(absent)}")
@@ -78,7 +79,7 @@ def check_locale(ruleset: Ruleset, locale: str | None, option: str = "locale") -
     locales the rule set knows."""
     if locale is None:
         return None
-    if not isinstance(locale, str) or locale.lower() not in ruleset.emergency_numbers:
+    if not isinstance(locale, str) or locale.lower() not in ruleset.locales:
         raise TriageError(f"unknown locale {locale!r}; choose from "
-                          + ", ".join(sorted(ruleset.emergency_numbers)), place=option)
+                          + ", ".join(sorted(ruleset.locales)), place=option)
     return locale.lower()

@@ -3,6 +3,8 @@
 Case files are YAML that clinicians add to. A file may give ``defaults: {answers: ...}``
 merged under every case's answers (a case sets an answer to ``null`` to leave it
 unanswered). Expectations name rule and advice ids, which are checked like rules are.
+``expect: {refused: [ids]}`` says the answers must be refused, naming exactly those
+questions as needed (a danger sign or required question left blank).
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from typing import Any
 from . import yamlio
 from .answers import MISSING_MODES, check_answers
 from .engine import Engine
-from .errors import RulesetError, TriageError, did_you_mean, openable
+from .errors import MissingDangerSignsError, RulesetError, TriageError, did_you_mean, openable
 from .model import Result, Ruleset, Urgency
 
 CASE_KEYS = ("id", "title", "source", "answers", "missing", "expect")
-EXPECT_KEYS = ("urgency", "includes", "excludes", "fired", "not_fired", "findings")
+EXPECT_KEYS = ("urgency", "includes", "excludes", "fired", "not_fired", "findings", "refused")
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,9 @@ def _case(ruleset: Ruleset, record: Any, defaults: Mapping[str, Any], place: str
             problems.append(f"{place}: unknown key {key!r} in a case{did_you_mean(key, CASE_KEYS)}")
     answers = {**defaults, **(record.get("answers") or {})}
     expect = record.get("expect") or {}
-    if not isinstance(expect, Mapping) or "urgency" not in expect:
-        problems.append(f"{place}: case {record['id']}: 'expect' needs at least 'urgency'")
+    if not isinstance(expect, Mapping) or ("urgency" in expect) == ("refused" in expect):
+        problems.append(f"{place}: case {record['id']}: 'expect' needs 'urgency' (or "
+                        "'refused', for answers that must be refused), not both")
         return None
     _check_expect(ruleset, expect, f"{place}: case {record['id']}", problems)
     missing = record.get("missing", "refuse")
@@ -123,6 +126,11 @@ def _check_expect(ruleset: Ruleset, expect: Mapping[str, Any], where: str,
                 if aid not in ruleset.advice:
                     problems.append(f"{where}: unknown advice id {aid!r}"
                                     f"{did_you_mean(aid, ruleset.advice)}")
+        elif key == "refused":
+            for qid in value or []:
+                if qid not in ruleset.question_map:
+                    problems.append(f"{where}: unknown question id {qid!r}"
+                                    f"{did_you_mean(qid, ruleset.question_map)}")
         elif key in ("fired", "not_fired"):
             for rid in value or []:
                 if rid not in rule_ids:
@@ -132,11 +140,19 @@ def _check_expect(ruleset: Ruleset, expect: Mapping[str, Any], where: str,
 
 def run_case(engine: Engine, case: Case) -> CaseOutcome:
     """Triage the case's answers and compare with what it expects."""
+    refused = case.expect.get("refused")
     try:
         checked = check_answers(engine.ruleset, case.answers, source=case.place,
                                 missing=case.missing)
+    except MissingDangerSignsError as exc:
+        if refused is not None and sorted(exc.missing) == sorted(refused):
+            return CaseOutcome(case, None)
+        return CaseOutcome(case, None, [f"answers rejected: {exc}"])
     except TriageError as exc:
         return CaseOutcome(case, None, [f"answers rejected: {exc}"])
+    if refused is not None:
+        return CaseOutcome(case, None, ["expected the answers to be refused for want of "
+                                        f"{', '.join(refused)}, but they were accepted"])
     result = engine.evaluate(checked.values)
     return CaseOutcome(case, result, compare(case.expect, result))
 

@@ -1,10 +1,12 @@
 """``triage rules check``: every problem of a rule set at once, errors and warnings.
 
 Errors are what the loader refuses (reused, never re-implemented here), broken case
-files, and meaning-breaking gaps the loader lets through (an active rule relying on a
-finding that only a draft or retired rule asserts). Warnings are things a reviewer
-should look at: findings nobody uses, advice nobody recommends, draft rules, reviews
-older than the allowed age.
+files, meaning-breaking gaps the loader lets through (an active rule relying on a
+finding that only a draft or retired rule asserts), and hazard-log controls naming a
+case that does not exist. Warnings are things a reviewer should look at: findings nobody
+uses, advice nobody recommends, draft rules, reviews older than the allowed age, hazards
+with no invariant or no case, danger-sign rules no hazard names, and danger-sign
+questions that are hard to read.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cases import load_cases
+from .cases import Case, load_cases
 from .conditions import finding_polarity
-from .errors import RulesetError, openable
+from .errors import RulesetError, did_you_mean, openable
 from .loader import load_ruleset
 from .model import Rule, Ruleset
 
@@ -87,10 +89,11 @@ def check(directory: str | Path, *, max_review_age: int = DEFAULT_MAX_REVIEW_AGE
         ruleset = load_ruleset(directory)
     except RulesetError as exc:
         return CheckReport(sorted({parse_problem(text) for text in exc.problems}))
-    problems = [*_case_errors(ruleset), *_draft_only_findings(ruleset),
+    cases, case_problems = _cases(ruleset)
+    problems = [*case_problems, *_draft_only_findings(ruleset),
                 *_unused_findings(ruleset), *_unrecommended_advice(ruleset),
                 *_drafts(ruleset), *_reviews(ruleset, max_review_age, today or dt.date.today()),
-                *_stale_schemas(ruleset)]
+                *_hazards(ruleset, cases), *_readability(ruleset), *_stale_schemas(ruleset)]
     counts = {"rules": len(ruleset.rules), "advice": len(ruleset.advice),
               "questions": len(ruleset.questions)}
     return CheckReport(sorted(set(problems)), counts)
@@ -101,12 +104,51 @@ def _at(rule_place: str, severity: str, message: str) -> Problem:
     return Problem(where, int(line) if line.isdigit() else 0, severity, message)
 
 
-def _case_errors(ruleset: Ruleset) -> list[Problem]:
+def _cases(ruleset: Ruleset) -> tuple[list[Case] | None, list[Problem]]:
+    """The clinical cases (None if a case file is broken) and their problems."""
     try:
-        load_cases(ruleset)
+        return load_cases(ruleset), []
     except RulesetError as exc:
-        return [parse_problem(text) for text in exc.problems]
-    return []
+        return None, [parse_problem(text) for text in exc.problems]
+
+
+DANGER_SIGN_CATEGORY = "red_flag"  # rules in red_flag.* categories are danger-sign rules
+
+
+def _hazards(ruleset: Ruleset, cases: list[Case] | None) -> list[Problem]:
+    """Case controls that do not exist (errors); hazards with no invariant or no case, and
+    danger-sign rules that no hazard names as a control (warnings)."""
+    if not ruleset.hazards:
+        return []
+    problems = []
+    known = {case.id for case in cases} if cases is not None else None
+    for hazard in ruleset.hazards:
+        where = hazard.place.rpartition(":")[0]
+        for kind in ("invariants", "cases"):
+            if not hazard.controls.get(kind):
+                problems.append(_at(hazard.place, "warning", f"hazard {hazard.id}: no "
+                                    f"{kind[:-1]} among its controls"))
+        for cid in hazard.controls.get("cases", ()):
+            if known is not None and cid not in known:
+                problems.append(Problem(where, hazard.control_lines.get("cases", 0), "error",
+                                        f"hazard {hazard.id}: control {cid!r} is not one of "
+                                        f"the rule set's cases{did_you_mean(cid, known)}"))
+    named = {rid for hazard in ruleset.hazards for rid in hazard.controls.get("rules", ())}
+    for rule in ruleset.active_rules:
+        if rule.category.split(".")[0] == DANGER_SIGN_CATEGORY and rule.id not in named:
+            problems.append(_at(rule.place, "warning", f"danger-sign rule {rule.id} is not "
+                                "a control of any hazard in the hazard log"))
+    return problems
+
+
+def _readability(ruleset: Ruleset) -> list[Problem]:
+    """Danger-sign questions above the reading age, or with a sentence over 20 words."""
+    from .readability import measure
+
+    found = measure(ruleset)
+    if found.error:
+        return [Problem("", 0, "warning", found.summary())]
+    return [_at(flag.place, "warning", flag.message) for flag in found.flags]
 
 
 def _asserters(rules: Iterable[Rule]) -> dict[str, list[Rule]]:

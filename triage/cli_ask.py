@@ -491,9 +491,9 @@ def _session(term: Terminal, engine: Engine, answers: dict[str, Any],
 
 def _intro(term: Terminal, ruleset: Ruleset, answers: Mapping[str, Any],
            locale: str | None) -> None:
-    number = ruleset.emergency_numbers[locale or ruleset.default_locale]
+    services = ruleset.locales[locale or ruleset.default_locale]
     term.say("backtriage: a few questions about your back, then a plan.", style="bold")
-    term.say(fill(ruleset.disclaimer, number))
+    term.say(fill(ruleset.disclaimer, services))
     term.say("Type ? for help on a question, or < for the previous one. Ctrl-C stops.")
     if answers:
         left = sum(1 for q in flow.flow_order(ruleset) if q.id not in answers)

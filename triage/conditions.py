@@ -7,7 +7,12 @@ been asserted (``finding``); ``all``, ``any`` and ``not`` combine them. For a
 ``in: [x, y]`` means "any of them is".
 
 A leaf on an answer that was not given is false, so ``not`` of it is true: ``not``
-means "not known to be". Use ``unanswered`` to speak about missing answers.
+means "not known to be". Use ``unanswered`` to speak about missing answers, and
+``unscreened: true`` for "a question needed for safety (a danger sign, or a question
+marked ``required`` where it applies) was not answered".
+
+Writing a rule so that a blank answer cannot switch it off: test ``not`` the benign
+values (``not: {onset: gradual}`` holds for sudden *and* for a blank onset).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ if TYPE_CHECKING:
     from .model import Question
 
 OPERATORS = ("is", "in", ">=", "<=", "between")
-KEYWORDS = ("all", "any", "not", "finding", "unanswered")
+KEYWORDS = ("all", "any", "not", "finding", "unanswered", "unscreened")
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,19 @@ class Unanswered:
 
 
 @dataclass(frozen=True)
+class Unscreened:
+    """Some question that must be answered (see :meth:`Question.needed`) was not."""
+
+    questions: tuple[Question, ...] = field(compare=False, repr=False)
+
+    def holds(self, answers: Mapping[str, Any], findings: frozenset[str] | set[str]) -> bool:
+        return any(answers.get(q.id) is None and q.needed(answers) for q in self.questions)
+
+    def describe(self) -> str:
+        return "a danger sign or another required question was not answered"
+
+
+@dataclass(frozen=True)
 class All:
     items: tuple[Condition, ...]
 
@@ -109,7 +127,7 @@ class Not:
         return f"not ({self.item.describe()})"
 
 
-Condition = Compare | HasFinding | Unanswered | All | AnyOf | Not
+Condition = Compare | HasFinding | Unanswered | Unscreened | All | AnyOf | Not
 
 
 def test(leaf: Compare, value: Any) -> bool:
@@ -204,6 +222,14 @@ class Parser:
             if self._question(value, where, line) is None:
                 return All(())
             return Unanswered(value)
+        if key == "unscreened":
+            if not self.allow_findings:
+                self.problem(where, line, "unscreened cannot be used here (only in rules)")
+            if value is not True:
+                self.problem(where, line, "unscreened: takes only 'true'")
+                return All(())
+            return Unscreened(tuple(q for q in self.questions.values()
+                                    if q.danger_sign or q.required))
         question = self._question(key, where, line)
         if question is None:
             return All(())

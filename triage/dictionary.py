@@ -26,6 +26,9 @@ def dictionary_rows(ruleset: Ruleset) -> list[dict[str, Any]]:
             "id": question.id, "section": question.section, "type": question.type,
             "danger_sign": question.danger_sign, "text": question.text, "help": question.help,
         }
+        if question.required and not question.danger_sign:
+            row["required_when"] = (question.required_when.describe()
+                                    if question.required_when else "always")
         if question.type == "integer":
             row.update(minimum=question.minimum, maximum=question.maximum, unit=question.unit)
         if question.choices:
@@ -39,6 +42,7 @@ def render_dictionary(ruleset: Ruleset) -> str:
     """A plain-text table of every question, grouped by section."""
     out = [f"Data dictionary of rule set {ruleset.name} {ruleset.version}",
            "Danger signs (*) are always asked; an unanswered danger sign is never taken as no.",
+           "Required questions (+) must be answered where they apply, like danger signs.",
            ""]
     section = None
     for question in ruleset.questions:
@@ -47,12 +51,14 @@ def render_dictionary(ruleset: Ruleset) -> str:
                 out.append("")
             section = question.section
             out += [section.replace("_", " ").upper(), ""]
-        mark = "*" if question.danger_sign else " "
+        mark = "*" if question.danger_sign else "+" if question.required else " "
         out.append(f"{mark} {question.id:<38} {question.type:<8} {_allowed(question)}")
         out.append(textwrap.fill(question.text, 78, initial_indent="    ",
                                  subsequent_indent="    "))
         if question.ask_when:
             out.append(f"    (asked when {question.ask_when.describe()})")
+        if question.required_when:
+            out.append(f"    (must be answered when {question.required_when.describe()})")
     out.append("")
     return "\n".join(out)
 

@@ -21,7 +21,7 @@ import yaml
 from .answers import check_answers
 from .cases import Case, load_cases
 from .engine import Engine
-from .errors import TriageError
+from .errors import MissingDangerSignsError, TriageError
 from .model import Result, Rule, Ruleset, Urgency
 from .sampling import random_answers
 
@@ -149,11 +149,26 @@ def _diff_cases(old: Engine, new: Engine, report: DiffReport) -> None:
         try:
             change = _compare(old, new, case.answers, case.id, case.place, case.missing)
         except TriageError as exc:
-            report.cases_skipped.append(f"{case.id}  {case.place}: {exc}")
-            continue
+            if not _refused_alike(old, new, case):
+                report.cases_skipped.append(f"{case.id}  {case.place}: {exc}")
+                continue
+            change = None  # both rule sets refuse it, for want of the same answers
         report.cases_compared += 1
         if change is not None:
             report.case_changes.append(change)
+
+
+def _refused_alike(old: Engine, new: Engine, case: Case) -> bool:
+    """Do both rule sets refuse the case's answers, naming the same missing answers?"""
+    missing = []
+    for engine in (old, new):
+        try:
+            check_answers(engine.ruleset, case.answers, missing=case.missing)
+        except MissingDangerSignsError as exc:
+            missing.append(sorted(exc.missing))
+        except TriageError:
+            return False
+    return len(missing) == 2 and missing[0] == missing[1]
 
 
 def _evaluate(engine: Engine, answers: Mapping[str, Any], missing: str) -> Result:

@@ -33,7 +33,17 @@ from experta.matchers.rete.nodes import ConflictSetNode
 from experta.matchers.rete.token import Token
 # isort: on
 
-from .conditions import All, AnyOf, Compare, Condition, HasFinding, Not, Unanswered, test
+from .conditions import (
+    All,
+    AnyOf,
+    Compare,
+    Condition,
+    HasFinding,
+    Not,
+    Unanswered,
+    Unscreened,
+    test,
+)
 from .errors import RulesetError
 from .loader import strata
 from .model import ADVICE_KINDS, Exclusion, FiredRule, Result, Rule, Ruleset, Urgency, fill, filled
@@ -92,6 +102,8 @@ def _literal_check(literal: Literal, position: Position) -> Callable[[Values], b
     """An answer literal (a comparison or ``unanswered``, maybe negated) as a test on the
     answer values: :func:`triage.conditions.test`, specialised once when compiling."""
     leaf, negated = literal
+    if isinstance(leaf, Unscreened):
+        return _unscreened_check(leaf, position, negated)
     assert isinstance(leaf, (Compare, Unanswered))
     index = position[leaf.question]
     if isinstance(leaf, Unanswered):
@@ -102,6 +114,32 @@ def _literal_check(literal: Literal, position: Position) -> Callable[[Values], b
                                and bool(values[index] == wanted)) != negated
     compare = leaf
     return lambda values: test(compare, values[index]) != negated
+
+
+class _ValuesView:
+    """The answer values read by question id, for the few conditions that need a mapping."""
+
+    __slots__ = ("values", "position")
+
+    def __init__(self, values: Values, position: Position) -> None:
+        self.values, self.position = values, position
+
+    def get(self, qid: str, default: Any = None) -> Any:
+        index = self.position.get(qid)
+        value = None if index is None else self.values[index]
+        return default if value is None else value
+
+
+def _unscreened_check(leaf: Unscreened, position: Position,
+                      negated: bool) -> Callable[[Values], bool]:
+    """``unscreened: true``: a question that must be answered was left blank."""
+    watched = tuple((position[q.id], q) for q in leaf.questions)
+
+    def holds(values: Values) -> bool:
+        view = _ValuesView(values, position)
+        return any(values[index] is None and question.needed(view)  # type: ignore[arg-type]
+                   for index, question in watched) != negated
+    return holds
 
 
 def _answers_test(alternatives: list[list[Literal]], position: Position) -> Any:
@@ -361,7 +399,7 @@ def _hashable(value: Any) -> Any:
 
 def _not_answered(ruleset: Ruleset, answers: Mapping[str, Any]) -> tuple[str, ...]:
     """Questions that apply to this person (by ``ask_when``) but were not answered."""
-    return tuple(q.id for q in ruleset.questions if not q.danger_sign
+    return tuple(q.id for q in ruleset.questions if not q.needed(answers)
                  and answers.get(q.id) is None
                  and (q.ask_when is None or q.ask_when.holds(answers, frozenset())))
 
@@ -370,28 +408,40 @@ def assemble(ruleset: Ruleset, fired: list[Rule], findings: set[str],
              answers: Mapping[str, Any], locale: str | None,
              kind_order: Mapping[str, int], advice_order: Mapping[str, int]) -> Result:
     """Build the result from what fired. Independent of firing order by construction."""
-    unscreened = tuple(sorted(q for q in ruleset.danger_signs if answers.get(q) is None))
+    unscreened = ruleset.missing_required(answers)
     urgency = Urgency.highest(rule.then.urgency for rule in fired if rule.then.urgency)
-    if unscreened and urgency is Urgency.SELF_CARE:
-        urgency = Urgency.ROUTINE  # safety net: unscreened danger signs never give self-care
-    number = ruleset.emergency_numbers[locale or ruleset.default_locale]
+    if unscreened and urgency.rank < Urgency.URGENT.rank:
+        # backstop for the rule that says so (RT-UNSCREENED): a question needed for safety
+        # left blank is never read as "no", so never less than a same-day check
+        urgency = Urgency.URGENT
+    locale = locale or ruleset.default_locale
+    services = tuple(sorted(ruleset.locales[locale].items()))
     recommended = {aid for rule in fired for aid in rule.then.recommend}
     excluded = _exclusions(ruleset, fired, recommended)
     removed = {item.id for item in excluded}
     advice = sorted((ruleset.advice[aid] for aid in recommended - removed),
                     key=lambda item: (kind_order[item.kind], advice_order[item.id]))
+    shown = {item.id for item in advice}
+    reasons: dict[str, tuple[str, ...]] = {}
+    for rule in fired:  # file order
+        for aid in rule.then.recommend:
+            why = fill(rule.reason, services)
+            if aid in shown and why and why not in reasons.get(aid, ()):
+                reasons[aid] = reasons.get(aid, ()) + (why,)
     # the rules that set the urgency come first in the explanation, then file order
     explained = sorted(fired, key=lambda rule: -(rule.then.urgency.rank
                                                   if rule.then.urgency else -1))
     return Result(
-        urgency=urgency, headline=fill(ruleset.headlines[urgency], number),
-        advice=tuple(filled(item, number) for item in advice), excluded=tuple(excluded),
+        urgency=urgency, headline=fill(ruleset.headlines[urgency], services),
+        advice=tuple(filled(item, services) for item in advice), excluded=tuple(excluded),
         findings=tuple(sorted(findings)),
         fired_rules=tuple(FiredRule(rule.id, rule.title, rule.evidence, rule.then.urgency,
                                     rule.then.recommend) for rule in explained),
         unscreened=unscreened, not_answered=_not_answered(ruleset, answers),
         ruleset=ruleset.info(),
-        disclaimer=fill(ruleset.disclaimer, number), emergency_number=number)
+        disclaimer=fill(ruleset.disclaimer, services),
+        emergency_number=ruleset.locales[locale]["emergency_number"],
+        reasons=reasons, locale=locale)
 
 
 def _exclusions(ruleset: Ruleset, fired: list[Rule], recommended: set[str]) -> list[Exclusion]:

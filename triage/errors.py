@@ -48,7 +48,8 @@ class AnswersError(TriageError):
 
 
 class MissingDangerSignsError(TriageError):
-    """Danger-sign questions were left unanswered and no conservative mode was asked for."""
+    """Danger-sign (or other required) questions were left unanswered and no conservative
+    mode was asked for."""
 
     def __init__(self, missing: list[str], source: str = "answers") -> None:
         self.missing = missing
@@ -56,7 +57,7 @@ class MissingDangerSignsError(TriageError):
 
 
 def missing_message(missing: list[str]) -> str:
-    return ("danger-sign questions not answered: " + ", ".join(missing)
+    return ("questions needed for safety not answered: " + ", ".join(missing)
             + " (answer them, or treat them as not screened with --missing conservative;"
             " from Python: missing=\"conservative\")")
 

@@ -3,7 +3,11 @@
 An invariant names a scope (``for: every_answer_set`` or ``for: unscreened``), an
 optional ``when`` condition on answers (the rules' own condition language) and an
 ``expect`` block: ``urgency``, ``urgency_at_least``, ``not_urgency``, ``excludes``
-(advice ids or patterns) and ``plan: non_empty``. The file may also give
+(advice ids or patterns never advised), ``includes`` (advice ids always advised),
+``plan: non_empty``, and two properties that relate a result to the answers:
+``blank_answers: never_lower_urgency`` (leaving any optional answer blank never gives a
+lower urgency than answering it) and ``safety_net: consistent`` (every "get help if"
+line the person's own answers already meet is reflected in the urgency). The file may also give
 ``baseline:`` answers, the benign values that counterexamples are shrunk towards.
 """
 
@@ -21,7 +25,9 @@ from .errors import AnswersError, did_you_mean
 from .model import INVARIANT_SCOPES, Advice, Expectation, Invariant, Question, Ruleset, Urgency
 
 INVARIANT_KEYS = ("id", "title", "statement", "evidence", "for", "when", "expect")
-EXPECT_KEYS = ("urgency", "urgency_at_least", "not_urgency", "excludes", "plan")
+EXPECT_KEYS = ("urgency", "urgency_at_least", "not_urgency", "excludes", "includes", "plan",
+               "blank_answers", "safety_net")
+RELATIONS = {"blank_answers": "never_lower_urgency", "safety_net": "consistent"}
 LEVELS = tuple(level.value for level in Urgency)
 
 
@@ -132,6 +138,17 @@ def _expectation(ctx: Any, node: Any, where: str, line: int, advice: Mapping[str
                         f"{what}excludes {pattern!r}, which matches no advice id"
                         f"{did_you_mean(pattern, advice)}")
     fields["excludes"] = excludes
+    includes = ctx.texts(node, "includes", where, what=what)
+    for aid in includes:
+        if aid not in advice:
+            ctx.problem(where, yamlio.line_of(node, "includes"),
+                        f"{what}includes unknown advice id {aid!r}{did_you_mean(aid, advice)}")
+    fields["includes"] = includes
+    for key, word in RELATIONS.items():
+        if key in node:
+            if node[key] != word:
+                ctx.problem(where, yamlio.line_of(node, key), f"{what}{key}: must be {word!r}")
+            fields["blank_never_lowers" if key == "blank_answers" else key] = True
     if "plan" in node:
         if node["plan"] != "non_empty":
             ctx.problem(where, yamlio.line_of(node, "plan"), f"{what}plan: must be 'non_empty'")

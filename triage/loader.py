@@ -13,15 +13,18 @@ from typing import Any, TypeGuard
 from . import yamlio
 from .conditions import Parser, finding_line, finding_polarity
 from .errors import AnswersError, RulesetError, did_you_mean, openable
+from .hazards import load_hazards
 from .invariants import check_baseline, load_invariants
 from .model import (
     ADVICE_KINDS,
+    PLACEHOLDERS,
     QUESTION_TYPES,
     RULE_STATUSES,
     Advice,
     Choice,
     FindingInfo,
     Outcome,
+    Point,
     Question,
     Rule,
     Ruleset,
@@ -32,22 +35,23 @@ MANIFEST = "ruleset.yaml"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 QUESTION_ID = re.compile(r"[a-z][a-z0-9_]*")
 RESERVED_IDS = {"all", "any", "not", "finding", "unanswered", "all_answers"}
-ALLOWED_PLACEHOLDERS = {"emergency_number"}
+ALLOWED_PLACEHOLDERS = set(PLACEHOLDERS)
 
-RULE_KEYS = ("id", "title", "category", "when", "then", "rationale", "evidence", "status",
-             "reviewed_by", "reviewed_on")
+RULE_KEYS = ("id", "title", "category", "when", "then", "rationale", "reason", "evidence",
+             "status", "reviewed_by", "reviewed_on")
 THEN_KEYS = ("urgency", "finding", "findings", "recommend", "exclude")
 QUESTION_KEYS = ("id", "section", "type", "text", "help", "choices", "min", "max", "unit",
-                 "danger_sign", "ask_when")
+                 "danger_sign", "ask_when", "required")
 ADVICE_KEYS = ("id", "kind", "title", "text", "evidence", "steps", "hold", "repetitions",
                "frequency", "skip_if", "cautions", "points", "corrects_source",
                "status", "reviewed_by", "reviewed_on")
 MANIFEST_KEYS = ("name", "version", "description", "questionnaire", "advice", "rules",
-                 "cases", "invariants", "findings", "headlines", "disclaimer", "emergency_numbers",
-                 "default_locale")
+                 "cases", "invariants", "findings", "hazards", "headlines", "disclaimer",
+                 "locales", "default_locale")
 CHOICE_KEYS = ("value", "label", "exclusive")
+POINT_KEYS = ("text", "when", "urgency")
 FINDING_KEYS = ("id", "meaning")
-OPTIONAL_FILES = ("invariants", "findings")
+OPTIONAL_FILES = ("invariants", "findings", "hazards")
 
 # Required keys (the JSON Schemas of triage/schemas.py are generated from these tables
 # and the key tables above; tests/test_schemas.py holds them to what the loader refuses).
@@ -63,7 +67,7 @@ ADVICE_REQUIRED_BY_KIND = {
     "heat_cold": ("cautions",),
 }
 MANIFEST_REQUIRED = ("name", "version", "questionnaire", "advice", "rules", "headlines",
-                     "disclaimer", "emergency_numbers", "default_locale")
+                     "disclaimer", "locales", "default_locale")
 
 
 class _Context:
@@ -180,7 +184,8 @@ def load_ruleset(directory: str | Path) -> Ruleset:
     ctx.keys(manifest, MANIFEST_KEYS, where, MANIFEST)
     files = _manifest_files(ctx, manifest, root, where)
     questions = _load_questions(ctx, files["questionnaire"])
-    advice = _load_advice(ctx, files["advice"])
+    readable = not any(ctx.rel(path) in ctx.unreadable for path in files["questionnaire"])
+    advice = _load_advice(ctx, files["advice"], questions if readable else None)
     glossary = _load_findings(ctx, files["findings"])
     vocabulary = [*files["questionnaire"], *files["advice"], *files["findings"]]
     if any(ctx.rel(path) in ctx.unreadable for path in vocabulary):
@@ -189,19 +194,21 @@ def load_ruleset(directory: str | Path) -> Ruleset:
     rules = _load_rules(ctx, files["rules"], questions, advice,
                         glossary if files["findings"] else None)
     invariants, baseline = load_invariants(ctx, files["invariants"], questions, advice)
-    headlines, numbers, locale = _load_wording(ctx, manifest, where)
+    hazards = load_hazards(ctx, files["hazards"], questions, rules, invariants)
+    headlines, locales, locale = _load_wording(ctx, manifest, where)
     if ctx.problems:
         raise RulesetError(ctx.problems)
     ruleset = Ruleset(
         name=ctx.text(manifest, "name", where), version=ctx.text(manifest, "version", where),
         sha256=_digest(root, [manifest_path, *files["questionnaire"], *files["advice"],
-                              *files["rules"], *files["invariants"], *files["findings"]]),
+                              *files["rules"], *files["invariants"], *files["findings"],
+                              *files["hazards"]]),
         root=str(root), questions=tuple(questions.values()), advice=advice,
         rules=tuple(rules), headlines=headlines,
         disclaimer=ctx.text(manifest, "disclaimer", where),
-        emergency_numbers=numbers, default_locale=locale,
+        locales=locales, default_locale=locale,
         cases=ctx.texts(manifest, "cases", where), invariants=tuple(invariants),
-        findings=glossary,
+        findings=glossary, hazards=tuple(hazards),
     )
     try:
         checked: Ruleset = _replace(ruleset, baseline=check_baseline(ruleset, baseline))
@@ -213,7 +220,7 @@ def load_ruleset(directory: str | Path) -> Ruleset:
 def _manifest_files(ctx: _Context, manifest: Mapping[str, Any], root: Path,
                     where: str) -> dict[str, list[Path]]:
     files: dict[str, list[Path]] = {}
-    for key in ("questionnaire", "advice", "rules", "invariants", "findings"):
+    for key in ("questionnaire", "advice", "rules", "invariants", "findings", "hazards"):
         names = ctx.texts(manifest, key, where, required=key not in OPTIONAL_FILES)
         paths = []
         for name in names:
@@ -238,7 +245,7 @@ def _digest(root: Path, paths: list[Path]) -> str:
 
 
 def _load_wording(ctx: _Context, manifest: Mapping[str, Any],
-                  where: str) -> tuple[dict[Urgency, str], dict[str, str], str]:
+                  where: str) -> tuple[dict[Urgency, str], dict[str, dict[str, str]], str]:
     headlines: dict[Urgency, str] = {}
     raw = manifest.get("headlines")
     if not isinstance(raw, Mapping):
@@ -246,21 +253,38 @@ def _load_wording(ctx: _Context, manifest: Mapping[str, Any],
         raw = {}
     for level in Urgency:
         headlines[level] = ctx.text(raw, level.value, where, what="headlines: ")
+        _check_placeholders(ctx, headlines[level], where, yamlio.line_of(raw, level.value), "")
     for key in raw:
         if key not in {level.value for level in Urgency}:
             ctx.problem(where, yamlio.line_of(raw, key), f"headlines: unknown urgency {key!r}")
-    numbers_raw = manifest.get("emergency_numbers")
-    numbers: dict[str, str] = {}
-    if isinstance(numbers_raw, Mapping) and numbers_raw:
-        numbers = {str(k): str(v) for k, v in numbers_raw.items()}
-    else:
-        ctx.problem(where, yamlio.line_of(manifest, "emergency_numbers"),
-                    "missing 'emergency_numbers' mapping (locale: number)")
+    _check_placeholders(ctx, manifest.get("disclaimer"), where,
+                        yamlio.line_of(manifest, "disclaimer"), "")
+    locales = _locales(ctx, manifest.get("locales"), where,
+                       yamlio.line_of(manifest, "locales"))
     locale = ctx.text(manifest, "default_locale", where)
-    if numbers and locale and locale not in numbers:
+    if locales and locale and locale not in locales:
         ctx.problem(where, yamlio.line_of(manifest, "default_locale"),
-                    f"default_locale {locale!r} has no emergency number")
-    return headlines, numbers, locale
+                    f"default_locale {locale!r} is not one of the locales: "
+                    f"{', '.join(locales)}{did_you_mean(locale, locales)}")
+    return headlines, locales, locale
+
+
+def _locales(ctx: _Context, raw: Any, where: str, line: int) -> dict[str, dict[str, str]]:
+    """The locale table: every locale names every service the wording refers to."""
+    if not isinstance(raw, Mapping) or not raw:
+        ctx.problem(where, line, "missing 'locales' mapping (locale: its service names: "
+                    + ", ".join(PLACEHOLDERS) + ")")
+        return {}
+    locales: dict[str, dict[str, str]] = {}
+    for name, services in raw.items():
+        at = yamlio.line_of(raw, name)
+        if not isinstance(services, Mapping):
+            ctx.problem(where, at, f"locale {name}: give its service names as a mapping")
+            continue
+        ctx.keys(services, PLACEHOLDERS, where, f"locale {name}")
+        locales[str(name)] = {key: ctx.text(services, key, where, what=f"locale {name}: ")
+                              for key in PLACEHOLDERS}
+    return locales
 
 
 def _collect(ctx: _Context, paths: list[Path], key: str, kind: str,
@@ -282,20 +306,27 @@ def _collect(ctx: _Context, paths: list[Path], key: str, kind: str,
 
 
 def _load_questions(ctx: _Context, paths: list[Path]) -> dict[str, Question]:
-    pending: list[tuple[Question, Any, str, int]] = []
+    pending: list[tuple[Question, str, Any, str, int]] = []
 
     def build(record: Mapping[str, Any], where: str) -> Question | None:
         question = _question(ctx, record, where)
-        if question is not None and record.get("ask_when") is not None:
-            pending.append((question, record["ask_when"], where,
-                            yamlio.line_of(record, "ask_when")))
+        if question is None:
+            return None
+        for key in ("ask_when", "required"):
+            node = record.get(key)
+            if isinstance(node, Mapping) or (key == "ask_when" and node is not None):
+                pending.append((question, key, node, where, yamlio.line_of(record, key)))
         return question
 
     questions: dict[str, Question] = _collect(ctx, paths, "questions", "question", build)
-    parser = Parser(questions, ctx.problems, allow_findings=False)  # ask_when sees all ids
-    for question, node, where, line in pending:
-        if questions[question.id] is question:  # not a refused duplicate
-            questions[question.id] = _replace(question, ask_when=parser.parse(node, where, line))
+    parser = Parser(questions, ctx.problems, allow_findings=False)  # conditions see all ids
+    for question, key, node, where, line in pending:
+        current = questions[question.id]
+        if current.place != question.place:  # a refused duplicate
+            continue
+        condition = parser.parse(node, where, line)
+        field = "ask_when" if key == "ask_when" else "required_when"
+        questions[question.id] = _replace(current, **{field: condition})
     return questions
 
 
@@ -323,6 +354,13 @@ def _question(ctx: _Context, record: Mapping[str, Any], where: str) -> Question 
     if not isinstance(danger, bool):
         ctx.problem(where, yamlio.line_of(record, "danger_sign"),
                     f"{what}danger_sign must be true/false")
+    required = record.get("required", False)
+    if not isinstance(required, (bool, Mapping)):
+        ctx.problem(where, yamlio.line_of(record, "required"), f"{what}required must be "
+                    "true/false, or a condition saying when the answer is needed")
+    elif danger is True and "required" in record:
+        ctx.problem(where, yamlio.line_of(record, "required"), f"{what}a danger sign is "
+                    "always required; remove 'required'")
     if not qid or not qtype:
         return None
     return Question(
@@ -331,6 +369,7 @@ def _question(ctx: _Context, record: Mapping[str, Any], where: str) -> Question 
         help=ctx.text(record, "help", where, required=False), choices=choices,
         minimum=low if _is_int(low) else None, maximum=high if _is_int(high) else None,
         unit=ctx.text(record, "unit", where, required=False), danger_sign=danger is True,
+        required=required is True or isinstance(required, Mapping),
         place=f"{where}:{_line(record)}")
 
 
@@ -366,12 +405,61 @@ def _choices(ctx: _Context, record: Mapping[str, Any], qtype: str, where: str,
     return tuple(choices)
 
 
-def _load_advice(ctx: _Context, paths: list[Path]) -> dict[str, Advice]:
+def _load_advice(ctx: _Context, paths: list[Path],
+                 questions: Mapping[str, Question] | None) -> dict[str, Advice]:
+    """The advice catalogue; ``questions`` None when the questionnaire could not be read
+    (the checklist conditions are then not parsed: they would only echo that error)."""
+    parser = Parser(questions or {}, [] if questions is None else ctx.problems,
+                    allow_findings=False)
     return _collect(ctx, paths, "advice", "advice",
-                    lambda record, where: _advice(ctx, record, where))
+                    lambda record, where: _advice(ctx, parser, record, where))
 
 
-def _advice(ctx: _Context, record: Mapping[str, Any], where: str) -> Advice | None:
+def _points(ctx: _Context, parser: Parser, record: Mapping[str, Any], where: str,
+            what: str) -> tuple[Point, ...]:
+    """A checklist: plain lines, or ``{text, when, urgency}`` tying a line to the answers
+    it describes and the urgency those answers must get."""
+    raw = record.get("points")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        ctx.problem(where, yamlio.line_of(record, "points"), f"{what}'points' must be a list")
+        return ()
+    points = []
+    for index, item in enumerate(raw):
+        line = yamlio.line_of(raw, index)
+        if isinstance(item, str) and item.strip():
+            points.append(Point(item.strip(), place=f"{where}:{line}"))
+            continue
+        if not isinstance(item, Mapping):
+            ctx.problem(where, line, f"{what}each point is a line of text, or a mapping "
+                        "with text, when and urgency")
+            continue
+        ctx.keys(item, POINT_KEYS, where, "a point")
+        text = ctx.text(item, "text", where, what=what)
+        when = urgency = None
+        if "when" in item or "urgency" in item:
+            if "when" not in item or "urgency" not in item:
+                ctx.problem(where, line, f"{what}a point gives 'when' and 'urgency' together")
+            when = parser.parse(item.get("when"), where, yamlio.line_of(item, "when") or line)
+            urgency = _urgency(ctx, item.get("urgency"), where,
+                               yamlio.line_of(item, "urgency") or line, what)
+        points.append(Point(text, when, urgency, f"{where}:{line}"))
+    return tuple(points)
+
+
+def _urgency(ctx: _Context, value: Any, where: str, line: int, what: str) -> Urgency | None:
+    try:
+        return Urgency(value)
+    except ValueError:
+        levels = [level.value for level in Urgency]
+        ctx.problem(where, line, f"{what}urgency {value!r} is not one of {', '.join(levels)}"
+                    f"{did_you_mean(str(value), levels)}")
+        return None
+
+
+def _advice(ctx: _Context, parser: Parser, record: Mapping[str, Any],
+            where: str) -> Advice | None:
     ctx.keys(record, ADVICE_KEYS, where, "an advice item")
     aid = ctx.text(record, "id", where)
     what = f"advice {aid}: " if aid else ""
@@ -386,10 +474,12 @@ def _advice(ctx: _Context, record: Mapping[str, Any], where: str) -> Advice | No
     needed = ADVICE_REQUIRED_BY_KIND.get(kind, ())
     for key in ("hold", "repetitions", "frequency"):
         fields[key] = ctx.text(record, key, where, required=key in needed, what=what)
-    for key in ("steps", "skip_if", "cautions", "points"):
+    for key in ("steps", "skip_if", "cautions"):
         fields[key] = ctx.texts(record, key, where, required=key in needed, what=what)
+    fields["points"] = _points(ctx, parser, record, where, what)
     for key, value in fields.items():
         for text in value if isinstance(value, tuple) else (value,):
+            text = text.text if isinstance(text, Point) else text
             _check_placeholders(ctx, text, where, yamlio.line_of(record, key), what)
     return Advice(**fields) if aid and kind else None
 
@@ -399,8 +489,9 @@ def _check_placeholders(ctx: _Context, text: Any, where: str, line: int, what: s
         return
     for name in PLACEHOLDER.findall(text):
         if name not in ALLOWED_PLACEHOLDERS:
-            ctx.problem(where, line, f"{what}unknown placeholder {{{name}}}; only "
-                        "{emergency_number} is allowed")
+            ctx.problem(where, line, f"{what}unknown placeholder {{{name}}}; use one of "
+                        + ", ".join("{" + known + "}" for known in PLACEHOLDERS)
+                        + did_you_mean(name, PLACEHOLDERS))
 
 
 def _load_findings(ctx: _Context, paths: list[Path]) -> dict[str, FindingInfo]:
@@ -454,10 +545,12 @@ def _rule(ctx: _Context, parser: Parser, record: Mapping[str, Any], where: str,
     when = parser.parse(record.get("when"), where, yamlio.line_of(record, "when") or _line(record))
     then = _outcome(ctx, record.get("then"), where, yamlio.line_of(record, "then") or _line(record),
                     advice, what)
+    _check_placeholders(ctx, record.get("reason"), where, yamlio.line_of(record, "reason"), what)
     rule = Rule(
         id=rid, title=ctx.text(record, "title", where, what=what),
         category=ctx.text(record, "category", where, required=False) or default_category,
         when=when, then=then, rationale=ctx.text(record, "rationale", where, what=what),
+        reason=ctx.text(record, "reason", where, required=False),
         evidence=ctx.texts(record, "evidence", where, required=True, what=what),
         status=status, reviewed_by=ctx.text(record, "reviewed_by", where, what=what),
         reviewed_on=reviewed_on, place=f"{where}:{_line(record)}")
@@ -481,13 +574,7 @@ def _outcome(ctx: _Context, node: Any, where: str, line: int, advice: Mapping[st
     ctx.keys(node, THEN_KEYS, where, "'then'")
     urgency = None
     if "urgency" in node:
-        try:
-            urgency = Urgency(node["urgency"])
-        except ValueError:
-            levels = [level.value for level in Urgency]
-            ctx.problem(where, yamlio.line_of(node, "urgency"),
-                        f"{what}urgency {node['urgency']!r} is not one of {', '.join(levels)}"
-                        f"{did_you_mean(str(node['urgency']), levels)}")
+        urgency = _urgency(ctx, node["urgency"], where, yamlio.line_of(node, "urgency"), what)
     findings = ctx.texts(node, "finding", where) + ctx.texts(node, "findings", where)
     recommend = ctx.texts(node, "recommend", where)
     for aid in recommend:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property, lru_cache
@@ -57,7 +58,19 @@ class Question:
     unit: str = ""
     danger_sign: bool = False
     ask_when: Condition | None = None
+    required: bool = False  # a blank answer is refused where the question applies
+    required_when: Condition | None = None  # ...and, if given, only where this holds
     place: str = ""
+
+    def needed(self, answers: Mapping[str, Any]) -> bool:
+        """Must this question be answered, given the other answers? Danger signs always;
+        a ``required`` question where its ``ask_when`` and ``required_when`` hold."""
+        if self.danger_sign:
+            return True
+        return (self.required
+                and (self.ask_when is None or self.ask_when.holds(answers, frozenset()))
+                and (self.required_when is None
+                     or self.required_when.holds(answers, frozenset())))
 
     @property
     def values(self) -> tuple[Any, ...]:
@@ -78,6 +91,21 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Point:
+    """One line of a checklist (the "get help if" safety net).
+
+    ``when`` (answers only) and ``urgency`` tie the line to the answers it describes:
+    a person whose answers already meet ``when`` must get at least ``urgency``
+    (``triage rules verify`` proves it with ``expect: {safety_net: consistent}``).
+    """
+
+    text: str
+    when: Condition | None = None
+    urgency: Urgency | None = None
+    place: str = ""
+
+
+@dataclass(frozen=True)
 class Advice:
     """One entry of the advice catalogue, referenced by id from rules."""
 
@@ -92,7 +120,7 @@ class Advice:
     frequency: str = ""
     skip_if: tuple[str, ...] = ()
     cautions: tuple[str, ...] = ()
-    points: tuple[str, ...] = ()
+    points: tuple[Point, ...] = ()
     corrects_source: str = ""
     place: str = ""
 
@@ -121,6 +149,7 @@ class Rule:
     status: str
     reviewed_by: str
     reviewed_on: str
+    reason: str = ""  # the rule's reason in the person's words ("you are 65 or over")
     place: str = ""
 
 
@@ -135,15 +164,20 @@ class Expectation:
     urgency_at_least: Urgency | None = None
     not_urgency: tuple[Urgency, ...] = ()
     excludes: tuple[str, ...] = ()  # advice ids or patterns that must never be advised
+    includes: tuple[str, ...] = ()  # advice ids that must always be advised
     plan: bool = False  # exactly one urgency and at least one piece of advice
+    blank_never_lowers: bool = False  # leaving an optional answer blank never lowers urgency
+    safety_net: bool = False  # every checklist line the answers meet is reflected in urgency
 
 
 @dataclass(frozen=True)
 class Invariant:
     """A safety property declared in YAML and checked by ``triage rules verify``.
 
-    ``scope`` ``every_answer_set``: every answer set with all danger signs answered;
-    ``unscreened``: every answer set with at least one danger sign left unanswered.
+    ``scope`` ``every_answer_set``: every answer set the tool accepts by default (every
+    danger sign and every required question answered); ``unscreened``: every answer set
+    with at least one of them left unanswered (accepted only with ``--missing
+    conservative``).
     ``when`` (answers only) narrows the scope further.
     """
 
@@ -166,6 +200,49 @@ class FindingInfo:
     place: str = ""
 
 
+SEVERITIES = ("catastrophic", "major", "considerable", "significant", "minor")
+LIKELIHOODS = ("very_high", "high", "medium", "low", "very_low")
+CONTROL_KINDS = ("questions", "rules", "invariants", "cases")
+
+
+@dataclass(frozen=True)
+class Hazard:
+    """One entry of the hazard log (in the spirit of DCB0129): what could go wrong, how
+    bad and how likely, and the controls (question, rule, invariant and case ids) that
+    mitigate it. Risk is read from the matrix in :func:`risk`."""
+
+    id: str
+    title: str
+    cause: str
+    effect: str
+    harm: str
+    severity: str
+    likelihood: str
+    residual_likelihood: str
+    controls: dict[str, tuple[str, ...]]
+    place: str = ""
+    control_lines: dict[str, int] = field(default_factory=dict, compare=False)
+
+    @property
+    def initial_risk(self) -> int:
+        return risk(self.severity, self.likelihood)
+
+    @property
+    def residual_risk(self) -> int:
+        return risk(self.severity, self.residual_likelihood)
+
+
+def risk(severity: str, likelihood: str) -> int:
+    """DCB0129's 5 x 5 matrix: 1 (acceptable) to 5 (unacceptable)."""
+    s = len(SEVERITIES) - SEVERITIES.index(severity)  # 5 catastrophic .. 1 minor
+    lk = len(LIKELIHOODS) - LIKELIHOODS.index(likelihood)  # 5 very high .. 1 very low
+    return _RISK[s - 1][lk - 1]
+
+
+# rows: severity minor..catastrophic; columns: likelihood very low..very high
+_RISK = ((1, 1, 2, 2, 3), (1, 2, 2, 3, 4), (2, 2, 3, 3, 4), (2, 3, 3, 4, 5), (3, 4, 4, 5, 5))
+
+
 @dataclass(frozen=True)
 class Ruleset:
     """A whole knowledge base: questionnaire, advice catalogue, rules and wording."""
@@ -179,12 +256,13 @@ class Ruleset:
     rules: tuple[Rule, ...]
     headlines: dict[Urgency, str]
     disclaimer: str
-    emergency_numbers: dict[str, str]
+    locales: dict[str, dict[str, str]]  # locale -> service name placeholder -> wording
     default_locale: str
     cases: tuple[str, ...] = ()  # case files or folders, relative to root
     invariants: tuple[Invariant, ...] = ()
     baseline: dict[str, Any] | None = None  # benign answers for shrinking counterexamples
     findings: dict[str, FindingInfo] = field(default_factory=dict)  # the glossary, if any
+    hazards: tuple[Hazard, ...] = ()  # the hazard log, if any
 
     @cached_property
     def question_map(self) -> dict[str, Question]:
@@ -193,6 +271,21 @@ class Ruleset:
     @cached_property
     def danger_signs(self) -> tuple[str, ...]:
         return tuple(question.id for question in self.questions if question.danger_sign)
+
+    @cached_property
+    def emergency_numbers(self) -> dict[str, str]:
+        return {name: services["emergency_number"] for name, services in self.locales.items()}
+
+    @cached_property
+    def screening(self) -> tuple[Question, ...]:
+        """The danger signs and the questions marked ``required`` (where they apply)."""
+        return tuple(q for q in self.questions if q.danger_sign or q.required)
+
+    def missing_required(self, answers: Mapping[str, Any]) -> tuple[str, ...]:
+        """Danger signs and required questions that must be answered but were not, in
+        questionnaire order: refused by default, listed as unscreened if conservative."""
+        return tuple(q.id for q in self.screening
+                     if answers.get(q.id) is None and q.needed(answers))
 
     @cached_property
     def active_rules(self) -> tuple[Rule, ...]:
@@ -245,13 +338,16 @@ class Result:
     ruleset: dict[str, str]
     disclaimer: str
     emergency_number: str
+    reasons: dict[str, tuple[str, ...]] = field(default_factory=dict)  # advice id -> why
+    locale: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of DESIGN.md (plus a few documented extra keys)."""
         return {
             "urgency": self.urgency.value,
             "headline": self.headline,
-            "advice": [_advice_dict(item) for item in self.advice],
+            "advice": [_advice_dict(item, self.reasons.get(item.id, ()))
+                       for item in self.advice],
             "excluded": [{"id": e.id, "title": e.title, "because": e.because,
                           "reason": e.reason} for e in self.excluded],
             "findings": list(self.findings),
@@ -263,36 +359,50 @@ class Result:
             "ruleset": dict(self.ruleset),
             "disclaimer": self.disclaimer,
             "emergency_number": self.emergency_number,
+            "locale": self.locale,
         }
 
 
-def fill(text: str, emergency_number: str) -> str:
-    """Substitute the one placeholder that advice text may use."""
-    return text.replace("{emergency_number}", emergency_number)
+PLACEHOLDERS = ("emergency_number", "urgent_help", "emergency_department", "gp",
+                "maternity")
+Services = tuple[tuple[str, str], ...]  # (placeholder, wording) pairs of one locale
+
+
+def fill(text: str, services: Mapping[str, str] | Services) -> str:
+    """Substitute the service-name placeholders (``{emergency_number}``, ``{gp}``...)."""
+    for name, wording in (services.items() if isinstance(services, Mapping) else services):
+        text = text.replace("{" + name + "}", wording)
+    return text
 
 
 @lru_cache(maxsize=1024)
-def filled(advice: Advice, emergency_number: str) -> Advice:
-    """The advice with ``{emergency_number}`` substituted in every text field.
+def filled(advice: Advice, services: Services) -> Advice:
+    """The advice with the locale's service names substituted in every text field.
 
     Cached: the same few catalogue entries are filled for every answer set.
     """
     changes: dict[str, Any] = {}
     for name in ("title", "text", "corrects_source"):
-        changes[name] = fill(getattr(advice, name), emergency_number)
-    for name in ("steps", "skip_if", "cautions", "points"):
-        changes[name] = tuple(fill(value, emergency_number) for value in getattr(advice, name))
+        changes[name] = fill(getattr(advice, name), services)
+    for name in ("steps", "skip_if", "cautions"):
+        changes[name] = tuple(fill(value, services) for value in getattr(advice, name))
+    changes["points"] = tuple(replace(point, text=fill(point.text, services))
+                              for point in advice.points)
     return replace(advice, **changes)
 
 
-def _advice_dict(advice: Advice) -> dict[str, Any]:
+def _advice_dict(advice: Advice, reasons: tuple[str, ...] = ()) -> dict[str, Any]:
     item: dict[str, Any] = {"id": advice.id, "kind": advice.kind, "title": advice.title,
                             "text": advice.text}
-    for key in ("steps", "skip_if", "cautions", "points"):
+    for key in ("steps", "skip_if", "cautions"):
         if getattr(advice, key):
             item[key] = list(getattr(advice, key))
+    if advice.points:
+        item["points"] = [point.text for point in advice.points]
     for key in ("hold", "repetitions", "frequency"):
         if getattr(advice, key):
             item[key] = getattr(advice, key)
+    if reasons:
+        item["reasons"] = list(reasons)
     item["evidence"] = list(advice.evidence)
     return item

@@ -10,10 +10,13 @@ these functions, so they share one flow:
   when every medicines answer is read as "no". So none are asked with a same-day or
   emergency sign (the gates hold all home medicines back), and a plan that offers
   tablets never says a safety question was "not answered";
+* a question marked ``required`` is always asked where it applies (its ``ask_when`` and
+  ``required_when`` hold), like a danger sign;
 * any other yes/no question that is not a danger sign is asked only when its answer
-  can change the plan (urgency or advice) given the answers so far: this is how the
-  pregnancy question is asked only where it can matter and the leg questions only
-  where a rule reads them;
+  can change the plan (urgency or advice) given the answers so far: when "yes", "no"
+  and leaving it blank do not all give the same plan. A question is never skipped whose
+  blank would give a different plan from the answers the person could give, so what
+  the flow leaves out cannot change the result;
 * an answer that makes the result an emergency ends the questionnaire at once.
 
 A danger sign is always asked and never filled in: the relevance test reads other
@@ -70,15 +73,16 @@ def applies(question: Question, answers: Mapping[str, Any]) -> bool:
 
 
 def _can_change_plan(engine: Engine, question: Question, answers: Mapping[str, Any]) -> bool:
-    """Would "yes" and "no" give a different urgency or advice, with the other unanswered
-    yes/no questions of the same section read as all "no", or as all "yes"?"""
+    """Would "yes", "no" and a blank not all give the same urgency and advice, with the
+    other unanswered yes/no questions of the same section read as all "no", as all "yes",
+    or left blank?"""
     others = [q.id for q in engine.ruleset.questions
               if q.type == "yes_no" and not q.danger_sign and q.section == question.section
               and q.id != question.id and answers.get(q.id) is None and applies(q, answers)]
-    for reading in (False, True):
+    for reading in (False, True, None):
         base = {**answers, **dict.fromkeys(others, reading)}
-        if (outcome(engine, {**base, question.id: True})
-                != outcome(engine, {**base, question.id: False})):
+        seen = {outcome(engine, {**base, question.id: value}) for value in (True, False, None)}
+        if len(seen) > 1:
             return True
     return False
 
@@ -99,11 +103,12 @@ def otc_on_the_table(engine: Engine, answers: Mapping[str, Any]) -> bool:
 def relevant(engine: Engine, question: Question, answers: Mapping[str, Any]) -> bool:
     """Should this question be asked, given the answers so far?
 
-    Danger signs: always. Medicines safety questions: when ``ask_when`` holds and
-    over-the-counter advice is on the table. Others: when ``ask_when`` holds and, for
-    yes/no questions, when the answer can change the plan.
+    Danger signs, and required questions where they apply: always. Medicines safety
+    questions: when ``ask_when`` holds and over-the-counter advice is on the table.
+    Others: when ``ask_when`` holds and, for yes/no questions, when the answer (or
+    leaving it blank) can change the plan.
     """
-    if question.danger_sign:
+    if question.needed(answers):
         return True
     if not applies(question, answers):
         return False

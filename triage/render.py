@@ -67,8 +67,9 @@ def _details(result: Result, item: Advice) -> list[tuple[str, list[str]]]:
             (("Hold", item.hold), ("Repeat", item.repetitions), ("How often", item.frequency))
             if value]
     return [(label, values) for label, values in (
+        ("Because", list(result.reasons.get(item.id, ()))),
         ("Steps", list(item.steps)), ("", dose), ("Skip it if", list(item.skip_if)),
-        ("Cautions", list(item.cautions)), ("", list(item.points)),
+        ("Cautions", list(item.cautions)), ("", [point.text for point in item.points]),
     ) if values]
 
 

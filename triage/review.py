@@ -23,6 +23,7 @@ from .conditions import (
     HasFinding,
     Not,
     Unanswered,
+    Unscreened,
     finding_polarity,
 )
 from .engine import Engine
@@ -121,6 +122,8 @@ def plain(condition: Condition | None, questions: Mapping[str, Question]) -> str
         return f"finding \u201c{_value(condition.name)}\u201d"
     if isinstance(condition, Unanswered):
         return f"{_name(questions.get(condition.question), condition.question)} not answered"
+    if isinstance(condition, Unscreened):
+        return "a danger sign or another required question is not answered"
     if isinstance(condition, Not):
         inner = condition.item
         if isinstance(inner, HasFinding):
@@ -170,8 +173,16 @@ def expectation_text(invariant: Invariant) -> str:
         parts.append("the urgency is never " + _either(tuple(u.value for u in expect.not_urgency)))
     if expect.excludes:
         parts.append("never advised: " + ", ".join(expect.excludes))
+    if expect.includes:
+        parts.append("always advised: " + ", ".join(expect.includes))
     if expect.plan:
         parts.append("exactly one urgency and at least one piece of advice")
+    if expect.blank_never_lowers:
+        parts.append("leaving any optional answer blank never gives a lower urgency than "
+                     "answering it")
+    if expect.safety_net:
+        parts.append("every \"get help if\" line the answers already meet is reflected in "
+                     "the urgency")
     return "; ".join(parts)
 
 
@@ -205,6 +216,8 @@ def document(ruleset: Ruleset, coverage: Coverage, report: VerifyReport | None,
     blocks += _advice(ruleset)
     blocks += _glossary(ruleset)
     blocks += _coverage(ruleset, coverage)
+    blocks += _hazards(ruleset)
+    blocks += _readability(ruleset)
     blocks += _invariants(ruleset, report)
     blocks += _sign_off(ruleset)
     return blocks
@@ -287,8 +300,12 @@ def _advice(ruleset: Ruleset) -> list[Block]:
     for item in ruleset.advice.values():
         blocks.append(Heading(3, f"{item.id}: {item.title}", item.id))
         blocks.append(Para(item.text, label=f"{item.kind}:"))
+        points = tuple(point.text if point.when is None else
+                       f"{point.text} [when {plain(point.when, ruleset.question_map)}: at "
+                       f"least {point.urgency.value if point.urgency else '?'}]"
+                       for point in item.points)
         lists = [("Steps", item.steps, True), ("Skip if", item.skip_if, False),
-                 ("Cautions", item.cautions, False), ("Points", item.points, False)]
+                 ("Cautions", item.cautions, False), ("Points", points, False)]
         for label, values, ordered in lists:
             if values:
                 blocks += [Para("", label=f"{label}:"), Items(values, ordered=ordered)]
@@ -352,9 +369,10 @@ def _invariants(ruleset: Ruleset, report: VerifyReport | None) -> list[Block]:
     for invariant in ruleset.invariants:
         item = results.get(invariant.id)
         status = "not checked" if item is None else "HOLDS" if item.holds else "BROKEN"
-        scope = ("every answer set with all danger signs answered"
-                 if invariant.scope == "every_answer_set"
-                 else "every answer set with a danger sign left unanswered")
+        scope = ("every answer set the tool accepts (all danger signs and required "
+                 "questions answered)" if invariant.scope == "every_answer_set"
+                 else "every answer set with a danger sign or required question left "
+                 "unanswered (--missing conservative)")
         when = f", when {plain(invariant.when, questions)}" if invariant.when else ""
         blocks.append(Heading(3, f"{invariant.id}: {invariant.title}", invariant.id))
         blocks.append(Para(invariant.statement))
@@ -369,6 +387,41 @@ def _invariants(ruleset: Ruleset, report: VerifyReport | None) -> list[Block]:
             blocks.append(Para(f"{'; '.join(item.failure.problems)} (answers that matter: "
                                f"{deciding(item.failure, ruleset)})",
                                label="Counterexample:", flag=True))
+    return blocks
+
+
+def _hazards(ruleset: Ruleset) -> list[Block]:
+    """The hazard log: each hazard, its risk before and after, and its controls."""
+    if not ruleset.hazards:
+        return []
+    blocks: list[Block] = [
+        Heading(2, "Hazard log", "hazards"),
+        Para("Each hazard: what could go wrong, the possible harm, its risk on DCB0129's "
+             "scales (1 acceptable to 5 unacceptable) before and after the controls, and the "
+             "questions, rules, invariants and cases that control it."),
+        Table(("Hazard", "Severity", "Risk before", "Risk after"),
+              tuple((f"{h.id}: {h.title}", h.severity, f"{h.initial_risk} ({h.likelihood})",
+                     f"{h.residual_risk} ({h.residual_likelihood})")
+                    for h in ruleset.hazards))]
+    for hazard in ruleset.hazards:
+        blocks.append(Heading(3, f"{hazard.id}: {hazard.title}", hazard.id))
+        details = [("Cause", hazard.cause), ("Effect", hazard.effect),
+                   ("Possible harm", hazard.harm)]
+        details += [(f"Controls ({kind})", ", ".join(ids) or "none")
+                    for kind, ids in hazard.controls.items()]
+        details.append(("Source", source(ruleset, hazard.place)))
+        blocks.append(Items(tuple(t for _, t in details), labels=tuple(k for k, _ in details)))
+    return blocks
+
+
+def _readability(ruleset: Ruleset) -> list[Block]:
+    from .readability import measure
+
+    found = measure(ruleset)
+    blocks: list[Block] = [Heading(2, "Readability", "readability"), Para(
+        found.summary() + ". Target: questions at a reading age of about 9 to 11; no "
+        "sentence over 20 words in a danger-sign question.")]
+    blocks += [Para(flag.message, label="Hard to read:", flag=True) for flag in found.flags]
     return blocks
 
 

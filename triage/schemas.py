@@ -24,6 +24,7 @@ from typing import Any
 from .cases import CASE_KEYS, EXPECT_KEYS
 from .conditions import KEYWORDS, OPERATORS
 from .dictionary import answers_schema
+from .hazards import HAZARD_KEYS
 from .invariants import EXPECT_KEYS as INVARIANT_EXPECT_KEYS
 from .invariants import INVARIANT_KEYS
 from .loader import (
@@ -34,6 +35,7 @@ from .loader import (
     FINDING_KEYS,
     MANIFEST_KEYS,
     MANIFEST_REQUIRED,
+    POINT_KEYS,
     QUESTION_ID,
     QUESTION_KEYS,
     QUESTION_REQUIRED,
@@ -45,9 +47,13 @@ from .loader import (
 )
 from .model import (
     ADVICE_KINDS,
+    CONTROL_KINDS,
     INVARIANT_SCOPES,
+    LIKELIHOODS,
+    PLACEHOLDERS,
     QUESTION_TYPES,
     RULE_STATUSES,
+    SEVERITIES,
     Question,
     Ruleset,
     Urgency,
@@ -111,6 +117,7 @@ def _condition_defs(ruleset: Ruleset) -> dict[str, Any]:
         "not": {"$ref": "#/$defs/condition"},
         "finding": {"type": "string", "minLength": 1},
         "unanswered": {"enum": [question.id for question in ruleset.questions]},
+        "unscreened": {"const": True},
     }
     assert list(keywords) == list(KEYWORDS)
     tests = {question.id: _test(question) for question in ruleset.questions}
@@ -125,7 +132,8 @@ def rule_schema(ruleset: Ruleset) -> dict[str, Any]:
                    minProperties=1)
     types = {"id": TEXT, "title": TEXT, "category": TEXT, "when": {"$ref": "#/$defs/condition"},
              "then": then, "rationale": TEXT, "evidence": {**TEXTS, "minItems": 1},
-             "status": {"enum": list(RULE_STATUSES)}, "reviewed_by": TEXT, "reviewed_on": DATE}
+             "status": {"enum": list(RULE_STATUSES)}, "reviewed_by": TEXT, "reviewed_on": DATE,
+             "reason": TEXT}
     rule = _object(RULE_KEYS, types, RULE_REQUIRED)
     return _document("backtriage rule file", "rules", "rule",
                      {"rule": rule, **_condition_defs(ruleset)})
@@ -139,7 +147,8 @@ def questionnaire_schema(ruleset: Ruleset) -> dict[str, Any]:
              "type": {"enum": list(QUESTION_TYPES)}, "text": TEXT, "help": TEXT,
              "choices": {"type": "array", "items": choice, "minItems": 1},
              "min": {"type": "integer"}, "max": {"type": "integer"}, "unit": TEXT,
-             "danger_sign": {"type": "boolean"}, "ask_when": {"$ref": "#/$defs/condition"}}
+             "danger_sign": {"type": "boolean"}, "ask_when": {"$ref": "#/$defs/condition"},
+             "required": {"anyOf": [{"type": "boolean"}, {"$ref": "#/$defs/condition"}]}}
     by_type = [{"if": {"properties": {"type": {"const": kind}}, "required": ["type"]},
                 "then": {"required": list(keys)}}
                for kind, keys in QUESTION_REQUIRED_BY_TYPE.items()]
@@ -150,27 +159,33 @@ def questionnaire_schema(ruleset: Ruleset) -> dict[str, Any]:
 
 def advice_schema(ruleset: Ruleset) -> dict[str, Any]:
     """The advice catalogue: ``advice:`` a list of advice items."""
-    types = {key: TEXTS if key in ("evidence", "steps", "skip_if", "cautions", "points")
+    types = {key: TEXTS if key in ("evidence", "steps", "skip_if", "cautions")
              else TEXT for key in ADVICE_KEYS}
     types.update(kind={"enum": list(ADVICE_KINDS)}, status={"enum": list(RULE_STATUSES)},
                  reviewed_on=DATE)
     types["evidence"] = {**TEXTS, "minItems": 1}
+    point = _object(POINT_KEYS, {"text": TEXT, "when": {"$ref": "#/$defs/condition"},
+                                 "urgency": {"enum": URGENCIES}}, ["text"])
+    types["points"] = {"type": "array", "items": {"anyOf": [{"type": "string"}, point]}}
     by_kind = [{"if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
                 "then": {"required": list(keys)}}
                for kind, keys in ADVICE_REQUIRED_BY_KIND.items()]
     item = _object(ADVICE_KEYS, types, ADVICE_REQUIRED, allOf=by_kind)
-    return _document("backtriage advice catalogue", "advice", "advice", {"advice": item})
+    return _document("backtriage advice catalogue", "advice", "advice",
+                     {"advice": item, **_condition_defs(ruleset)})
 
 
 def manifest_schema(ruleset: Ruleset) -> dict[str, Any]:
     """The manifest, ruleset.yaml: the files of the rule set and its wording."""
     types = {key: TEXT for key in MANIFEST_KEYS}
-    for key in ("questionnaire", "advice", "rules", "cases", "invariants", "findings"):
+    for key in ("questionnaire", "advice", "rules", "cases", "invariants", "findings",
+                "hazards"):
         types[key] = TEXTS
     types["headlines"] = {"type": "object", "properties": {level: TEXT for level in URGENCIES},
                           "required": URGENCIES, "additionalProperties": False}
-    types["emergency_numbers"] = {"type": "object", "minProperties": 1,
-                                  "additionalProperties": {"type": ["string", "integer"]}}
+    services = {"type": "object", "properties": {name: TEXT for name in PLACEHOLDERS},
+                "required": list(PLACEHOLDERS), "additionalProperties": False}
+    types["locales"] = {"type": "object", "minProperties": 1, "additionalProperties": services}
     schema = _object(MANIFEST_KEYS, types, MANIFEST_REQUIRED)
     return {"$schema": DRAFT, "title": "backtriage rule set manifest", **schema}
 
@@ -186,9 +201,12 @@ def _case_answers(ruleset: Ruleset) -> dict[str, Any]:
 def case_schema(ruleset: Ruleset) -> dict[str, Any]:
     """A clinical case file: optional ``defaults: {answers: ...}`` and ``cases:``."""
     ids = {"type": "array", "items": {"type": "string", "minLength": 1}}
+    questions = {"type": "array", "items": {"enum": [q.id for q in ruleset.questions]},
+                 "minItems": 1}
     expect = _object(EXPECT_KEYS, {"urgency": {"enum": URGENCIES}, "includes": ids,
                                    "excludes": ids, "fired": ids, "not_fired": ids,
-                                   "findings": ids}, ["urgency"])
+                                   "findings": ids, "refused": questions},
+                     oneOf=[{"required": ["urgency"]}, {"required": ["refused"]}])
     case = _object(CASE_KEYS, {"id": TEXT, "title": TEXT, "source": TEXT,
                                "answers": {"$ref": "#/$defs/answers"},
                                "missing": {"enum": ["refuse", "conservative"]},
@@ -199,6 +217,17 @@ def case_schema(ruleset: Ruleset) -> dict[str, Any]:
         "type": "object", "properties": {"answers": {"$ref": "#/$defs/answers"}},
         "additionalProperties": False}
     return schema
+
+
+def hazards_schema(ruleset: Ruleset) -> dict[str, Any]:
+    """The hazard log: ``hazards:`` a list of hazards and the controls that mitigate them."""
+    ids = {"type": "array", "items": {"type": "string", "minLength": 1}}
+    controls = _object(CONTROL_KINDS, {kind: ids for kind in CONTROL_KINDS}, minProperties=1)
+    types = {key: TEXT for key in HAZARD_KEYS}
+    types.update(severity={"enum": list(SEVERITIES)}, likelihood={"enum": list(LIKELIHOODS)},
+                 residual_likelihood={"enum": list(LIKELIHOODS)}, controls=controls)
+    item = _object(HAZARD_KEYS, types, HAZARD_KEYS)
+    return _document("backtriage hazard log", "hazards", "hazard", {"hazard": item})
 
 
 def findings_schema(ruleset: Ruleset) -> dict[str, Any]:
@@ -214,7 +243,9 @@ def invariants_schema(ruleset: Ruleset) -> dict[str, Any]:
     expect = _object(INVARIANT_EXPECT_KEYS, {
         "urgency": level, "urgency_at_least": level,
         "not_urgency": {"anyOf": [level, {"type": "array", "items": level, "minItems": 1}]},
-        "excludes": TEXTS, "plan": {"const": "non_empty"}}, minProperties=1)
+        "excludes": TEXTS, "includes": TEXTS, "plan": {"const": "non_empty"},
+        "blank_answers": {"const": "never_lower_urgency"},
+        "safety_net": {"const": "consistent"}}, minProperties=1)
     types = {"id": TEXT, "title": TEXT, "statement": TEXT, "evidence": {**TEXTS, "minItems": 1},
              "for": {"enum": list(INVARIANT_SCOPES)}, "when": {"$ref": "#/$defs/condition"},
              "expect": expect}
@@ -233,6 +264,7 @@ BUILDERS: dict[str, Callable[[Ruleset], dict[str, Any]]] = {
     "case": case_schema,
     "invariants": invariants_schema,
     "findings": findings_schema,
+    "hazards": hazards_schema,
     "answers": answers_schema,
 }
 

@@ -5,7 +5,10 @@ alone give ~150 million combinations), so it is covered in three honest parts:
 
 1. **exhaustive core**: for each invariant, every combination of the values of the
    questions its ``when`` names (numbers: both sides of every threshold) that satisfies it;
-   for ``for: unscreened``, each danger sign left unanswered alone, and all of them;
+   for ``for: unscreened``, each danger sign (or required question) left unanswered
+   alone, and all of them; for ``blank_answers: never_lower_urgency``, every value of
+   every optional question that can change the urgency, each compared with leaving that
+   question blank;
 2. **all-pairs background**: a covering design in which every pair of values of any two
    other questions appears at least once, numbers taking the values on both sides of every
    threshold found in the rule conditions (``value-1, value, value+1``). Each core
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
+import math
 import random
 import textwrap
 import time
@@ -32,12 +36,13 @@ from typing import Any
 
 import yaml
 
-from .conditions import All, AnyOf, Compare, Condition, Not, Unanswered
+from .conditions import All, AnyOf, Compare, Condition, HasFinding, Not, Unanswered
 from .engine import Engine
 from .model import Invariant, Question, Result, Ruleset, Urgency
 from .sampling import random_answers
 
 PRODUCT_BUDGET = 2000  # core x background above this: paired round-robin instead
+CORE_BUDGET = 1024  # named answers' combinations above this: an all-pairs design of them
 Answers = dict[str, Any]
 
 
@@ -48,9 +53,11 @@ class InvariantReport:
     invariant: Invariant
     core: int = 0  # combinations of the answers it names
     crossed: bool = True  # core fully crossed with the background (else round-robin)
+    exhaustive: bool = True  # every combination of its answers (else all pairs of them)
     designed: int = 0  # answer sets from the exhaustive + all-pairs design in its scope
     sampled: int = 0  # random answer sets in its scope
     failure: Counterexample | None = None
+    blanked: tuple[str, ...] = ()  # blank_answers: the questions left blank in turn
 
     @property
     def holds(self) -> bool:
@@ -65,6 +72,7 @@ class Counterexample:
     answers: Answers
     problems: tuple[str, ...]
     urgency: str
+    blank: str | None = None  # blank_answers: the question whose blank lowers the urgency
 
 
 @dataclass
@@ -193,27 +201,63 @@ def pairwise(factors: list[tuple[str, tuple[Any, ...]]], seed: int) -> list[Answ
 def core_combinations(invariant: Invariant, ruleset: Ruleset,
                       bounds: Mapping[str, tuple[int, ...]], baseline: Answers) -> list[Answers]:
     """Every combination of the named answers that puts an answer set in scope."""
+    if invariant.expect.blank_never_lowers:
+        return [{qid: value} for qid in urgency_questions(ruleset)
+                for value in levels(ruleset.question_map[qid], bounds, baseline)
+                if value is not None]
     named = sorted({node.question for node in walk(invariant.when)
                     if isinstance(node, (Compare, Unanswered))})
     options = []
     for qid in named:
         question = ruleset.question_map[qid]
         values = levels(question, bounds, baseline)
-        if invariant.scope == "unscreened" and question.danger_sign:
+        if invariant.scope == "unscreened" and (question.danger_sign or question.required) \
+                and None not in values:
             values += (None,)
         options.append(values)
-    combos = [dict(zip(named, values, strict=True)) for values in itertools.product(*options)]
+    if math.prod(len(values) for values in options) <= CORE_BUDGET:
+        combos = [dict(zip(named, values, strict=True))
+                  for values in itertools.product(*options)]
+    else:  # too many to enumerate: every pair of the named answers' values instead
+        combos = pairwise(list(zip(named, options, strict=True)), 0)
     combos = [c for c in combos if invariant.when is None or invariant.when.holds(c, frozenset())]
     if invariant.scope != "unscreened":
         return combos
-    signs = ruleset.danger_signs
-    gaps = [{sign: None} for sign in signs] + [dict.fromkeys(signs)]
+    needed = [q.id for q in ruleset.questions if q.danger_sign or q.required]
+    gaps = [{qid: None} for qid in needed] + [dict.fromkeys(needed)]
     return [{**gap, **combo} for combo in combos for gap in gaps]
 
 
-def in_scope(invariant: Invariant, ruleset: Ruleset, answers: Mapping[str, Any]) -> bool:
-    """Does the invariant speak about this answer set?"""
-    unscreened = any(answers.get(sign) is None for sign in ruleset.danger_signs)
+def urgency_questions(ruleset: Ruleset) -> tuple[str, ...]:
+    """Optional questions (not danger signs) that some rule setting the urgency reads,
+    directly or through the findings it tests: the ones whose blank could lower it."""
+    rules = ruleset.active_rules
+    asserters: dict[str, list[Any]] = {}
+    for rule in rules:
+        for name in rule.then.findings:
+            asserters.setdefault(name, []).append(rule)
+    todo = [rule for rule in rules if rule.then.urgency is not None]
+    seen: set[str] = set()
+    read: set[str] = set()
+    while todo:
+        rule = todo.pop()
+        if rule.id in seen:
+            continue
+        seen.add(rule.id)
+        for node in walk(rule.when):
+            if isinstance(node, (Compare, Unanswered)):
+                read.add(node.question)
+            elif isinstance(node, HasFinding):
+                todo.extend(asserters.get(node.name, ()))
+    return tuple(q.id for q in ruleset.questions if q.id in read and not q.danger_sign)
+
+
+def in_scope(invariant: Invariant, ruleset: Ruleset, answers: Mapping[str, Any],
+             unscreened: bool | None = None) -> bool:
+    """Does the invariant speak about this answer set? (``unscreened``: whether a danger
+    sign or required question is blank, if already known.)"""
+    if unscreened is None:
+        unscreened = bool(ruleset.missing_required(answers))
     if unscreened != (invariant.scope == "unscreened"):
         return False
     return invariant.when is None or invariant.when.holds(answers, frozenset())
@@ -221,8 +265,12 @@ def in_scope(invariant: Invariant, ruleset: Ruleset, answers: Mapping[str, Any])
 
 # ------------------------------------------------------------------------ checking
 
-def broken(invariant: Invariant, result: Result) -> list[str]:
-    """What the result does that the invariant forbids (empty: it holds)."""
+def broken(invariant: Invariant, result: Result, answers: Mapping[str, Any] | None = None,
+           ruleset: Ruleset | None = None) -> list[str]:
+    """What the result does that the invariant forbids (empty: it holds).
+
+    ``answers`` and ``ruleset`` are needed for ``safety_net: consistent``.
+    """
     expect = invariant.expect
     urgency = result.urgency
     problems = []
@@ -237,24 +285,90 @@ def broken(invariant: Invariant, result: Result) -> list[str]:
                       for pattern in expect.excludes if fnmatch.fnmatch(item.id, pattern)})
     if advised:
         problems.append(f"advises {', '.join(advised)}")
+    given = {item.id for item in result.advice}
+    wanted = [aid for aid in expect.includes if aid not in given
+              and (urgency is not Urgency.EMERGENCY
+                   or (ruleset is not None and ruleset.advice[aid].kind == "emergency"))]
+    if wanted:
+        problems.append(f"does not advise {', '.join(wanted)}")
     if expect.plan and not (isinstance(urgency, Urgency) and result.advice):
         problems.append("no plan: the result has no advice")
+    if expect.safety_net and answers is not None and ruleset is not None:
+        problems += safety_net_problems(ruleset, answers, urgency)
     return problems
 
 
-def violation(engine: Engine, invariant: Invariant, answers: Mapping[str, Any]) -> list[str]:
-    """Empty if the invariant holds for this answer set (or does not speak about it)."""
+def safety_net_problems(ruleset: Ruleset, answers: Mapping[str, Any],
+                        urgency: Urgency) -> list[str]:
+    """Lines of the "get help if" lists the answers already meet but the urgency ignores."""
+    problems = []
+    for advice in ruleset.advice.values():
+        for point in advice.points:
+            if point.when is None or point.urgency is None:
+                continue
+            if urgency.rank < point.urgency.rank and point.when.holds(answers, frozenset()):
+                problems.append(f"urgency is {urgency.value}, but the answers meet the "
+                                f"{advice.id} line at {point.place} ({point.urgency.value}): "
+                                f"{point.text!r}")
+    return problems
+
+
+def blank_problem(engine: Engine, answers: Mapping[str, Any], qid: str,
+                  cache: dict[tuple[Any, ...], Urgency | None] | None = None) -> str | None:
+    """Does leaving ``qid`` blank give a lower urgency than the answer given? (None: no,
+    or the blank would be refused or does not apply)."""
+    question = engine.ruleset.question_map[qid]
+    if answers.get(qid) is None or (question.ask_when is not None
+                                    and not question.ask_when.holds(answers, frozenset())):
+        return None  # not answered, or does not apply (blank is then the normal state)
+    blank = {**answers, qid: None}
+    if engine.ruleset.missing_required(blank):
+        return None  # refused by default: the tool names the answer it needs
+    given, left = (_urgency(engine, answers, cache), _urgency(engine, blank, cache))
+    if given is None or left is None or left.rank >= given.rank:
+        return None
+    return (f"leaving {qid} blank gives {left.value}, but {qid}: "
+            f"{_shown(answers[qid])} gives {given.value}")
+
+
+def _urgency(engine: Engine, answers: Mapping[str, Any],
+             cache: dict[tuple[Any, ...], Urgency | None] | None) -> Urgency | None:
+    key = _key(answers)
+    if cache is not None and key in cache:
+        return cache[key]
+    try:
+        urgency: Urgency | None = engine.evaluate(answers).urgency
+    except Exception:  # noqa: BLE001 - reported by the plan invariant
+        urgency = None
+    if cache is not None:
+        cache[key] = urgency
+    return urgency
+
+
+def violation(engine: Engine, invariant: Invariant, answers: Mapping[str, Any],
+              blank: str | None = None) -> list[str]:
+    """Empty if the invariant holds for this answer set (or does not speak about it).
+
+    ``blank``: for ``blank_answers``, the one question to leave blank (default: each
+    optional question that can change the urgency in turn).
+    """
     if not in_scope(invariant, engine.ruleset, answers):
         return []
     try:
         result = engine.evaluate(answers)
     except Exception as exc:  # noqa: BLE001 - a crash is a violation to report, not to raise
         return [f"evaluation failed ({type(exc).__name__})"]
-    return broken(invariant, result)
+    problems = broken(invariant, result, answers, engine.ruleset)
+    if invariant.expect.blank_never_lowers:
+        for qid in (blank,) if blank else urgency_questions(engine.ruleset):
+            found = blank_problem(engine, answers, qid)
+            if found:
+                problems.append(found)
+    return problems
 
 
 def shrink(engine: Engine, invariant: Invariant, answers: Answers,
-           baseline: Answers) -> Answers:
+           baseline: Answers, blank: str | None = None) -> Answers:
     """Reset answers to the baseline one at a time while the invariant still fails."""
     current = dict(answers)
     changed = True
@@ -262,10 +376,10 @@ def shrink(engine: Engine, invariant: Invariant, answers: Answers,
         changed = False
         for question in engine.ruleset.questions:
             qid = question.id
-            if current.get(qid) == baseline[qid]:
+            if current.get(qid) == baseline[qid] or qid == blank:
                 continue
             trial = {**current, qid: baseline[qid]}
-            if violation(engine, invariant, trial):
+            if violation(engine, invariant, trial, blank):
                 current, changed = trial, True
     return current
 
@@ -282,6 +396,10 @@ def design(ruleset: Ruleset, reports: list[InvariantReport], background: list[An
     for report in reports:
         cores = core_combinations(report.invariant, ruleset, bounds, baseline)
         report.core = len(cores)
+        named = {node.question for node in walk(report.invariant.when)
+                 if isinstance(node, (Compare, Unanswered))}
+        report.exhaustive = math.prod(len(levels(ruleset.question_map[qid], bounds, baseline))
+                                      + 1 for qid in named) <= CORE_BUDGET
         report.crossed = len(cores) * len(background) <= PRODUCT_BUDGET
         if report.crossed:
             pairs: Iterable[tuple[Answers, Answers]] = itertools.product(cores, background)
@@ -329,8 +447,13 @@ def verify(engine: Engine, *, samples_count: int = 2000, seed: int = 0,
     report = VerifyReport(reports, background=len(rows), pairwise=background == "pairwise",
                           thresholds=bounds, seed=seed)
     seen: set[tuple[Any, ...]] = set()
-    parts = (("designed", design(ruleset, reports, rows, bounds, baseline)),
-             ("sampled", samples(ruleset, reports, samples_count, seed, bounds, baseline)))
+    plain = [r for r in reports if not r.invariant.expect.blank_never_lowers]
+    for item in reports:
+        if item.invariant.expect.blank_never_lowers:
+            _blank_pass(engine, item, rows, bounds, baseline, samples_count, seed, seen,
+                        report)
+    parts = (("designed", design(ruleset, plain, rows, bounds, baseline)),
+             ("sampled", samples(ruleset, plain, samples_count, seed, bounds, baseline)))
     for part, stream in parts:
         for answers in stream:
             key = _key(answers)
@@ -345,7 +468,9 @@ def verify(engine: Engine, *, samples_count: int = 2000, seed: int = 0,
 
 def _check(engine: Engine, reports: list[InvariantReport], answers: Answers, part: str,
            baseline: Answers) -> None:
-    relevant = [r for r in reports if in_scope(r.invariant, engine.ruleset, answers)]
+    unscreened = bool(engine.ruleset.missing_required(answers))
+    relevant = [r for r in reports
+                if in_scope(r.invariant, engine.ruleset, answers, unscreened)]
     if not relevant:
         return
     try:
@@ -356,21 +481,59 @@ def _check(engine: Engine, reports: list[InvariantReport], answers: Answers, par
         setattr(item, part, getattr(item, part) + 1)
         if item.failure is not None:
             continue
-        problems = (broken(item.invariant, result) if result is not None
-                    else ["evaluation failed"])
+        problems = (broken(item.invariant, result, answers, engine.ruleset)
+                    if result is not None else ["evaluation failed"])
         if problems:
             item.failure = _counterexample(engine, item.invariant, answers, baseline)
 
 
+def _blank_pass(engine: Engine, item: InvariantReport, rows: list[Answers],
+                bounds: Mapping[str, tuple[int, ...]], baseline: Answers, count: int,
+                seed: int, seen: set[tuple[Any, ...]], report: VerifyReport) -> None:
+    """``blank_answers: never_lower_urgency``: every value of every optional question that
+    can change the urgency, over the background, each compared with leaving it blank;
+    then the random samples, each with one such question left blank in turn."""
+    ruleset = engine.ruleset
+    item.blanked = urgency_questions(ruleset)
+    cores = core_combinations(item.invariant, ruleset, bounds, baseline)
+    item.core = len(cores)
+    item.crossed = True
+    cache: dict[tuple[Any, ...], Urgency | None] = {}
+    designed = ((core, {**row, **core}) for core in cores for row in rows)
+    stream = samples(ruleset, [], count, seed, bounds, baseline)
+    sampled = ((None, answers) for answers in stream)
+    for part, pairs in (("designed", designed), ("sampled", sampled)):
+        for index, (core, answers) in enumerate(pairs):
+            if item.failure is not None:
+                return
+            if not in_scope(item.invariant, ruleset, answers):
+                continue
+            setattr(item, part, getattr(item, part) + 1)
+            key = _key(answers)
+            if key not in seen:
+                seen.add(key)
+                setattr(report, part, getattr(report, part) + 1)
+            if core is not None:
+                qid = next(iter(core))
+            else:
+                answered = [q for q in item.blanked if answers.get(q) is not None]
+                if not answered:
+                    continue
+                qid = answered[index % len(answered)]
+            if blank_problem(engine, answers, qid, cache):
+                item.failure = _counterexample(engine, item.invariant, answers, baseline,
+                                               blank=qid)
+
+
 def _counterexample(engine: Engine, invariant: Invariant, answers: Answers,
-                    baseline: Answers) -> Counterexample:
-    small = shrink(engine, invariant, answers, baseline)
-    problems = violation(engine, invariant, small)
+                    baseline: Answers, blank: str | None = None) -> Counterexample:
+    small = shrink(engine, invariant, answers, baseline, blank)
+    problems = violation(engine, invariant, small, blank)
     try:
         urgency = engine.evaluate(small).urgency.value
     except Exception:  # noqa: BLE001
         urgency = "routine"
-    return Counterexample(invariant, small, tuple(problems), urgency)
+    return Counterexample(invariant, small, tuple(problems), urgency, blank)
 
 
 # -------------------------------------------------------------------------- output
@@ -395,15 +558,24 @@ def case_yaml(example: Counterexample, ruleset: Ruleset) -> str:
     """The counterexample as a ``cases:`` entry, answers in questionnaire order."""
     invariant = example.invariant
     answers = {q.id: _plain(example.answers.get(q.id)) for q in ruleset.questions}
+    observed = example.urgency
+    if example.blank:  # the case is the blank one; it must get the answered urgency
+        answers[example.blank] = None
+    elif invariant.expect.safety_net:
+        met = [point.urgency for advice in ruleset.advice.values() for point in advice.points
+               if point.when is not None and point.urgency is not None
+               and point.when.holds(example.answers, frozenset())]
+        observed = Urgency.highest([Urgency(observed), *met]).value
     case: dict[str, Any] = {
         "id": f"CASE-{invariant.id}-COUNTEREXAMPLE",
         "title": f"{invariant.title} (counterexample found by triage rules verify)"}
-    if any(answers[sign] is None for sign in ruleset.danger_signs):
+    if ruleset.missing_required({k: v for k, v in answers.items() if v is not None}):
         case["missing"] = "conservative"
     case["answers"] = answers
-    case["expect"] = _expect(invariant, ruleset, example.urgency)
-    return yaml.safe_dump({"cases": [case]}, sort_keys=False, default_flow_style=False,
-                          allow_unicode=True, width=1000)
+    case["expect"] = _expect(invariant, ruleset, observed)
+    text: str = yaml.safe_dump({"cases": [case]}, sort_keys=False, default_flow_style=False,
+                               allow_unicode=True, width=1000)
+    return text
 
 
 def _plain(value: Any) -> Any:
@@ -426,6 +598,8 @@ def _expect(invariant: Invariant, ruleset: Ruleset, observed: str) -> dict[str, 
     if expect.excludes:
         result["excludes"] = sorted({aid for pattern in expect.excludes
                                      for aid in fnmatch.filter(ruleset.advice, pattern)})
+    if expect.includes:
+        result["includes"] = list(expect.includes)
     return result
 
 
@@ -453,6 +627,8 @@ def render_report(report: VerifyReport, ruleset: Ruleset) -> str:
         invariant = item.invariant
         mark = "PASS" if item.holds else "FAIL"
         how = "x every background row" if item.crossed else "paired round-robin with it"
+        if not item.exhaustive:
+            how = "all pairs of them, " + how
         plural = "s" if item.core != 1 else ""
         lines.append(f"{mark}  {invariant.id}: {invariant.title}")
         lines.append(f"      {item.designed:,} designed + {item.sampled:,} sampled answer sets "
