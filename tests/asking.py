@@ -11,7 +11,8 @@ from triage import questionnaire as flow
 
 def person(**changes: Any) -> dict[str, Any]:
     """A complete typed answer set (the healthy adult of conftest) with some changes."""
-    return {**healthy_adult(), "triggers": ("lifting_or_bending",), **changes}
+    return {**healthy_adult(), "triggers": ("lifting_or_bending",), "pregnancy_weeks": 20,
+            "pregnancy_warning_signs": False, "heart_failure": False, **changes}
 
 
 def typed(value: Any) -> str:

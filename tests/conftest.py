@@ -41,6 +41,8 @@ def healthy_adult() -> dict[str, Any]:
         "long_term_steroids": False, "immunosuppressed": False, "iv_drug_use": False,
         "recent_infection_or_spinal_procedure": False, "chest_pain_or_breathless": False,
         "abdominal_pulsing_or_faint": False, "generally_unwell": False,
+        "known_aortic_aneurysm": False, "spine_lump_or_shape_change": False,
+        "worse_coughing_sneezing_or_pooing": False,
         "duration_days": 14, "pain_severity": 5, "location": "lower", "onset": "sudden",
         "triggers": ["lifting_or_bending"], "morning_stiffness_minutes": 10,
         "better_with_movement": True, "leg_pain_below_knee": False,
@@ -48,7 +50,8 @@ def healthy_adult() -> dict[str, Any]:
         "trend": "improving", "previous_episodes": False,
         "stomach_ulcer_or_bleed": False, "kidney_disease": False,
         "heart_disease_or_stroke": False, "high_blood_pressure": False,
-        "takes_anticoagulant": False, "asthma_worse_with_nsaids": False, "nsaid_allergy": False,
+        "takes_anticoagulant": False, "takes_bleeding_risk_medicine": False,
+        "asthma_worse_with_nsaids": False, "nsaid_allergy": False,
         "liver_disease": False,
     }
 

@@ -37,8 +37,9 @@ def make_ruleset(folder: Path, rules_text: str, *, files: dict[str, str] | None 
     manifest = (shipped / "ruleset.yaml").read_text(encoding="utf-8")
     head, _, tail = manifest.partition("rules:\n")
     tail = tail[tail.index("cases:"):].replace("cases:\n  - cases\n", "cases: []\n")
-    for optional in ("invariants: invariants.yaml\n", "findings: findings.yaml\n"):
-        tail = tail.replace(optional, "")  # tiny rule sets: no invariants, no glossary
+    for optional in ("invariants: invariants.yaml\n", "findings: findings.yaml\n",
+                     "hazards: hazards.yaml\n"):
+        tail = tail.replace(optional, "")  # tiny rule sets: no invariants, glossary, hazards
     (folder / "ruleset.yaml").write_text(head + "rules:\n  - rules.yaml\n" + tail,
                                          encoding="utf-8")
     (folder / "rules.yaml").write_text("rules:\n" + rules_text, encoding="utf-8")

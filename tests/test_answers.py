@@ -21,7 +21,13 @@ DESIGN_IDS = {
     "trend", "previous_episodes", "stomach_ulcer_or_bleed", "kidney_disease",
     "heart_disease_or_stroke", "high_blood_pressure", "takes_anticoagulant",
     "asthma_worse_with_nsaids", "nsaid_allergy", "liver_disease",
+    # added in rule set 0.2.0 (DESIGN.md: additions, never renames)
+    "pregnancy_weeks", "pregnancy_warning_signs", "known_aortic_aneurysm",
+    "spine_lump_or_shape_change", "worse_coughing_sneezing_or_pooing", "heart_failure",
+    "takes_bleeding_risk_medicine",
 }
+NEW_DANGER_SIGNS = {"known_aortic_aneurysm", "spine_lump_or_shape_change",
+                    "worse_coughing_sneezing_or_pooing"}
 
 
 def test_questionnaire_has_exactly_the_design_answer_ids(ruleset):
@@ -34,7 +40,8 @@ def test_danger_signs_come_first_after_about_you(ruleset):
     sections = [q.section for q in ruleset.questions]
     assert sections.index("symptoms") > max(i for i, s in enumerate(sections)
                                             if s == "danger_signs")
-    assert len(ruleset.danger_signs) == 18
+    assert len(ruleset.danger_signs) == 21
+    assert NEW_DANGER_SIGNS <= set(ruleset.danger_signs)
 
 
 @pytest.mark.parametrize(("qid", "raw", "typed"), [
@@ -81,13 +88,52 @@ def test_wrong_values_and_missing_danger_signs_are_reported_together(ruleset):
     with pytest.raises(triage.AnswersError) as info:
         triage.check_answers(ruleset, answers)
     assert len(info.value.problems) == 2
-    assert "danger-sign questions not answered: fever" in info.value.problems[1]
+    assert "questions needed for safety not answered: fever" in info.value.problems[1]
 
 
 def test_a_misspelt_list_value_gets_a_suggestion(ruleset):
     """`triggers: lifting` suggests the one value that contains it."""
     with pytest.raises(triage.AnswersError, match="did you mean 'lifting_or_bending'"):
         triage.check_answers(ruleset, {**healthy_adult(), "triggers": "lifting"})
+
+
+def test_an_answers_file_for_rule_set_0_1_is_refused_with_the_new_danger_signs(ruleset):
+    """A file written for 0.1.0 (no new danger signs) is refused, naming each of them."""
+    old = {k: v for k, v in healthy_adult().items()
+           if k not in NEW_DANGER_SIGNS | {"takes_bleeding_risk_medicine"}}
+    with pytest.raises(triage.MissingDangerSignsError) as info:
+        triage.check_answers(ruleset, old)
+    assert set(info.value.missing) == NEW_DANGER_SIGNS
+
+
+@pytest.mark.parametrize(("blank", "extra", "needed"), [
+    ("age", {}, "age"),
+    ("location", {}, "location"),
+    ("pregnant", {"sex": "female", "age": 30}, "pregnant"),
+    ("pregnancy_warning_signs", {"sex": "female", "age": 30, "pregnant": True},
+     "pregnancy_warning_signs"),
+    ("leg_numbness_or_tingling", {"cancer_history": True}, "leg_numbness_or_tingling"),
+])
+def test_a_blank_required_answer_is_refused_by_name(ruleset, blank, extra, needed):
+    """A question marked required (where it applies) is refused when blank, like a danger
+    sign, naming it."""
+    answers = {**healthy_adult(), **extra, blank: None}
+    with pytest.raises(triage.MissingDangerSignsError) as info:
+        triage.check_answers(ruleset, answers)
+    assert info.value.missing == [needed]
+
+
+@pytest.mark.parametrize(("blank", "extra"), [
+    ("pregnant", {"sex": "male", "age": 30}),
+    ("pregnant", {"sex": "female", "age": 60}),
+    ("leg_numbness_or_tingling", {"cancer_history": False}),
+    ("duration_days", {}),
+])
+def test_a_blank_answer_that_is_not_required_there_is_accepted(ruleset, blank, extra):
+    """Where a required question does not apply, or a question is optional, a blank is
+    accepted (the rules read it as its worst value)."""
+    checked = triage.check_answers(ruleset, {**healthy_adult(), **extra, blank: None})
+    assert blank not in checked.values
 
 
 def test_a_null_danger_sign_is_missing_not_no(ruleset):

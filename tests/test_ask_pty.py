@@ -46,7 +46,7 @@ def test_an_emergency_answer_stops_and_shows_the_emergency_advice():
     child = spawn()
     answer(child, "yes")
     child.expect_exact("EMERGENCY")
-    child.expect_exact("Call 112")
+    child.expect_exact("call 999")
     rest = finish(child)
     assert child.exitstatus == 0
     assert "Question 2" not in rest and "Traceback" not in rest

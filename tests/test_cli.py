@@ -83,15 +83,18 @@ def test_missing_danger_signs_are_refused_with_the_list(tmp_path):
     answers = {k: v for k, v in healthy_adult().items() if k not in ("fever", "night_pain")}
     result = run("run", answers_file(tmp_path, answers))
     assert result.exit_code == 2
-    assert "danger-sign questions not answered: fever, night_pain" in result.stderr
+    assert "questions needed for safety not answered: fever, night_pain" in result.stderr
 
 
 def test_missing_danger_signs_conservatively_are_unscreened_and_not_self_care(tmp_path):
-    """--missing conservative lists them as unscreened and the result is at least routine."""
+    """--missing conservative lists them as unscreened: at least urgent (checked today),
+    with no medicines and no exercise plan."""
     answers = {k: v for k, v in healthy_adult().items() if k != "fever"}
     result = run("run", answers_file(tmp_path, answers), "--missing", "conservative", "-f", "json")
     data = json.loads(result.stdout)
-    assert data["unscreened"] == ["fever"] and data["urgency"] == "routine"
+    assert data["unscreened"] == ["fever"] and data["urgency"] == "urgent"
+    kinds = {item["kind"] for item in data["advice"]}
+    assert not kinds & {"otc", "stretch", "activity", "heat_cold"}
 
 
 def test_urgency_exit_code_maps_levels(tmp_path):
@@ -106,7 +109,8 @@ def test_urgency_exit_code_maps_levels(tmp_path):
 def test_locale_picks_the_emergency_number(tmp_path):
     """--locale uk shows 999; an unknown locale is a usage error."""
     path = answers_file(tmp_path, {**healthy_adult(), "saddle_numbness": True})
-    assert "Call 999" in run("run", path, "--locale", "uk").stdout
+    assert "call 999" in run("run", path, "--locale", "uk").stdout
+    assert "call 911" in run("run", path, "--locale", "us").stdout
     bad = run("run", path, "--locale", "xx")
     assert bad.exit_code == 2 and "unknown locale 'xx'" in bad.stderr
 
@@ -145,7 +149,7 @@ def test_a_folder_is_not_an_answers_file(tmp_path):
 def test_locale_is_case_insensitive(tmp_path):
     """--locale UK works like --locale uk."""
     path = answers_file(tmp_path, {**healthy_adult(), "saddle_numbness": True})
-    assert "Call 999" in run("run", path, "--locale", "UK").stdout
+    assert "call 999" in run("run", path, "--locale", "UK").stdout
 
 
 def test_missing_answers_file(tmp_path):
@@ -173,7 +177,8 @@ def test_questions_prints_the_data_dictionary():
 def test_questions_json_schema_validates_a_good_answers_file():
     """`triage questions --format json-schema` gives a schema listing every answer id."""
     schema = json.loads(run("questions", "--format", "json-schema").stdout)
-    assert set(schema["properties"]) == set(healthy_adult()) | {"pregnant"}
+    assert set(schema["properties"]) == set(healthy_adult()) | {
+        "pregnant", "pregnancy_weeks", "pregnancy_warning_signs", "heart_failure"}
     assert "saddle_numbness" in schema["required"] and "age" not in schema["required"]
     assert schema["properties"]["age"] == {"description": "How old are you?", "type": "integer",
                                            "minimum": 0, "maximum": 120}
@@ -188,7 +193,7 @@ def test_no_arguments_shows_help():
 def test_emergency_text_shows_only_the_emergency_plan(tmp_path):
     """With an emergency sign the printed plan has no home care and no held-back list."""
     result = run("run", answers_file(tmp_path, {**healthy_adult(), "saddle_numbness": True}))
-    assert "EMERGENCY" in result.stdout and "Call 112" in result.stdout
+    assert "EMERGENCY" in result.stdout and "call 999" in result.stdout
     for absent in ("Stretches", "Held back", "See a GP if", "Medicines from a pharmacy"):
         assert absent not in result.stdout, absent
 
@@ -198,15 +203,23 @@ def test_held_back_medicines_are_named_with_the_reason(tmp_path):
     answers = {**healthy_adult(), "takes_anticoagulant": True}
     out = run("run", answers_file(tmp_path, answers)).stdout
     assert "Held back for your safety" in out
-    assert "Ibuprofen or naproxen tablets: Takes a blood thinner" in out
+    assert "Ibuprofen tablets, Menthol and heat rubs: Takes a blood thinner" in out
     assert "Ask a pharmacist which painkiller is safe for you" in out
+    assert "Because:" in out and "you take a blood thinner" in out
 
 
-def test_a_missing_age_is_pointed_out(tmp_path):
-    """Questions that apply but were not answered are listed under the headline."""
+def test_a_missing_age_is_refused_by_name(tmp_path):
+    """Age is required (a blank could hide a child or a fracture risk): refused, named."""
     answers = {k: v for k, v in healthy_adult().items() if k != "age"}
+    result = run("run", answers_file(tmp_path, answers))
+    assert result.exit_code == 2 and "not answered: age" in result.stderr
+
+
+def test_a_missing_optional_answer_is_pointed_out(tmp_path):
+    """Questions that apply but were not answered are listed under the headline."""
+    answers = {k: v for k, v in healthy_adult().items() if k != "morning_stiffness_minutes"}
     out = run("run", answers_file(tmp_path, answers)).stdout
-    assert "Not answered: age." in out
+    assert "Not answered: morning stiffness minutes." in out
 
 
 def test_run_does_not_list_questions_the_questionnaire_would_skip(tmp_path):

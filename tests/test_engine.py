@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from conftest import healthy_adult
 from rulesets import make_ruleset, rule
 
 import triage
@@ -28,7 +29,7 @@ CHAIN = [
 def test_findings_chain_several_steps_deep(tmp_path):
     """A finding asserted by one rule is matched by the next, four rules deep."""
     engine = engine_for(tmp_path, "".join(CHAIN))
-    result = engine.evaluate({"fever": True, "age": 60})
+    result = engine.evaluate({**healthy_adult(), "fever": True, "age": 60})
     # the rule that set the urgency is explained first, then file order
     assert [r.id for r in result.fired_rules] == ["STEP-3", "STEP-1", "STEP-2", "STEP-4"]
     assert result.findings == ("a", "b", "c")
@@ -126,18 +127,26 @@ def test_draft_and_retired_rules_do_not_fire(tmp_path):
 
 
 def test_unscreened_danger_signs_never_give_self_care(tmp_path, adult):
-    """With no rule about it, the engine still lifts self-care to routine for unscreened signs."""
+    """With no rule about it, the engine still lifts the urgency to a same-day check when
+    a danger sign or required question is unscreened (a backstop for RT-UNSCREENED)."""
     engine = engine_for(tmp_path, rule("N", "{fever: true}", "{finding: f}"))
     assert engine.evaluate(adult).urgency is triage.Urgency.SELF_CARE
     result = engine.evaluate({**adult, "fever": None})
-    assert result.urgency is triage.Urgency.ROUTINE and result.unscreened == ("fever",)
+    assert result.urgency is triage.Urgency.URGENT and result.unscreened == ("fever",)
+    result = engine.evaluate({**adult, "age": None})
+    assert result.urgency is triage.Urgency.URGENT and result.unscreened == ("age",)
 
 
 def test_questions_that_apply_but_were_not_answered_are_listed(shipped, adult):
-    """A missing age is reported; a pregnancy question that does not apply is not."""
-    result = shipped.evaluate({**adult, "age": None})
-    assert result.not_answered == ("age",)
-    assert shipped.evaluate({**adult, "sex": "female"}).not_answered == ("pregnant",)
+    """A missing optional answer is reported; one that does not apply is not; a required
+    one is unscreened, not "not answered"."""
+    result = shipped.evaluate({**adult, "onset": None})
+    assert result.not_answered == ("onset",)
+    female = shipped.evaluate({**adult, "sex": "female"})
+    assert female.not_answered == () and female.unscreened == ("pregnant",)
+    pregnant = shipped.evaluate({**adult, "sex": "female", "pregnant": True})
+    assert pregnant.not_answered == ("pregnancy_weeks",)
+    assert pregnant.unscreened == ("pregnancy_warning_signs",)
 
 
 def test_the_engine_is_reusable_between_answer_sets(shipped, adult):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rulesets import make_ruleset, rule
 
@@ -152,3 +154,74 @@ def test_yes_and_no_are_booleans_in_rules(tmp_path):
     folder = make_ruleset(tmp_path / "rs", rule("R1", "{fever: yes}", "{urgency: urgent}"))
     engine = triage.engine(folder)
     assert engine.evaluate({"fever": True}).urgency.value == "urgent"
+
+
+# ------------------------------------------------------------ rule set 0.2.0 features
+
+def edited(tmp_path, filename: str, old: str, new: str) -> list[str]:
+    """Problems of a small rule set whose shipped ``filename`` has one edit."""
+    folder = make_ruleset(tmp_path / "rs", rule("R1", "{fever: true}", "{urgency: urgent}"))
+    text = (folder / filename).read_text(encoding="utf-8")
+    assert old in text, "the edit no longer applies"
+    (folder / filename).write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(RulesetError) as info:
+        triage.load_ruleset(folder)
+    return info.value.problems
+
+
+def test_a_safety_net_line_with_a_misspelt_answer_is_reported_at_its_line(tmp_path):
+    """A "get help if" line's condition is checked like a rule's, with file:line."""
+    problems = edited(tmp_path, "advice.yaml", "when: {location: upper}",
+                      "when: {locaton: upper}")
+    assert len(problems) == 1
+    assert "rs/advice.yaml:" in problems[0]
+    assert "unknown question id 'locaton' (did you mean 'location'?)" in problems[0]
+
+
+def test_a_safety_net_line_needs_both_when_and_urgency(tmp_path):
+    """A line that names the answers it describes must say what urgency they need."""
+    problems = edited(tmp_path, "advice.yaml", "        when: {location: upper}\n"
+                      "        urgency: urgent\n", "        when: {location: upper}\n")
+    assert any("a point gives 'when' and 'urgency' together" in p for p in problems)
+
+
+def test_an_unknown_placeholder_suggests_the_service_names(tmp_path):
+    """Text may name a service only through the locale table's placeholders."""
+    problems = edited(tmp_path, "advice.yaml", "title: Contact {maternity} now",
+                      "title: Contact {midwife_unit} now")
+    assert any("unknown placeholder {midwife_unit}" in p and "{maternity}" in p
+               for p in problems)
+
+
+def test_a_locale_missing_a_service_name_is_an_error(tmp_path):
+    """Every locale names every service: a locale without its urgent-help service fails."""
+    problems = edited(tmp_path, "ruleset.yaml",
+                      '    urgent_help: "healthdirect (1800 022 222)"\n', "")
+    assert any("locale au: missing 'urgent_help'" in p for p in problems)
+
+
+def test_required_on_a_danger_sign_is_refused(tmp_path):
+    """A danger sign is always required; saying so again is a mistake worth naming."""
+    problems = edited(tmp_path, "questionnaire.yaml", "    danger_sign: true\n",
+                      "    danger_sign: true\n    required: true\n")
+    assert any("a danger sign is always required" in p for p in problems)
+
+
+def test_a_required_condition_is_checked_like_a_rule(tmp_path):
+    """`required: {condition}` names answers that exist, with the line."""
+    problems = edited(tmp_path, "questionnaire.yaml", "    required:\n      cancer_history: true",
+                      "    required:\n      cancer_histry: true")
+    assert any("unknown question id 'cancer_histry'" in p for p in problems)
+
+
+def test_the_locale_table_fills_every_service_name(shipped, adult):
+    """UK: 999, NHS 111, A&E; US: 911, an urgent care center, the emergency room."""
+    urgent = {**adult, "fever": True}
+    uk = shipped.evaluate(urgent).to_dict()
+    us = shipped.evaluate(urgent, locale="us").to_dict()
+    assert "NHS 111" in uk["headline"] and "your GP" in uk["headline"]
+    assert "urgent care center" in us["headline"] and "NHS 111" not in str(us)
+    assert "primary care doctor" in us["headline"]
+    assert (uk["emergency_number"], us["emergency_number"]) == ("999", "911")
+    placeholder = re.compile(r"\{[a-z_]+\}")
+    assert not placeholder.search(str(us)) and not placeholder.search(str(uk))

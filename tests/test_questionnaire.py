@@ -11,8 +11,10 @@ from triage import questionnaire as flow
 from triage.model import Urgency
 
 MEDICINES = ("stomach_ulcer_or_bleed", "kidney_disease", "heart_disease_or_stroke",
-             "high_blood_pressure", "takes_anticoagulant", "asthma_worse_with_nsaids",
-             "nsaid_allergy", "liver_disease")
+             "high_blood_pressure", "takes_anticoagulant", "takes_bleeding_risk_medicine",
+             "asthma_worse_with_nsaids", "nsaid_allergy", "liver_disease")
+RECURRENT_70 = {"age": 70, "previous_episodes": True, "onset": "gradual",
+                "triggers": ("prolonged_sitting_or_posture",)}  # no fracture alert at 70
 
 
 def walk(engine, source: dict[str, Any], start: dict[str, Any] | None = None) -> list[str]:
@@ -49,12 +51,12 @@ def test_pregnancy_is_asked_only_where_it_can_apply(shipped, changes, asked):
 
 @pytest.mark.parametrize("changes", [
     {},                                                   # a healthy adult at home
-    {"age": 70},                                          # tablets need a check anyway
+    RECURRENT_70,                                         # tablets need a check anyway
     {"stomach_ulcer_or_bleed": True},                     # no NSAIDs, the rest still asked
-    {"sex": "female", "age": 30, "pregnant": True},       # a pharmacist and rubs remain
+    {"sex": "female", "age": 30, "pregnant": True},       # paracetamol remains
 ])
 def test_every_medicines_question_is_asked_when_otc_advice_is_on_the_table(shipped, changes):
-    """With over-the-counter advice in the plan, all eight medicines questions are asked."""
+    """With over-the-counter advice in the plan, all nine medicines questions are asked."""
     assert set(MEDICINES) <= set(walk(shipped, person(**changes)))
 
 
@@ -70,11 +72,11 @@ def test_medicines_questions_are_skipped_when_otc_advice_is_off_the_table(shippe
 
 def test_at_70_no_medicine_is_held_back_for_an_unanswered_question(shipped):
     """At 70, the plan's hold-back reasons are answers given, never "not answered"."""
-    source = person(age=70)
+    source = person(**RECURRENT_70)
     answers = {qid: source[qid] for qid in walk(shipped, source)}
     result = flow.final_result(shipped, answers)
     assert not [item for item in result.excluded if "not answered" in item.reason]
-    assert "MED-CAUTION" in {item.because for item in result.excluded}
+    assert "MED-CAUTION-AGE-65" in {item.because for item in result.excluded}
 
 
 def test_an_emergency_sign_at_70_asks_no_medicines_question(shipped):
@@ -83,9 +85,22 @@ def test_an_emergency_sign_at_70_asks_no_medicines_question(shipped):
 
 
 def test_leg_numbness_is_asked_where_a_rule_reads_it(shipped):
-    """With a cancer history, leg numbness can mean an emergency, so it is asked."""
+    """With a cancer history leg numbness can mean an emergency (it is required then); with
+    a home plan it decides the numb-skin warning; with a same-day sign neither applies."""
     assert "leg_numbness_or_tingling" in walk(shipped, person(cancer_history=True))
-    assert "leg_numbness_or_tingling" not in walk(shipped, person())
+    assert "leg_numbness_or_tingling" in walk(shipped, person())
+    assert "leg_numbness_or_tingling" not in walk(shipped, person(fever=True))
+
+
+@pytest.mark.parametrize(("changes", "question"), [
+    ({"sex": "female", "age": 30, "pregnant": True}, "pregnancy_warning_signs"),
+    ({"sex": "female", "age": 30, "pregnant": True}, "pregnancy_weeks"),
+    ({"heart_disease_or_stroke": True}, "heart_failure"),
+])
+def test_follow_up_questions_are_asked_where_they_apply(shipped, changes, question):
+    """Pregnancy weeks and warning signs when pregnant; heart failure with heart disease."""
+    assert question in walk(shipped, person(**changes))
+    assert question not in walk(shipped, person())
 
 
 def test_an_emergency_answer_ends_the_questionnaire_at_once(shipped):
@@ -109,7 +124,9 @@ def test_missing_answers_are_never_an_emergency_nor_self_care(shipped):
 
 
 @pytest.mark.parametrize("changes", [
-    {}, {"fever": True}, {"age": 70}, {"stomach_ulcer_or_bleed": True},
+    {}, {"fever": True}, {"age": 70}, RECURRENT_70, {"stomach_ulcer_or_bleed": True},
+    {"heart_disease_or_stroke": True}, {"duration_days": 50, "trend": "improving"},
+    {"sex": "female", "age": 30, "pregnant": True, "pregnancy_weeks": 14},
     {"sex": "female", "age": 30, "pregnant": True}, {"cancer_history": True},
     {"duration_days": 120, "age": 30, "morning_stiffness_minutes": 45},
 ])
@@ -164,7 +181,7 @@ def test_summary_rows_show_answers_as_a_person_reads_them(ruleset):
     rows = flow.summary_rows(ruleset, {"age": 38, "fever": False, "leg_weakness": "none",
                                        "triggers": ("lifting_or_bending",)})
     assert [(n, qid, shown) for n, qid, _, shown in rows] == [
-        (1, "leg_weakness", "No weakness in my legs"), (2, "fever", "no"),
+        (1, "leg_weakness", "No, my legs are not weak"), (2, "fever", "no"),
         (3, "age", "38 years"), (4, "triggers", "Lifting, bending or twisting")]
 
 

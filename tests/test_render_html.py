@@ -93,7 +93,7 @@ REQUIRED = [
     "Heat and cold", "Medicines from a pharmacy", "Cautions",
     "When to get help",
     "Why", "SC-ACUTE-PLAN", "NG59 1.2",
-    "Date: 2026-11-24.", "Rule set backtriage-core 0.1.0 (sha256",
+    "Date: 2026-11-24.", "Rule set backtriage-core 0.2.0 (sha256",
     "This is not a diagnosis.",
 ]
 
@@ -112,7 +112,7 @@ def test_an_emergency_page_puts_the_emergency_first(shipped):
     result = shipped.evaluate(person(saddle_numbness=True))
     body = render_html(result).split("<body>", 1)[1]
     words = re.sub(r"<[^>]+>", " ", body).split()
-    assert " ".join(words[:7]) == "EMERGENCY What to do now: Call 112"
+    assert " ".join(words[:11]) == "EMERGENCY What to do now: Get emergency help now: call 999."
 
 
 def test_triage_run_format_html_is_deterministic():

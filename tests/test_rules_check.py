@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from triage.checks import Problem, check, parse_problem
 from triage.cli import app
 
-TODAY = "2026-11-24"
+TODAY = "2026-11-30"
 runner = CliRunner()
 
 
@@ -33,12 +33,23 @@ def rules_check(tmp_path, rules_text: str, *extra: str, **kwargs):
 URGENT = rule("R1", "{fever: true}", "{urgency: urgent, recommend: [doctor.same_day]}")
 
 
+# Hazards whose controls lie outside the rule set (question wording and the readability
+# check, the answers parser, the locale table): warned about, honestly, until they get a
+# case or an invariant.
+KNOWN_HAZARD_GAPS = {("HAZ-21", "invariant"), ("HAZ-25", "case"), ("HAZ-25", "invariant"),
+                     ("HAZ-26", "case"), ("HAZ-26", "invariant"), ("HAZ-28", "case"),
+                     ("HAZ-28", "invariant")}
+
+
 def test_shipped_rules_check_clean():
-    """The shipped rule set has no errors and no warnings (with reviews dated this year)."""
+    """The shipped rule set has no errors, and no warnings but the known hazard-log gaps."""
     result = check_cli(RULES)
     assert result.exit_code == 0, result.stdout
-    assert result.stdout.splitlines() == ["60 rules, 35 advice, 42 questions: 0 errors, "
-                                          "0 warnings"]
+    *warnings, summary = result.stdout.splitlines()
+    assert summary.endswith(f": 0 errors, {len(KNOWN_HAZARD_GAPS)} warnings")
+    gaps = {(line.split("hazard ")[1].split(":")[0], line.split(" no ")[1].split()[0])
+            for line in warnings}
+    assert gaps == KNOWN_HAZARD_GAPS
 
 
 def test_unknown_question_is_an_error_with_file_line_and_suggestion(tmp_path):
@@ -186,7 +197,7 @@ def test_old_review_is_a_warning(tmp_path):
     folder = make_ruleset(tmp_path / "rs", URGENT.replace("2026-11-24", "2025-01-01"))
     result = check_cli(folder, "--max-review-age", "365")
     assert result.exit_code == 0
-    assert "warning: rule R1: last reviewed 2025-01-01, 692 days ago (more than 365)" \
+    assert "warning: rule R1: last reviewed 2025-01-01, 698 days ago (more than 365)" \
         in result.stdout
 
 
@@ -368,3 +379,93 @@ def test_misspelt_tested_finding_is_blamed_where_it_is_tested(tmp_path):
     errors = [line for line in result.stdout.splitlines() if ": error: " in line]
     assert errors == ["rs/rules.yaml:16: error: rule R2: tests finding 'spar', which no rule "
                       "asserts (did you mean 'spare'?)"]
+
+
+# ------------------------------------------------------------- hazard log, readability
+
+def hazard_ruleset(tmp_path, hazards: str, cases: str = ""):
+    """A small rule set with a hazard log (and optionally one case file)."""
+    folder = make_ruleset(tmp_path / "rs", URGENT, files={"hazards.yaml": hazards,
+                                                        "cases.yaml": cases})
+    manifest = folder / "ruleset.yaml"
+    text = manifest.read_text().replace("questionnaire: questionnaire.yaml\n",
+                                        "questionnaire: questionnaire.yaml\n"
+                                        "hazards: hazards.yaml\n")
+    if cases:
+        text = text.replace("cases: []", "cases: [cases.yaml]")
+    manifest.write_text(text)
+    return folder
+
+
+HAZARD = """hazards:
+  - id: HAZ-1
+    title: Fever missed
+    cause: not asked
+    effect: home care
+    harm: sepsis
+    severity: catastrophic
+    likelihood: medium
+    residual_likelihood: low
+    controls:
+      questions: [fever]
+      rules: [{rule}]
+      invariants: []
+      cases: [{case}]
+"""
+
+
+def test_a_hazard_control_that_does_not_exist_is_an_error_at_its_line(tmp_path):
+    """A misspelt rule id among a hazard's controls fails the check, at the line, with a
+    did-you-mean; so does a case id that no case file defines."""
+    result = check_cli(hazard_ruleset(tmp_path / "a", HAZARD.replace("{rule}", "R11")
+                                      .replace("{case}", "CASE-1")))
+    assert result.exit_code == 1
+    assert ("rs/hazards.yaml:12: error: hazard HAZ-1: control 'R11' is not one of the "
+            "rule set's rules (did you mean 'R1'?)") in result.stdout
+    cases = "cases:\n  - id: CASE-1\n    answers: {}\n    expect: {refused: [fever]}\n"
+    result = check_cli(hazard_ruleset(tmp_path / "b", HAZARD.replace("{rule}", "R1")
+                                      .replace("{case}", "CASE-2"), cases=cases))
+    assert result.exit_code == 1
+    assert ("rs/hazards.yaml:14: error: hazard HAZ-1: control 'CASE-2' is not one of the "
+            "rule set's cases (did you mean 'CASE-1'?)") in result.stdout
+
+
+def test_a_hazard_without_invariant_or_case_is_a_warning(tmp_path):
+    """A hazard no invariant or case controls is flagged for the reviewer."""
+    folder = hazard_ruleset(tmp_path, HAZARD.replace("{rule}", "R1")
+                            .replace("cases: [{case}]", "cases: []"))
+    result = check_cli(folder)
+    assert result.exit_code == 0, result.stdout
+    assert "rs/hazards.yaml:2: warning: hazard HAZ-1: no invariant among its controls" \
+        in result.stdout
+    assert "rs/hazards.yaml:2: warning: hazard HAZ-1: no case among its controls" \
+        in result.stdout
+
+
+def test_a_danger_sign_rule_no_hazard_names_is_a_warning(tmp_path):
+    """A red_flag rule missing from the hazard log is flagged, at the rule."""
+    text = URGENT + rule("RF-X", "{night_pain: true}", "{urgency: urgent}").replace(
+        "    when:", "    category: red_flag.malignancy\n    when:")
+    folder = hazard_ruleset(tmp_path, HAZARD.replace("{rule}", "R1")
+                            .replace("cases: [{case}]", "cases: []"))
+    (folder / "rules.yaml").write_text("rules:\n" + text)
+    result = check_cli(folder)
+    assert "warning: danger-sign rule RF-X is not a control of any hazard" in result.stdout
+
+
+def test_a_hard_danger_sign_question_is_a_readability_warning(tmp_path):
+    """A danger-sign question with a 30-word sentence and long words gets two warnings."""
+    folder = make_ruleset(tmp_path / "rs", URGENT)
+    questionnaire = folder / "questionnaire.yaml"
+    long = ("Have you noticed any unexplained, progressive diminution of perineal "
+            "sensibility, particularly involving the perianal and genital integument, "
+            "subsequently accompanied by alterations in sphincteric continence or "
+            "micturition?")
+    text = questionnaire.read_text().replace(
+        'text: "Is there new numbness or tingling around your bottom or genitals? Or does it '
+        'feel different when you wipe?"', f'text: "{long}"')
+    questionnaire.write_text(text)
+    out = check_cli(folder).stdout
+    assert "warning: question saddle_numbness: reading grade" in out
+    words = len(long.split())
+    assert f"warning: question saddle_numbness: a sentence of {words} words" in out

@@ -15,13 +15,15 @@ RULES_TEXT = (rule("R-FEVER", "{fever: true}", "{urgency: urgent, recommend: [do
               + rule("R-SPASM", "{muscle_spasms: true}", "{recommend: [heat_cold.heat]}"))
 
 DEFAULTS = """defaults:
-  answers: {age: 40, saddle_numbness: false, bladder_or_bowel_change: false,
-    sexual_function_change: false, leg_weakness: none, both_legs_affected: false,
+  answers: {age: 40, sex: male, location: lower, saddle_numbness: false,
+    bladder_or_bowel_change: false, sexual_function_change: false, leg_weakness: none,
+    both_legs_affected: false,
     fever: false, unexplained_weight_loss: false, cancer_history: false, night_pain: false,
     recent_trauma: none, osteoporosis: false, long_term_steroids: false,
     immunosuppressed: false, iv_drug_use: false, recent_infection_or_spinal_procedure: false,
     chest_pain_or_breathless: false, abdominal_pulsing_or_faint: false,
-    generally_unwell: false}
+    generally_unwell: false, known_aortic_aneurysm: false, spine_lump_or_shape_change: false,
+    worse_coughing_sneezing_or_pooing: false}
 cases:
 """
 
@@ -77,7 +79,7 @@ def test_verbose_lists_passing_cases(tmp_path):
     """With -v each passing case gets a line with its place."""
     result = rules_test(with_cases(tmp_path, PASSING), "-v")
     assert result.stdout.startswith("PASS FEVER  ")
-    assert "PASS FEVER  rs/cases.yaml:10\n" in result.stdout
+    assert "PASS FEVER  rs/cases.yaml:12\n" in result.stdout
 
 
 def test_failure_shows_expected_and_actual(tmp_path):
@@ -112,7 +114,7 @@ def test_broken_case_file_is_bad_input(tmp_path):
     expect: {urgency: urgent, fired: [R-FEVR]}
 """))
     assert result.exit_code == 2
-    assert ("triage: error: rs/cases.yaml:10: case C1: unknown rule id 'R-FEVR' "
+    assert ("triage: error: rs/cases.yaml:12: case C1: unknown rule id 'R-FEVR' "
             "(did you mean 'R-FEVER'?)") in result.stderr
 
 

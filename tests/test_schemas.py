@@ -30,7 +30,7 @@ def expected_schema(path: Path) -> str:
         return "answers"
     return {"ruleset.yaml": "manifest", "questionnaire.yaml": "questionnaire",
             "advice.yaml": "advice", "invariants.yaml": "invariants",
-            "findings.yaml": "findings"}.get(path.name, "rule")
+            "findings.yaml": "findings", "hazards.yaml": "hazards"}.get(path.name, "rule")
 
 
 SHIPPED_YAML = sorted([*RULES.glob("*.yaml"), *(RULES / "cases").glob("*.yaml"),

@@ -35,6 +35,9 @@ def broken_copy(tmp_path: Path, filename: str, old: str, new: str) -> Path:
     text = (folder / filename).read_text(encoding="utf-8")
     assert old in text, "the edit no longer applies to the shipped rules"
     (folder / filename).write_text(text.replace(old, new, 1), encoding="utf-8")
+    manifest = folder / "ruleset.yaml"  # the hazard log names the rules as they ship
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("hazards: hazards.yaml\n",
+                                                                     ""), encoding="utf-8")
     return folder
 
 
@@ -42,8 +45,17 @@ LOWER_MAJOR_TRAUMA = ("danger_signs.yaml", "      recent_trauma: major\n    then
                       "      urgency: emergency", "      recent_trauma: major\n    then:\n"
                       "      urgency: urgent")
 DROP_ULCER_EXCLUSION = ("medicines.yaml", "      stomach_ulcer_or_bleed: true\n    then:\n"
-                        "      exclude: [\"otc.oral_nsaid*\", \"otc.topical_nsaid\"]\n",
+                        "      exclude: [\"otc.oral_nsaid*\", \"otc.topical_*\"]\n",
                         "      stomach_ulcer_or_bleed: true\n    then:\n")
+SEVERITY_BLANK_READ_AS_NO = ("pathways.yaml", "      not: {pain_severity: {\"<=\": 7}}\n"
+                             "    then:\n      urgency: routine",
+                             "      pain_severity: {\">=\": 8}\n    then:\n      urgency: routine")
+NO_AMBULANCE_FOR_CHEST_PAIN = ("danger_signs.yaml", "findings: [cardiac_or_chest_emergency, "
+                               "red_flag_emergency]\n      recommend: [emergency.ambulance]",
+                               "findings: [cardiac_or_chest_emergency, red_flag_emergency]")
+UPPER_BACK_NOT_URGENT = ("danger_signs.yaml", "      location: upper\n    then:\n"
+                         "      urgency: urgent\n      findings: [thoracic_pain, red_flag_urgent]",
+                         "      location: upper\n    then:\n      findings: [thoracic_pain]")
 
 
 def delete_rule(tmp_path: Path, filename: str, rule_id: str) -> Path:
@@ -79,7 +91,10 @@ def test_shipped_rules_declare_every_kind_of_invariant(ruleset):
     (lambda tmp: delete_rule(tmp, "danger_signs.yaml", "RF-CES-SADDLE"), "INV-EM-SADDLE"),
     (lambda tmp: broken_copy(tmp, *LOWER_MAJOR_TRAUMA), "INV-EM-MAJOR-TRAUMA"),
     (lambda tmp: broken_copy(tmp, *DROP_ULCER_EXCLUSION), "INV-CI-ULCER"),
-], ids=["deleted-emergency-rule", "lowered-urgency", "missing-exclusion"])
+    (lambda tmp: broken_copy(tmp, *NO_AMBULANCE_FOR_CHEST_PAIN), "INV-EM-CHEST"),
+    (lambda tmp: broken_copy(tmp, *UPPER_BACK_NOT_URGENT), "INV-SAFETY-NET-CONSISTENT"),
+], ids=["deleted-emergency-rule", "lowered-urgency", "missing-exclusion",
+        "missing-emergency-wording", "plan-contradicts-safety-net"])
 def test_a_broken_rule_set_is_caught_with_a_minimal_counterexample(tmp_path, break_rules,
                                                                    invariant):
     """The counterexample really breaks the invariant, and resetting any answer fixes it."""
@@ -117,7 +132,31 @@ def test_counterexample_answers_follow_the_questionnaire_order(tmp_path):
     case = yaml.safe_load(case_yaml(failure, engine.ruleset))["cases"][0]
     assert list(case["answers"]) == [q.id for q in engine.ruleset.questions]
     assert case["answers"]["recent_trauma"] == "major"
-    assert case["expect"] == {"urgency": "emergency"}
+    assert case["expect"] == {"urgency": "emergency", "includes": ["emergency.serious_injury"]}
+
+
+def test_a_rule_that_reads_a_blank_as_no_is_caught(tmp_path):
+    """RT-SEVERE-PAIN rewritten to test "8 or more" (a blank severity then switches it
+    off): the blank-answers invariant fails, naming pain_severity, and its counterexample
+    case leaves that answer blank and expects the urgency of the answered one."""
+    engine = triage.engine(broken_copy(tmp_path, *SEVERITY_BLANK_READ_AS_NO))
+    failure = failed(verify(engine, **QUICK))["INV-BLANK-NEVER-LOWERS"]
+    assert failure.blank == "pain_severity"
+    assert "leaving pain_severity blank gives self_care" in "; ".join(failure.problems)
+    case = yaml.safe_load(case_yaml(failure, engine.ruleset))["cases"][0]
+    assert case["answers"]["pain_severity"] is None
+    assert case["expect"]["urgency"] == "routine"
+    assert "INV-BLANK-NEVER-LOWERS" not in failed(verify(triage.engine(RULES), **QUICK))
+
+
+def test_a_plan_contradicting_its_safety_net_names_the_line(tmp_path):
+    """Upper-back pain lowered to "no urgency": the safety-net invariant names the "between
+    your shoulder blades" line the answers meet, and its place."""
+    engine = triage.engine(broken_copy(tmp_path, *UPPER_BACK_NOT_URGENT))
+    failure = failed(verify(engine, **QUICK))["INV-SAFETY-NET-CONSISTENT"]
+    problems = "; ".join(failure.problems)
+    assert "between your shoulder blades" in problems and "advice.yaml:" in problems
+    assert failure.answers["location"] == "upper"
 
 
 def test_thresholds_include_both_sides_of_each_cut_off(ruleset):
