@@ -25,8 +25,8 @@ from triage.engine import Engine
 from triage.render import render_json
 from triage.sampling import random_answers
 
-RULESET_SHA256 = "0cbea72efcab"  # the rule set the digest was recorded on (prefix)
-GOLDEN = "2ee12a7e686f3d73573f77e08eabeed1991a35437bf6a2aad3ef1be60a91e6f0"
+RULESET_SHA256 = "b871fc095f4d"  # the rule set the digest was recorded on (prefix)
+GOLDEN = "cb8d3f1a69b83f702629762d21bd9b2503fe03fcec0f92dcce006c9e65f2d3ea"
 RANDOM_SETS = 400
 
 

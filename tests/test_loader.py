@@ -219,9 +219,12 @@ def test_the_locale_table_fills_every_service_name(shipped, adult):
     urgent = {**adult, "fever": True}
     uk = shipped.evaluate(urgent).to_dict()
     us = shipped.evaluate(urgent, locale="us").to_dict()
-    assert "NHS 111" in uk["headline"] and "your GP" in uk["headline"]
-    assert "urgent care center" in us["headline"] and "NHS 111" not in str(us)
-    assert "primary care doctor" in us["headline"]
+    def same_day(result):
+        return next(item["text"] for item in result["advice"] if item["id"] == "doctor.same_day")
+
+    assert "NHS 111" in same_day(uk) and "your GP" in same_day(uk)
+    assert "urgent care center" in same_day(us) and "NHS 111" not in str(us)
+    assert "primary care doctor" in same_day(us)
     assert (uk["emergency_number"], us["emergency_number"]) == ("999", "911")
     placeholder = re.compile(r"\{[a-z_]+\}")
     assert not placeholder.search(str(us)) and not placeholder.search(str(uk))

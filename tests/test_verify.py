@@ -53,9 +53,10 @@ SEVERITY_BLANK_READ_AS_NO = ("pathways.yaml", "      not: {pain_severity: {\"<=\
 NO_AMBULANCE_FOR_CHEST_PAIN = ("danger_signs.yaml", "findings: [cardiac_or_chest_emergency, "
                                "red_flag_emergency]\n      recommend: [emergency.ambulance]",
                                "findings: [cardiac_or_chest_emergency, red_flag_emergency]")
-UPPER_BACK_NOT_URGENT = ("danger_signs.yaml", "      location: upper\n    then:\n"
+UPPER_BACK_NOT_URGENT = ("danger_signs.yaml", "      location: {in: [upper, whole]}\n    then:\n"
                          "      urgency: urgent\n      findings: [thoracic_pain, red_flag_urgent]",
-                         "      location: upper\n    then:\n      findings: [thoracic_pain]")
+                         "      location: {in: [upper, whole]}\n    then:\n"
+                         "      findings: [thoracic_pain]")
 
 
 def delete_rule(tmp_path: Path, filename: str, rule_id: str) -> Path:
@@ -156,7 +157,7 @@ def test_a_plan_contradicting_its_safety_net_names_the_line(tmp_path):
     failure = failed(verify(engine, **QUICK))["INV-SAFETY-NET-CONSISTENT"]
     problems = "; ".join(failure.problems)
     assert "between your shoulder blades" in problems and "advice.yaml:" in problems
-    assert failure.answers["location"] == "upper"
+    assert failure.answers["location"] in ("upper", "whole")
 
 
 def test_thresholds_include_both_sides_of_each_cut_off(ruleset):

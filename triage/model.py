@@ -277,6 +277,33 @@ class Ruleset:
         return {name: services["emergency_number"] for name, services in self.locales.items()}
 
     @cached_property
+    def benign(self) -> dict[str, Any]:
+        """Benign answers: the ``baseline`` of the invariants file, else no / none / the
+        minimum for each question; questions that do not apply to them are left blank.
+        Counterexamples are shrunk towards these, and the questionnaire fills questions
+        not yet asked with them to judge whether an answer already means an emergency."""
+        derived: dict[str, Any] = {}
+        for question in self.questions:
+            if question.type == "yes_no":
+                derived[question.id] = False
+            elif question.type == "choice":
+                values = question.values
+                derived[question.id] = "none" if "none" in values else values[0]
+            elif question.type == "multi":
+                exclusive = [c.value for c in question.choices if c.exclusive]
+                derived[question.id] = tuple(exclusive[:1])
+            else:
+                derived[question.id] = question.minimum or 0
+        given = {k: tuple(v) if isinstance(v, list) else v
+                 for k, v in (self.baseline or {}).items()}
+        benign = {**derived, **given}
+        for question in self.questions:  # not asked of this person: left unanswered
+            if question.id not in given and question.ask_when is not None \
+                    and not question.ask_when.holds(benign, frozenset()):
+                benign[question.id] = None
+        return benign
+
+    @cached_property
     def screening(self) -> tuple[Question, ...]:
         """The danger signs and the questions marked ``required`` (where they apply)."""
         return tuple(q for q in self.questions if q.danger_sign or q.required)

@@ -63,8 +63,14 @@ def outcome(engine: Engine, answers: Mapping[str, Any]) -> Outcome:
 
 
 def is_emergency(engine: Engine, answers: Mapping[str, Any]) -> bool:
-    """Do the answers so far already make this an emergency? (Missing answers never do.)"""
-    return outcome(engine, answers)[0] is Urgency.EMERGENCY
+    """Do the answers so far already mean an emergency, whatever the questions still to be
+    asked are answered? They are judged with those questions read as benign (no, none),
+    so a question not asked yet never counts as a blank answer: a cancer history alone
+    goes on to the leg questions, saddle numbness stops at once."""
+    benign = engine.ruleset.benign
+    filled = {**{qid: value for qid, value in benign.items() if answers.get(qid) is None},
+              **{qid: value for qid, value in answers.items() if value is not None}}
+    return outcome(engine, filled)[0] is Urgency.EMERGENCY
 
 
 def applies(question: Question, answers: Mapping[str, Any]) -> bool:

@@ -154,26 +154,7 @@ def levels(question: Question, bounds: Mapping[str, tuple[int, ...]],
 
 def default_baseline(ruleset: Ruleset) -> Answers:
     """Benign answers: the rule set's ``baseline``, else no / none / the minimum."""
-    derived: Answers = {}
-    for question in ruleset.questions:
-        if question.type == "yes_no":
-            derived[question.id] = False
-        elif question.type == "choice":
-            values = question.values
-            derived[question.id] = "none" if "none" in values else values[0]
-        elif question.type == "multi":
-            exclusive = [c.value for c in question.choices if c.exclusive]
-            derived[question.id] = tuple(exclusive[:1])
-        else:
-            derived[question.id] = question.minimum or 0
-    given = {k: tuple(v) if isinstance(v, list) else v
-             for k, v in (ruleset.baseline or {}).items()}
-    baseline = {**derived, **given}
-    for question in ruleset.questions:  # not asked of this person: left unanswered
-        if question.id not in given and question.ask_when is not None \
-                and not question.ask_when.holds(baseline, frozenset()):
-            baseline[question.id] = None
-    return baseline
+    return dict(ruleset.benign)
 
 
 def pairwise(factors: list[tuple[str, tuple[Any, ...]]], seed: int) -> list[Answers]:
@@ -198,13 +179,9 @@ def pairwise(factors: list[tuple[str, tuple[Any, ...]]], seed: int) -> list[Answ
     return rows
 
 
-def core_combinations(invariant: Invariant, ruleset: Ruleset,
-                      bounds: Mapping[str, tuple[int, ...]], baseline: Answers) -> list[Answers]:
-    """Every combination of the named answers that puts an answer set in scope."""
-    if invariant.expect.blank_never_lowers:
-        return [{qid: value} for qid in urgency_questions(ruleset)
-                for value in levels(ruleset.question_map[qid], bounds, baseline)
-                if value is not None]
+def core_options(invariant: Invariant, ruleset: Ruleset, bounds: Mapping[str, tuple[int, ...]],
+                 baseline: Answers) -> list[tuple[str, tuple[Any, ...]]]:
+    """The questions an invariant's ``when`` names, each with the values the design tries."""
     named = sorted({node.question for node in walk(invariant.when)
                     if isinstance(node, (Compare, Unanswered))})
     options = []
@@ -214,18 +191,42 @@ def core_combinations(invariant: Invariant, ruleset: Ruleset,
         if invariant.scope == "unscreened" and (question.danger_sign or question.required) \
                 and None not in values:
             values += (None,)
-        options.append(values)
-    if math.prod(len(values) for values in options) <= CORE_BUDGET:
-        combos = [dict(zip(named, values, strict=True))
-                  for values in itertools.product(*options)]
+        options.append((qid, values))
+    return options
+
+
+def exhaustive(invariant: Invariant, ruleset: Ruleset, bounds: Mapping[str, tuple[int, ...]],
+               baseline: Answers) -> bool:
+    """Is every combination of the invariant's named answers tried (else all pairs)?"""
+    options = core_options(invariant, ruleset, bounds, baseline)
+    return math.prod(len(values) for _, values in options) <= CORE_BUDGET
+
+
+def core_combinations(invariant: Invariant, ruleset: Ruleset,
+                      bounds: Mapping[str, tuple[int, ...]], baseline: Answers) -> list[Answers]:
+    """Every combination of the named answers that puts an answer set in scope."""
+    if invariant.expect.blank_never_lowers:
+        return [{qid: value} for qid in urgency_questions(ruleset)
+                for value in levels(ruleset.question_map[qid], bounds, baseline)
+                if value is not None]
+    options = core_options(invariant, ruleset, bounds, baseline)
+    if exhaustive(invariant, ruleset, bounds, baseline):
+        combos = [dict(zip([qid for qid, _ in options], values, strict=True))
+                  for values in itertools.product(*(values for _, values in options))]
     else:  # too many to enumerate: every pair of the named answers' values instead
-        combos = pairwise(list(zip(named, options, strict=True)), 0)
+        combos = pairwise(options, 0)
     combos = [c for c in combos if invariant.when is None or invariant.when.holds(c, frozenset())]
     if invariant.scope != "unscreened":
         return combos
     needed = [q.id for q in ruleset.questions if q.danger_sign or q.required]
     gaps = [{qid: None} for qid in needed] + [dict.fromkeys(needed)]
-    return [{**gap, **combo} for combo in combos for gap in gaps]
+    spread: list[Answers] = []
+    for combo in combos:
+        if any(qid in combo and combo[qid] is None for qid in needed):
+            spread.append(combo)  # already leaves a needed answer blank: in scope as it is
+        else:
+            spread.extend({**gap, **combo} for gap in gaps)
+    return spread
 
 
 def urgency_questions(ruleset: Ruleset) -> tuple[str, ...]:
@@ -396,10 +397,7 @@ def design(ruleset: Ruleset, reports: list[InvariantReport], background: list[An
     for report in reports:
         cores = core_combinations(report.invariant, ruleset, bounds, baseline)
         report.core = len(cores)
-        named = {node.question for node in walk(report.invariant.when)
-                 if isinstance(node, (Compare, Unanswered))}
-        report.exhaustive = math.prod(len(levels(ruleset.question_map[qid], bounds, baseline))
-                                      + 1 for qid in named) <= CORE_BUDGET
+        report.exhaustive = exhaustive(report.invariant, ruleset, bounds, baseline)
         report.crossed = len(cores) * len(background) <= PRODUCT_BUDGET
         if report.crossed:
             pairs: Iterable[tuple[Answers, Answers]] = itertools.product(cores, background)
