@@ -5,8 +5,9 @@ answer sets (complete ones, and ones with answers left out under ``--missing
 conservative``, in every locale). It was recorded before the engine was optimised.
 A second digest pins what ``triage run`` and ``triage batch`` print (the engine's
 result with ``not_answered`` narrowed by the questionnaire) for the same sets and for
-answer sets with optional questions left out; it was recorded before the relevance
-test of unanswered questions was made cheaper.
+answer sets with optional questions left out, and a third the questions ``triage ask``
+asks; both were recorded before the relevance test of unanswered questions was made
+cheaper.
 When the *rules* change, results change on purpose: regenerate with
 ``PYTHONPATH=. python tests/test_identity.py`` and paste both lines below.
 """
@@ -25,13 +26,15 @@ from conftest import RULES
 import triage
 from triage.cases import load_cases
 from triage.engine import Engine
-from triage.questionnaire import final_result
+from triage.questionnaire import final_result, next_question
 from triage.render import render_json
 from triage.sampling import random_answers
 
 RULESET_SHA256 = "5abea92a5da2"  # the rule set the digest was recorded on (prefix)
 GOLDEN = "8aa0511f20ae16a379764bb0997ffbb9c65d6946e74381b4b36a0c5ad5e3dd9e"
 FLOW_GOLDEN = "18afcdc4df3f67255c924832a9b3af80a499261a85062b97d252a7ebdb3edabe"
+ASKED_GOLDEN = "9e4cc049492b5f9367d2dc5dbd6db7baa2d390647716769c33c61e5cf834bf05"
+ASK_SESSIONS = 300
 RANDOM_SETS = 400
 PARTIAL_SETS = 300
 
@@ -73,6 +76,18 @@ def flow_digest(engine: Engine) -> str:
     return hasher.hexdigest()
 
 
+def asked_digest(engine: Engine) -> str:
+    """sha256 over the questions `triage ask` asks, in order, for seeded people (their
+    answers drawn at random, a tenth of the danger signs "yes")."""
+    hasher = hashlib.sha256()
+    for person in itertools.islice(random_answers(engine.ruleset, seed=17), ASK_SESSIONS):
+        answers: dict[str, Any] = {}
+        while (question := next_question(engine, answers)) is not None:
+            answers[question.id] = person[question.id]
+        hasher.update((" ".join(answers) + "\n").encode("utf-8"))
+    return hasher.hexdigest()
+
+
 def digest(engine: Engine) -> str:
     """sha256 over the JSON output of every answer set, in order."""
     hasher = hashlib.sha256()
@@ -102,8 +117,18 @@ def test_printed_results_are_identical_to_the_recorded_ones(shipped):
     assert flow_digest(shipped) == FLOW_GOLDEN
 
 
+def test_ask_asks_the_recorded_questions(shipped):
+    """`triage ask` asks the same questions in the same order as recorded before the
+    relevance test was made cheaper."""
+    if not shipped.ruleset.sha256.startswith(RULESET_SHA256):
+        pytest.skip("the rules changed since the digest was recorded; regenerate it "
+                    "(see this module's docstring)")
+    assert asked_digest(shipped) == ASKED_GOLDEN
+
+
 if __name__ == "__main__":
     compiled = triage.engine(RULES)
     print(f'RULESET_SHA256 = "{compiled.ruleset.sha256[:12]}"')
     print(f'GOLDEN = "{digest(compiled)}"')
     print(f'FLOW_GOLDEN = "{flow_digest(compiled)}"')
+    print(f'ASKED_GOLDEN = "{asked_digest(compiled)}"')

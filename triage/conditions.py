@@ -153,6 +153,39 @@ def finding_line(condition: Condition, name: str) -> int:
     return next((line for item in items if (line := finding_line(item, name))), 0)
 
 
+def holds_partly_known(condition: Condition, answers: Mapping[str, Any],
+                       findings: frozenset[str] | set[str],
+                       unknown: frozenset[str] | set[str]) -> bool | None:
+    """The condition's value when the findings in ``unknown`` may or may not hold and
+    every other finding holds exactly when it is in ``findings``: True or False whatever
+    the unknown ones are, or None when it depends on them (Kleene's three-valued logic)."""
+    if isinstance(condition, HasFinding):
+        return None if condition.name in unknown else condition.name in findings
+    if isinstance(condition, Not):
+        value = holds_partly_known(condition.item, answers, findings, unknown)
+        return None if value is None else not value
+    if isinstance(condition, (All, AnyOf)):
+        decisive = isinstance(condition, AnyOf)  # the value that settles the group
+        result: bool | None = not decisive
+        for item in condition.items:
+            value = holds_partly_known(item, answers, findings, unknown)
+            if value is decisive:
+                return decisive
+            if value is None:
+                result = None
+        return result
+    return condition.holds(answers, findings)
+
+
+def questions_read(condition: Condition) -> set[str]:
+    """Every question id the condition reads (comparisons and ``unanswered``)."""
+    if isinstance(condition, (Compare, Unanswered)):
+        return {condition.question}
+    items = (condition.items if isinstance(condition, (All, AnyOf))
+             else (condition.item,) if isinstance(condition, Not) else ())
+    return set().union(*(questions_read(item) for item in items))
+
+
 def _group(item: Condition) -> str:
     text = item.describe()
     return f"({text})" if isinstance(item, (All, AnyOf)) and len(item.items) > 1 else text
