@@ -15,7 +15,7 @@ from typing import Any
 from . import yamlio
 from .answers import MISSING_MODES, check_answers
 from .engine import Engine
-from .errors import RulesetError, TriageError, did_you_mean, openable
+from .errors import RulesetError, TriageError, did_you_mean, openable, shown
 from .model import Result, Ruleset, Urgency
 
 CASE_KEYS = ("id", "title", "source", "answers", "missing", "expect")
@@ -94,7 +94,8 @@ def _case(ruleset: Ruleset, record: Any, defaults: Mapping[str, Any], place: str
         return None
     for key in record:
         if key not in CASE_KEYS:
-            problems.append(f"{place}: unknown key {key!r} in a case{did_you_mean(key, CASE_KEYS)}")
+            problems.append(f"{place}: unknown key {shown(key)} in a case"
+                            f"{did_you_mean(key, CASE_KEYS)}")
     answers = {**defaults, **(record.get("answers") or {})}
     expect = record.get("expect") or {}
     if not isinstance(expect, Mapping) or "urgency" not in expect:
@@ -115,18 +116,19 @@ def _check_expect(ruleset: Ruleset, expect: Mapping[str, Any], where: str,
     rule_ids = {rule.id for rule in ruleset.rules}
     for key, value in expect.items():
         if key not in EXPECT_KEYS:
-            problems.append(f"{where}: unknown expectation {key!r}{did_you_mean(key, EXPECT_KEYS)}")
+            problems.append(f"{where}: unknown expectation {shown(key)}"
+                            f"{did_you_mean(key, EXPECT_KEYS)}")
         elif key == "urgency" and value not in levels:
             problems.append(f"{where}: urgency must be one of {', '.join(levels)}")
         elif key in ("includes", "excludes"):
             for aid in value or []:
                 if aid not in ruleset.advice:
-                    problems.append(f"{where}: unknown advice id {aid!r}"
+                    problems.append(f"{where}: unknown advice id {shown(aid)}"
                                     f"{did_you_mean(aid, ruleset.advice)}")
         elif key in ("fired", "not_fired"):
             for rid in value or []:
                 if rid not in rule_ids:
-                    problems.append(f"{where}: unknown rule id {rid!r}"
+                    problems.append(f"{where}: unknown rule id {shown(rid)}"
                                     f"{did_you_mean(rid, rule_ids)}")
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from .answers import check_locale
-from .errors import ExitStatus, TriageError
+from .errors import ExitStatus, TriageError, bounded_lines
 from .model import Ruleset
 
 
@@ -36,9 +36,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def fail(message: str, status: ExitStatus) -> typer.Exit:
     """Print each problem as one ``triage: error:`` line on stderr; return the exit."""
-    for line in message.splitlines():
-        if line.strip():
-            typer.echo(f"triage: error: {line.strip()}", err=True)
+    for line in bounded_lines(message.splitlines()):
+        typer.echo(f"triage: error: {line}", err=True)
     return typer.Exit(int(status))
 
 

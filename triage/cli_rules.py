@@ -17,7 +17,7 @@ import typer
 
 from . import api
 from .cli_common import RulesOption, fail, handles_errors, write_output
-from .errors import ExitStatus
+from .errors import MAX_REPORT_LINES_PER_FILE, ExitStatus, bounded_lines, shown
 
 rules_app = typer.Typer(
     name="rules",
@@ -70,7 +70,7 @@ def _date(text: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise fail(f"--today: {text!r} is not a date like 2026-11-24",
+        raise fail(f"--today: {shown(text)} is not a date like 2026-11-24",
                    ExitStatus.BAD_INPUT) from None
 
 
@@ -105,8 +105,10 @@ def check_command(
                     "warnings": len(report.warnings)}
         sys.stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
     else:
-        sys.stdout.write("".join(f"{problem}\n" for problem in report.problems)
-                         + report.summary() + "\n")
+        listed = bounded_lines((str(problem) for problem in report.problems),
+                               more=" (--format json lists them all)",
+                               per_file=MAX_REPORT_LINES_PER_FILE)
+        sys.stdout.write("".join(f"{line}\n" for line in listed) + report.summary() + "\n")
     if report.errors:
         raise typer.Exit(int(ExitStatus.CHECK_FAILED))
 

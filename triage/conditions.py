@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import did_you_mean
+from .errors import did_you_mean, shown
 from .values import ValueProblem, coerce
 
 if TYPE_CHECKING:
@@ -254,7 +254,8 @@ class Parser:
         if isinstance(key, str) and key in self.questions:
             return self.questions[key]
         known = list(self.questions) + list(KEYWORDS)
-        self.problem(where, line, f"unknown question id {key!r}{did_you_mean(str(key), known)}")
+        self.problem(where, line,
+                     f"unknown question id {shown(key)}{did_you_mean(str(key), known)}")
         return None
 
     def _parse_leaf(self, question: Question, value: Any, where: str, line: int) -> Condition:
@@ -267,7 +268,7 @@ class Parser:
         else:
             op, operand = "is", value
         if op not in OPERATORS:
-            self.problem(where, line, f"{question.id}: unknown operator {op!r}; "
+            self.problem(where, line, f"{question.id}: unknown operator {shown(op)}; "
                          f"use one of {', '.join(OPERATORS)}{did_you_mean(str(op), OPERATORS)}")
             return All(())
         operand = self._operand(question, op, operand, where, line)

@@ -12,7 +12,7 @@ from typing import Any, TypeGuard
 
 from . import yamlio
 from .conditions import Parser, finding_line, finding_polarity
-from .errors import AnswersError, RulesetError, did_you_mean, openable
+from .errors import AnswersError, RulesetError, did_you_mean, openable, shown
 from .invariants import check_baseline, load_invariants
 from .model import (
     ADVICE_KINDS,
@@ -94,7 +94,7 @@ class _Context:
         for key in record:
             if key not in allowed and not str(key).startswith("x-"):
                 self.problem(where, yamlio.line_of(record, key),
-                             f"unknown key {key!r} in {what}{did_you_mean(str(key), allowed)}")
+                             f"unknown key {shown(key)} in {what}{did_you_mean(str(key), allowed)}")
 
     def text(self, record: Mapping[str, Any], key: str, where: str, required: bool = True,
              what: str = "") -> str:
@@ -117,7 +117,7 @@ class _Context:
         value = self.text(record, key, where, what=what)
         if value and value not in allowed:
             self.problem(where, yamlio.line_of(record, key),
-                         f"{what}{key} {value!r} is not one of {', '.join(allowed)}"
+                         f"{what}{key} {shown(value)} is not one of {', '.join(allowed)}"
                          f"{did_you_mean(value, allowed)}")
             return ""
         return value
@@ -486,19 +486,20 @@ def _outcome(ctx: _Context, node: Any, where: str, line: int, advice: Mapping[st
         except ValueError:
             levels = [level.value for level in Urgency]
             ctx.problem(where, yamlio.line_of(node, "urgency"),
-                        f"{what}urgency {node['urgency']!r} is not one of {', '.join(levels)}"
+                        f"{what}urgency {shown(node['urgency'])} is not one of {', '.join(levels)}"
                         f"{did_you_mean(str(node['urgency']), levels)}")
     findings = ctx.texts(node, "finding", where) + ctx.texts(node, "findings", where)
     recommend = ctx.texts(node, "recommend", where)
     for aid in recommend:
         if aid not in advice:
             ctx.problem(where, yamlio.line_of(node, "recommend"),
-                        f"{what}recommends unknown advice id {aid!r}{did_you_mean(aid, advice)}")
+                        f"{what}recommends unknown advice id {shown(aid)}"
+                        f"{did_you_mean(aid, advice)}")
     exclude = ctx.texts(node, "exclude", where)
     for pattern in exclude:
         if not fnmatch.filter(advice, pattern):
             ctx.problem(where, yamlio.line_of(node, "exclude"),
-                        f"{what}excludes {pattern!r}, which matches no advice id"
+                        f"{what}excludes {shown(pattern)}, which matches no advice id"
                         f"{did_you_mean(pattern, advice)}")
     return Outcome(urgency=urgency, findings=findings, recommend=recommend, exclude=exclude)
 
