@@ -30,10 +30,10 @@ from typing import IO, TYPE_CHECKING, Any
 from . import api
 from .answers import check_answers
 from .engine import Engine
-from .errors import ExitStatus, TriageError, did_you_mean
+from .errors import ExitStatus, TriageError, did_you_mean, shown
 from .model import Result, Urgency
 from .questionnaire import final_result
-from .sources import _reject_duplicates
+from .sources import JsonProblem, json_value
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -71,7 +71,7 @@ def input_format(path: str, explicit: str | None = None) -> str:
     """``jsonl`` or ``csv``: the explicit choice, or guessed from the file extension."""
     if explicit is not None:
         if explicit not in INPUT_FORMATS:
-            raise BatchInputError(f"unknown input format {explicit!r}; choose jsonl or csv")
+            raise BatchInputError(f"unknown input format {shown(explicit)}; choose jsonl or csv")
         return explicit
     suffix = Path(path).suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
@@ -177,10 +177,11 @@ class Records:
         if len(header) == 1 and ";" in header[0]:
             raise BatchInputError("the header is one column with ';' in it: save the file "
                                   "as comma-separated CSV (lists inside a cell use ';')", place)
-        problems = [f"column {name!r} appears twice in the header"
+        problems = [f"column {shown(name)} appears twice in the header"
                     for name in sorted({n for n in header if header.count(n) > 1})]
         if self.columns is not None:
-            problems += [f"column {name!r} is not an answer id{did_you_mean(name, self.columns)}"
+            problems += [f"column {shown(name)} is not an answer id"
+                         f"{did_you_mean(name, self.columns)}"
                          for name in header if name != ID_COLUMN and name not in self.columns]
         if problems:
             raise BatchInputError("\n".join(f"{place}: {problem}" for problem in problems))
@@ -202,13 +203,10 @@ def parse_record(fmt: str, header: tuple[str, ...] | None, record: Record
 
 def _jsonl_row(number: int, line: str) -> dict[str, Any]:
     try:
-        raw = json.loads(line, object_pairs_hook=_reject_duplicates)
-    except json.JSONDecodeError as exc:
-        raise RowError(f"invalid JSON: {exc.msg} (column {exc.colno})", f"row {number}") from None
-    except RecursionError:
-        raise RowError("invalid JSON: nested too deeply", f"row {number}") from None
-    except ValueError as exc:
-        raise RowError(f"invalid JSON: {exc}", f"row {number}") from None
+        raw = json_value(line)
+    except JsonProblem as exc:
+        column = f" (column {exc.column})" if exc.column else ""
+        raise RowError(f"invalid JSON: {exc.reason}{column}", f"row {number}") from None
     if not isinstance(raw, dict):
         raise RowError("expected a JSON object of answers ({\"age\": 38, ...})",
                        f"row {number}")

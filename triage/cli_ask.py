@@ -26,7 +26,7 @@ from . import api
 from . import questionnaire as flow
 from .cli_common import LocaleOption, RulesOption, checked_locale, fail, handles_errors
 from .engine import Engine
-from .errors import ExitStatus, did_you_mean
+from .errors import ExitStatus, did_you_mean, shown
 from .model import Question, Result, Ruleset, Urgency, fill
 from .render import URGENCY_LABELS, render_html, render_markdown, render_text
 from .sources import read_answers
@@ -106,11 +106,11 @@ PREFIX_MIN = 3  # shorter words are never read as a choice they begin
 
 def _word(question: Question, raw: str) -> tuple[str, bool]:
     """One typed word or menu number as a choice value; (value, read from a prefix?)."""
-    if raw.isdigit():
-        number = int(raw)
+    if raw.isdigit():  # a menu number: ASCII digits only ('²' and '٣' are digits too)
+        number = int(raw) if raw.isascii() and len(raw) <= 3 else 0
         if not 1 <= number <= len(question.choices):
-            raise ValueProblem(f"{number} is not on the list; type a number from 1 to "
-                               f"{len(question.choices)}, or the word")
+            raise ValueProblem(f"{number or shown(raw)} is not on the list; type a number "
+                               f"from 1 to {len(question.choices)}, or the word")
         return question.choices[number - 1].value, False
     key = "_".join(raw.lower().split())
     if key in question.values:
@@ -121,11 +121,11 @@ def _word(question: Question, raw: str) -> tuple[str, bool]:
     if len(matches) == 1:
         return matches[0], True
     if matches:
-        raise ValueProblem(f"{raw!r} could be " + " or ".join(matches))
+        raise ValueProblem(f"{shown(raw)} could be " + " or ".join(matches))
     hint = (_closest(question, key) if guessing else "") or did_you_mean(raw, question.values)
     if question.type == "choice":
-        raise ValueProblem(f"{raw!r} is not allowed; expected {question.allowed_text()}{hint}")
-    raise ValueProblem(f"{raw!r} is not on the list{hint}")
+        raise ValueProblem(f"{shown(raw)} is not allowed; expected {question.allowed_text()}{hint}")
+    raise ValueProblem(f"{shown(raw)} is not on the list{hint}")
 
 
 def _words(question: Question) -> dict[str, set[str]]:
@@ -243,7 +243,7 @@ def resumed_answers(term: Terminal, ruleset: Ruleset, path: Path) -> dict[str, A
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in questions:
-            term.say(f"{where}: ignoring unknown answer id {key!r}", style="yellow")
+            term.say(f"{where}: ignoring unknown answer id {shown(key)}", style="yellow")
         elif value is not None:
             try:
                 values[key] = coerce(questions[key], value)
@@ -283,7 +283,7 @@ def _summary(term: Terminal, ruleset: Ruleset, answers: Mapping[str, Any]) -> st
             continue
         if raw in ids:
             return ids[raw]
-        term.say(f"Sorry, {raw!r} is not one of the numbers 1 to {len(rows)}. Please try "
+        term.say(f"Sorry, {shown(raw)} is not one of the numbers 1 to {len(rows)}. Please try "
                  "again (? for help).", style="yellow")
 
 
@@ -376,7 +376,7 @@ def _date(date: str | None) -> str:
     try:
         return datetime.date.fromisoformat(date).isoformat()
     except ValueError:
-        raise fail(f"--date: {date!r} is not a date like 2026-11-24",
+        raise fail(f"--date: {shown(date)} is not a date like 2026-11-24",
                    ExitStatus.BAD_INPUT) from None
 
 
