@@ -21,6 +21,7 @@ import contextlib
 import csv
 import io
 import json
+import re
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ OUTPUT_FORMATS = ("jsonl", "csv")
 CSV_COLUMNS = ("row", "id", "urgency", "headline", "advice", "excluded", "unscreened", "error")
 ID_COLUMN = "id"
 MAX_ROW_BYTES = 1_000_000
+READ_BYTES = 65_536  # read at most this much at a time (a line, if it is shorter)
+_LINE_END = re.compile(rb"\r\n|\r|\n")
 CHUNK_ROWS = 128  # rows per task sent to a worker process
 IN_FLIGHT_PER_JOB = 3  # chunks queued per worker: keeps workers busy, memory bounded
 ERROR = "error"
@@ -95,85 +98,101 @@ class Records:
         self.columns = columns  # the answer ids a CSV header may name (None: not checked)
         self.header: tuple[str, ...] | None = None
         self.bytes_read = 0
+        self.blank = 0  # blank lines skipped (counted in the row numbers)
         self._line = 0
 
-    def _lines(self) -> Iterator[str | Unreadable]:
-        """Decoded lines (newline kept), or Unreadable for an oversized or undecodable one."""
+    def _physical(self) -> Iterator[bytes | int]:
+        """Each line's bytes without its end (LF, CRLF, or a lone CR as old Mac files
+        have), or the size in bytes of a line over the row limit (its bytes skipped)."""
+        buffer, oversize = b"", 0
         while True:
-            data = self.stream.readline(MAX_ROW_BYTES + 1)
-            if not data:
+            chunk = self.stream.readline(READ_BYTES)
+            self.bytes_read += len(chunk)
+            buffer += chunk
+            at = 0
+            while (end := _LINE_END.search(buffer, at)) is not None:
+                if end.group() == b"\r" and end.end() == len(buffer) and chunk:
+                    break  # maybe the CR of a CRLF split between reads
+                if oversize:
+                    yield oversize + end.start() - at
+                    oversize = 0
+                else:
+                    yield buffer[at:end.start()]
+                at = end.end()
+            buffer = buffer[at:]
+            if len(buffer) > MAX_ROW_BYTES or (oversize and buffer):
+                oversize += len(buffer)  # a row over the limit: skipped to its end
+                buffer = b""
+            if not chunk:
+                if oversize or buffer:
+                    yield oversize or buffer
                 return
+
+    def _lines(self) -> Iterator[str | Unreadable]:
+        """Decoded lines (without their ends), or Unreadable for an oversized or undecodable
+        one; each counted, so ``self._line`` is the line number of the last one."""
+        for data in self._physical():
             self._line += 1
-            self.bytes_read += len(data)
+            if isinstance(data, int):
+                yield Unreadable(f"row is {data} bytes, more than the limit of {MAX_ROW_BYTES}")
+                continue
             if self._line == 1 and data.startswith(b"\xef\xbb\xbf"):
                 data = data[3:]  # a byte-order mark, as spreadsheet exports write
-            if len(data) > MAX_ROW_BYTES and not data.endswith(b"\n"):
-                size = len(data) + self._skip_rest()
-                yield Unreadable(f"row is {size} bytes, more than the limit of {MAX_ROW_BYTES}")
-                continue
             try:
                 yield data.decode("utf-8")
             except UnicodeDecodeError as exc:
                 yield Unreadable(f"not UTF-8 text (byte {exc.start + 1} of the line); save the "
                                  "file as UTF-8")
 
-    def _skip_rest(self) -> int:
-        skipped = 0
-        while True:
-            data = self.stream.readline(MAX_ROW_BYTES)
-            skipped += len(data)
-            self.bytes_read += len(data)
-            if not data or data.endswith(b"\n"):
-                return skipped
-
     def __iter__(self) -> Iterator[Record]:
         return self._jsonl() if self.fmt == "jsonl" else self._csv()
 
     def _jsonl(self) -> Iterator[Record]:
         for line in self._lines():
-            if isinstance(line, Unreadable):
+            if isinstance(line, Unreadable) or line.strip():
                 yield self._line, line
-            elif line.strip():
-                yield self._line, line
+            else:
+                self.blank += 1
 
     def _csv(self) -> Iterator[Record]:
-        lines = self._lines()
-        unreadable: list[Unreadable] = []
-
-        def texts() -> Iterator[str]:
-            for line in lines:
-                if isinstance(line, Unreadable):
-                    unreadable.append(line)
-                    yield "\n"  # keeps the row count; reported below
-                else:
-                    yield line
-
+        """One response per line: a line whose quoting is broken is that row's error, and
+        reading carries on at the next line (a quote never swallows the lines after it,
+        so a cell cannot hold a line break)."""
         csv.field_size_limit(MAX_ROW_BYTES)  # a row may be up to the row limit, not 128 kB
-        reader = csv.reader(texts(), strict=True)
-        number = 0
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:  # this row's quoting is broken; the reader goes on
-                number += 1
-                yield number, Unreadable(f"malformed CSV: {exc}")
-                continue
-            number += 1
-            if unreadable:
-                yield number, unreadable.pop()
+        for line in self._lines():
+            if isinstance(line, Unreadable):
+                if self.header is None:
+                    raise BatchInputError(f"the header {line.problem}", self._place())
+                yield self._line, line
+            elif not line.strip():
+                self.blank += 1
             elif self.header is None:
-                if cells:
-                    self.header = self._check_header(cells)
-            elif cells:
-                yield number, cells
+                self.header = self._check_header(self._cells(line, header=True))
+            else:
+                try:
+                    yield self._line, self._cells(line)
+                except RowError as exc:
+                    yield self._line, Unreadable(exc.message)
+
+    def _cells(self, line: str, header: bool = False) -> list[str]:
+        try:
+            return next(csv.reader([line], strict=True))
+        except csv.Error as exc:
+            reason = ("a quote is not closed on this line (a cell cannot hold a line break)"
+                      if line.count('"') % 2 else str(exc))
+            if header:
+                raise BatchInputError(f"the header is not valid CSV: {reason}",
+                                      self._place()) from None
+            raise RowError(f"malformed CSV: {reason}") from None
+
+    def _place(self) -> str:
+        return f"{self.where}:{self._line}"
 
     def _check_header(self, cells: list[str]) -> tuple[str, ...]:
         """The column names, once: a problem here would otherwise fail every row."""
         header = tuple(ID_COLUMN if cell.strip().lower() == ID_COLUMN else cell.strip()
                        for cell in cells)
-        place = f"{self.where}:1"
+        place = self._place()
         if len(header) == 1 and ";" in header[0]:
             raise BatchInputError("the header is one column with ';' in it: save the file "
                                   "as comma-separated CSV (lists inside a cell use ';')", place)
@@ -417,12 +436,14 @@ class Summary:
             return ExitStatus.INTERNAL_ERROR
         return ExitStatus.BAD_INPUT if self.counts[ERROR] else ExitStatus.OK
 
-    def text(self) -> str:
-        """One line for standard error: ``12 rows: 1 emergency, ..., 2 errors``."""
+    def text(self, blank: int = 0) -> str:
+        """One line for standard error: ``12 rows: 1 emergency, ..., 2 errors`` (and how
+        many blank lines were skipped, so the counts add up to the lines read)."""
         parts = [f"{self.counts[level.value]} {level.value}" for level in reversed(Urgency)]
         parts.append(f"{self.counts[ERROR]} error{'s' if self.counts[ERROR] != 1 else ''}")
         if self.counts[INTERNAL]:
             count = self.counts[INTERNAL]
             parts.append(f"{count} internal error{'s' if count != 1 else ''} (a bug; please "
                          "report it)")
-        return f"{self.rows} row{'s' if self.rows != 1 else ''}: " + ", ".join(parts)
+        skipped = f" ({blank} blank line{'s' if blank != 1 else ''} skipped)" if blank else ""
+        return f"{self.rows} row{'s' if self.rows != 1 else ''}{skipped}: " + ", ".join(parts)

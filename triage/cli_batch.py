@@ -92,7 +92,7 @@ def batch_command(
                 summary.add(status)
                 tick(summary.rows)
     if not quiet:
-        typer.echo(f"triage: batch: {summary.text()}", err=True)
+        typer.echo(f"triage: batch: {summary.text(records.blank)}", err=True)
     if summary.exit_status is not ExitStatus.OK:
         raise typer.Exit(int(summary.exit_status))
 
