@@ -23,8 +23,10 @@ from .cli_common import (
     checked_locale,
     fail,
     handles_errors,
+    output_target,
 )
-from .errors import ExitStatus
+from .errors import ExitStatus, printable
+from .safewrite import Output, Target, replacing
 
 PROGRESS_EVERY = 64  # rows between progress bar updates
 
@@ -70,7 +72,7 @@ def batch_command(
     ruleset = api.engine(rules).ruleset  # a broken rule set stops here, before any output
     locale = checked_locale(ruleset, locale)
     if source != "-" and not Path(source).exists():
-        raise fail(f"{source}: no such file", ExitStatus.BAD_INPUT)
+        raise fail(f"{printable(source)}: no such file", ExitStatus.BAD_INPUT)
     if source == "-" and input_format is None:
         raise fail("reading standard input needs --input-format jsonl or csv",
                    ExitStatus.BAD_INPUT)
@@ -78,16 +80,18 @@ def batch_command(
     settings = batch.Settings(rules=str(Path(rules).resolve()) if rules else None,
                               missing=missing.value, locale=locale, input_format=fmt,
                               output_format=format.value)
+    target = output_target(output, [0 if source == "-" else Path(source)])
     workers = jobs or os.cpu_count() or 1
     summary = batch.Summary()
-    with _open_input(source) as stream, _open_output(output) as out:
-        records = batch.Records(stream, fmt, "<stdin>" if source == "-" else source,
+    with _open_input(source) as stream, _open_output(target) as out:
+        records = batch.Records(stream, fmt, "<stdin>" if source == "-" else printable(source),
                                 columns=ruleset.question_map)
         if format is OutputFormat.csv:
             out.write(batch.csv_header())
         lines = batch.triage_records(records, settings, jobs=workers)
-        with _progress(records, _size(stream), show=not quiet and sys.stderr.isatty()) as tick:
-            for text, status in lines:
+        show = not quiet and sys.stderr.isatty()
+        with contextlib.closing(lines), _progress(records, _size(stream), show=show) as tick:
+            for text, status in lines:  # closed on any failure: the workers stop at once
                 out.write(text)
                 summary.add(status)
                 tick(summary.rows)
@@ -100,9 +104,11 @@ def batch_command(
 @contextlib.contextmanager
 def _open_input(source: str) -> Iterator[IO[bytes]]:
     if source == "-":
+        if sys.stdin is None or sys.stdin.closed:
+            raise fail("standard input is closed (nothing to read)", ExitStatus.BAD_INPUT)
         yield sys.stdin.buffer
         return
-    path = Path(source)
+    path, source = Path(source), printable(source)
     if path.is_dir():
         raise fail(f"{source}: is a folder, not a file of responses", ExitStatus.BAD_INPUT)
     try:
@@ -116,17 +122,15 @@ def _open_input(source: str) -> Iterator[IO[bytes]]:
 
 
 @contextlib.contextmanager
-def _open_output(output: Path | None) -> Iterator[IO[str]]:
-    if output is None:
-        yield sys.stdout
-        sys.stdout.flush()
+def _open_output(target: Target | None) -> Iterator[Output]:
+    """Standard output, or the output file, replaced only when every row is written."""
+    if target is None:
+        stdout = Output(sys.stdout, "standard output")
+        yield stdout
+        stdout.flush()
         return
-    try:
-        stream = output.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise fail(f"{output}: cannot write: {exc.strerror}", ExitStatus.BAD_INPUT) from None
-    with stream:
-        yield stream
+    with replacing(target) as out:
+        yield out
 
 
 def _size(stream: IO[bytes]) -> int | None:

@@ -20,6 +20,7 @@ class ExitStatus(IntEnum):
     BAD_INPUT = 2
     INTERNAL_ERROR = 70
     INTERRUPTED = 130
+    OUTPUT_CLOSED = 141  # standard output closed by its reader (128 + SIGPIPE), as `| head`
 
 
 class TriageError(Exception):
