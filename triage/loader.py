@@ -6,6 +6,7 @@ import datetime as dt
 import fnmatch
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -33,6 +34,11 @@ PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 QUESTION_ID = re.compile(r"[a-z][a-z0-9_]*")
 RESERVED_IDS = {"all", "any", "not", "finding", "unanswered", "all_answers"}
 ALLOWED_PLACEHOLDERS = {"emergency_number"}
+# Prose may run over several lines; every other text field is one line (see printable).
+PROSE_KEYS = ("rationale", "text", "help", "statement", "meaning", "description",
+              "disclaimer", "corrects_source", "steps", "skip_if", "cautions", "points")
+MAX_LINE_FIELD = 500
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 RULE_KEYS = ("id", "title", "category", "when", "then", "rationale", "evidence", "status",
              "reviewed_by", "reviewed_on")
@@ -109,7 +115,26 @@ class _Context:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             self.problem(where, yamlio.line_of(record, key), f"{what}{key!r} must be text")
             return ""
+        self.printable(str(value), key, where, yamlio.line_of(record, key), what)
         return str(value).strip()
+
+    def printable(self, value: str, key: str, where: str, line: int, what: str) -> None:
+        """Clinician text reaches every output (terminal, markdown, HTML): no control
+        characters (an ESC would drive the terminal, a bidi override reorder what is read),
+        and in a one-line field (ids, titles, reviewers, evidence...) no line break and at
+        most MAX_LINE_FIELD characters, so it cannot break a heading, table or message."""
+        allowed = "\n\t" if key in PROSE_KEYS else ""
+        odd = next((char for char in value.strip() if char not in allowed
+                    and (unicodedata.category(char) in ("Cc", "Zl", "Zp")
+                         or char in BIDI_CONTROLS)), None)
+        if odd is not None:
+            kind = "a line break" if odd in "\n\r\u2028\u2029" else "a control character"
+            self.problem(where, line, f"{what}{key!r} contains {kind} (U+{ord(odd):04X}); "
+                         + ("it must be one line" if kind == "a line break"
+                            else "remove it"))
+        elif key not in PROSE_KEYS and len(value) > MAX_LINE_FIELD:
+            self.problem(where, line, f"{what}{key!r} is {len(value):,} characters; a one-line "
+                         f"field holds at most {MAX_LINE_FIELD}")
 
     def choice(self, record: Mapping[str, Any], key: str, where: str, allowed: tuple[str, ...],
                what: str = "") -> str:
@@ -141,6 +166,9 @@ class _Context:
             return ()
         if required and not value:
             self.problem(where, yamlio.line_of(record, key), f"{what}{key!r} must not be empty")
+        for index, item in enumerate(value):
+            self.printable(item, key, where, yamlio.line_of(value, index)
+                           or yamlio.line_of(record, key), what)
         return tuple(v.strip() for v in value)
 
 
