@@ -305,9 +305,21 @@ def json_line(obj: dict[str, Any]) -> str:
     return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP: CSV injection
+
+
 def csv_line(cells: list[Any]) -> str:
+    """One CSV line; a text cell a spreadsheet would read as a formula (an id such as
+    ``=HYPERLINK(...)``, ``+1+1`` or ``@SUM(...)``) gets a leading ``'``, as OWASP
+    recommends, so it is shown as text and never run."""
+    cells = ["'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+             for cell in cells]
+    # csv quotes a cell holding "\n" (the line end) but not one holding "\r", which CSV
+    # readers take as a line end too: such a line has every cell quoted.
+    quoting = (csv.QUOTE_ALL if any(isinstance(cell, str) and "\r" in cell for cell in cells)
+               else csv.QUOTE_MINIMAL)
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    csv.writer(buffer, lineterminator="\n", quoting=quoting).writerow(cells)
     return buffer.getvalue()
 
 
