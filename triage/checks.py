@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .cases import load_cases
-from .conditions import finding_polarity
+from .conditions import All, AnyOf, Condition, HasFinding, Not, finding_polarity
+from .engine import Engine
 from .errors import RulesetError, openable
 from .loader import load_ruleset
 from .model import Rule, Ruleset
@@ -87,7 +88,8 @@ def check(directory: str | Path, *, max_review_age: int = DEFAULT_MAX_REVIEW_AGE
         ruleset = load_ruleset(directory)
     except RulesetError as exc:
         return CheckReport(sorted({parse_problem(text) for text in exc.problems}))
-    problems = [*_case_errors(ruleset), *_draft_only_findings(ruleset),
+    problems = [*_compile_errors(ruleset), *_case_errors(ruleset),
+                *_draft_only_findings(ruleset), *_never_fire(ruleset),
                 *_unused_findings(ruleset), *_unrecommended_advice(ruleset),
                 *_drafts(ruleset), *_reviews(ruleset, max_review_age, today or dt.date.today()),
                 *_stale_schemas(ruleset)]
@@ -99,6 +101,71 @@ def check(directory: str | Path, *, max_review_age: int = DEFAULT_MAX_REVIEW_AGE
 def _at(rule_place: str, severity: str, message: str) -> Problem:
     where, _, line = rule_place.rpartition(":")
     return Problem(where, int(line) if line.isdigit() else 0, severity, message)
+
+
+def _compile_errors(ruleset: Ruleset) -> list[Problem]:
+    """What compiling the rules refuses (a condition too complex for the engine), so that
+    check passes nothing that `triage run` would refuse."""
+    try:
+        Engine(ruleset)
+    except RulesetError as exc:
+        return [parse_problem(text) for text in exc.problems]
+    return []
+
+
+def _never_fire(ruleset: Ruleset) -> list[Problem]:
+    """A warning for each active rule that can never fire whatever the answers: it needs a
+    finding that only rules which can never fire assert (two rules each needing the
+    other's finding), or its condition can never hold.
+
+    Worked out forwards: a rule may fire if its condition can hold with the findings that
+    some rule which may fire asserts (answers are taken as able to be anything); each rule
+    is looked at again only when a finding it tests becomes possible, so this is linear in
+    the size of the rules.
+    """
+    active = ruleset.active_rules
+    testers: dict[str, list[Rule]] = {}
+    for rule in active:
+        for name, _negated in finding_polarity(rule.when):
+            testers.setdefault(name, []).append(rule)
+    possible: set[str] = set()
+    fires: set[str] = set()
+    todo = list(active)
+    while todo:
+        rule = todo.pop()
+        if rule.id in fires or not _can_hold(rule.when, False, possible):
+            continue
+        fires.add(rule.id)
+        for name in rule.then.findings:
+            if name not in possible:
+                possible.add(name)
+                todo.extend(testers.get(name, ()))
+    asserters = _asserters(active)
+    problems = []
+    for rule in active:
+        if rule.id in fires:
+            continue
+        needed = [name for name, negated in finding_polarity(rule.when)
+                  if not negated and name not in possible]
+        reason = (f"it needs finding {needed[0]!r}, which only rules that can never fire "
+                  f"assert ({', '.join(r.id for r in asserters.get(needed[0], []))})"
+                  if needed else "its condition can never hold")
+        problems.append(_at(rule.place, "warning", f"rule {rule.id} can never fire: {reason}"))
+    return problems
+
+
+def _can_hold(condition: Condition, negated: bool, possible: set[str]) -> bool:
+    """Can the condition (negated: its opposite) hold, when only the ``possible`` findings
+    can hold and answers can be anything? (Generous where unsure: only a rule that surely
+    cannot fire gets a warning.)"""
+    if isinstance(condition, HasFinding):
+        return negated or condition.name in possible
+    if isinstance(condition, Not):
+        return _can_hold(condition.item, not negated, possible)
+    if isinstance(condition, (All, AnyOf)):
+        each = (_can_hold(item, negated, possible) for item in condition.items)
+        return all(each) if isinstance(condition, All) != negated else any(each)
+    return True
 
 
 def _case_errors(ruleset: Ruleset) -> list[Problem]:

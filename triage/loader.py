@@ -7,7 +7,7 @@ import fnmatch
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -28,6 +28,7 @@ from .model import (
     Ruleset,
     Urgency,
 )
+from .stratify import strata
 
 MANIFEST = "ruleset.yaml"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -582,28 +583,3 @@ def _check_findings(ctx: _Context, rules: list[Rule],
         strata(rule for rule in rules if rule.status == "active")
     except RulesetError as exc:
         ctx.problems.extend(exc.problems)
-
-
-def strata(rules: Iterable[Rule]) -> dict[str, int]:
-    """Stratum of each rule: a rule that tests ``not finding X`` comes after all asserters of X."""
-    rules = list(rules)
-    asserters: dict[str, list[str]] = {}
-    for rule in rules:
-        for name in rule.then.findings:
-            asserters.setdefault(name, []).append(rule.id)
-    level = {rule.id: 0 for rule in rules}
-    for _ in range(len(rules) + 1):
-        changed = []
-        for rule in rules:
-            need = 0
-            for name, negated in finding_polarity(rule.when):
-                for other in asserters.get(name, ()):
-                    need = max(need, level[other] + (1 if negated else 0))
-            if need > level[rule.id]:
-                level[rule.id] = need
-                changed.append(rule)
-        if not changed:
-            return level
-    raise RulesetError([f"{rule.place}: rule {rule.id} is in a cycle through 'not finding' "
-                        "(it depends, through other rules, on the absence of a finding it "
-                        "helps to assert)" for rule in changed])
