@@ -15,7 +15,8 @@ from typing import Any
 from . import yamlio
 from .answers import MISSING_MODES, check_answers
 from .engine import Engine
-from .errors import RulesetError, TriageError, did_you_mean, openable, shown
+from .errors import RulesetError, TriageError, did_you_mean, openable, printable, shown
+from .loader import MANIFEST
 from .model import Result, Ruleset, Urgency
 
 CASE_KEYS = ("id", "title", "source", "answers", "missing", "expect")
@@ -44,21 +45,35 @@ class CaseOutcome:
         return not self.problems
 
 
-def case_files(ruleset: Ruleset) -> list[Path]:
-    """The case files named in the manifest's ``cases:`` (files, or folders of *.yaml)."""
+def case_files(ruleset: Ruleset, problems: list[str] | None = None) -> list[Path]:
+    """The case files named in the manifest's ``cases:`` (files, or folders of *.yaml),
+    confined like rule files: each must be inside the rule set folder once symlinks are
+    resolved. One that is not is left out, and said in ``problems`` when given."""
+    root = Path(ruleset.root).resolve()
     files: list[Path] = []
     for entry in ruleset.cases:
         path = Path(ruleset.root) / entry
-        files.extend(sorted(path.glob("*.yaml")) if path.is_dir() else [path])
+        found = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+        for file in found:
+            if root in file.resolve().parents:
+                files.append(file)
+            elif problems is not None:
+                shown = (printable(entry) if file == path
+                         else f"{printable(entry)}/{printable(file.name)}")
+                problems.append(f"{openable(root / MANIFEST)}: cases: {shown!r} is outside the "
+                                "rule set directory (case files must be inside it, like rule "
+                                "files)")
     return files
 
 
 def load_cases(ruleset: Ruleset, files: list[Path] | None = None) -> list[Case]:
-    """Read and check every case; raise RulesetError listing every problem."""
+    """Read and check every case; raise RulesetError listing every problem. Each file is
+    read as rule files are: a regular file of at most 2 MB (a FIFO or a device is refused,
+    not read)."""
     problems: list[str] = []
     cases: list[Case] = []
     seen: dict[str, str] = {}
-    for file in files if files is not None else case_files(ruleset):
+    for file in files if files is not None else case_files(ruleset, problems):
         path = openable(file)
         try:
             data = yamlio.load_file(file, path)

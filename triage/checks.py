@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import yamlio
 from .cases import load_cases
 from .conditions import All, AnyOf, Condition, HasFinding, Not, finding_polarity
 from .engine import Engine
@@ -262,7 +263,11 @@ def _stale_schemas(ruleset: Ruleset) -> list[Problem]:
     problems = []
     for name, text in schemas(ruleset).items():
         path = folder / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        try:
+            current = yamlio.read_limited(path, openable(path)).decode("utf-8", "replace")
+        except yamlio.YamlError:  # missing, or not a regular file: out of date either way
+            current = None
+        if current != text:
             problems.append(Problem(openable(path), 0, "warning", "schema is out of date: run "
                                     f"python -m triage.schemas {openable(Path(ruleset.root))}"))
     return problems
