@@ -31,7 +31,7 @@ from typing import IO, TYPE_CHECKING, Any
 from . import api
 from .answers import check_answers
 from .engine import Engine
-from .errors import ExitStatus, TriageError, did_you_mean, shown
+from .errors import ExitStatus, Terminated, TriageError, did_you_mean, shown
 from .model import Result, Urgency
 from .questionnaire import final_result
 from .sources import JsonProblem, json_value
@@ -339,16 +339,32 @@ def _chunks(records: Records, size: int) -> Iterator[list[Record]]:
 
 
 _worker: RowTriage | None = None
+PARENT_POLL = 0.2  # seconds between a worker's checks that its parent is still there
 
 
-def _init_worker(settings: Settings) -> None:
-    """Build this worker's engine once. Ctrl-C is the parent's to handle: it stops the
-    pool, so the workers do not each print a traceback."""
+def _init_worker(settings: Settings, parent: int) -> None:
+    """Build this worker's engine once. Ctrl-C and SIGTERM are the parent's to handle: it
+    stops the pool, so the workers do not each print a traceback. If the parent dies
+    (even by SIGKILL, which it cannot handle), the worker exits too."""
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
+                     name="triage-watch-parent").start()
     global _worker
     _worker = RowTriage(settings)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Once the parent is gone (this process is adopted by another), nobody will read the
+    results: exit at once rather than work on, holding the terminal's standard error."""
+    import os
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL)
+    os._exit(1)
 
 
 def _work(header: tuple[str, ...] | None, records: list[Record]) -> list[Line]:
@@ -356,50 +372,107 @@ def _work(header: tuple[str, ...] | None, records: list[Record]) -> list[Line]:
     return _worker(header, records)
 
 
+class WorkerDied(TriageError):
+    """A worker process died while triaging some rows; the rows before them are done."""
+
+    def __init__(self, message: str, status: ExitStatus) -> None:
+        super().__init__(message, place="batch")
+        self.exit_status = status
+
+
 def triage_records(records: Records, settings: Settings, jobs: int = 1,
                    chunk_rows: int = CHUNK_ROWS) -> Iterator[Line]:
     """Output lines for every record, in input order, using ``jobs`` processes.
 
     Worker processes are spawned, so a script calling this with ``jobs > 1`` needs the
-    usual ``if __name__ == "__main__":`` guard.
+    usual ``if __name__ == "__main__":`` guard. Ctrl-C and SIGTERM stop it between rows
+    (KeyboardInterrupt, Terminated); a worker that dies raises WorkerDied naming the rows
+    it had.
     """
-    if jobs <= 1:
-        triage_row = RowTriage(settings)
-        for record in records:
-            yield triage_row.one(records.header, record)
-        return
+    with _interrupt_between_rows() as check:
+        if jobs <= 1:
+            triage_row = RowTriage(settings)
+            for record in records:
+                yield triage_row.one(records.header, record)
+                check()
+            return
+        yield from _in_workers(records, settings, jobs, chunk_rows, check)
+
+
+def _in_workers(records: Records, settings: Settings, jobs: int, chunk_rows: int,
+                check: Callable[[], None]) -> Iterator[Line]:
     import multiprocessing  # only here: keeps `triage run` start-up lean
+    import os
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                               initargs=(settings,))
-    pending: deque[Future[list[Line]]] = deque()
+                               initargs=(settings, os.getpid()))
+    pending: deque[tuple[Future[list[Line]], int, int]] = deque()  # (lines, first, last row)
+    workers: dict[int, Any] = {}  # pid -> process, kept to say which one died and how
+    finished = False
     try:
-        with _interrupt_between_chunks() as check:
-            for chunk in _chunks(records, chunk_rows):
-                pending.append(pool.submit(_work, records.header, chunk))
-                while len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                    lines = pending.popleft().result()
-                    check()
-                    yield from lines
-            while pending:
-                lines = pending.popleft().result()
-                check()
-                yield from lines
-    except BrokenProcessPool:
-        raise RuntimeError("a worker process died (out of memory?)") from None
+        for chunk in _chunks(records, chunk_rows):
+            pending.append((pool.submit(_work, records.header, chunk), chunk[0][0],
+                            chunk[-1][0]))
+            workers.update(getattr(pool, "_processes", None) or {})
+            while len(pending) >= jobs * IN_FLIGHT_PER_JOB:
+                yield from _next_lines(pending, workers, check, BrokenProcessPool)
+        while pending:
+            yield from _next_lines(pending, workers, check, BrokenProcessPool)
+        finished = True
     finally:
-        pool.shutdown(wait=not pending, cancel_futures=True)
+        # Stopping early: the rows not started are cancelled and the workers end after
+        # the chunk in hand (under a second). They are not terminated: one killed while
+        # sending its result would leave the pool reading half a message for ever.
+        pool.shutdown(wait=finished, cancel_futures=True)
+
+
+def _next_lines(pending: deque[tuple[Future[list[Line]], int, int]], workers: dict[int, Any],
+                check: Callable[[], None], broken: type[Exception]) -> list[Line]:
+    future, first, last = pending[0]
+    try:
+        lines = future.result()
+    except broken:
+        raise _worker_died(workers, first, last) from None
+    pending.popleft()
+    check()
+    return lines
+
+
+def _worker_died(workers: dict[int, Any], first: int, last: int) -> WorkerDied:
+    """Which worker died, how, and the rows it had: the rows before ``first`` are done."""
+    import signal
+
+    for process in workers.values():  # reaped by the pool's own thread, maybe just now
+        with contextlib.suppress(Exception):
+            process.join(timeout=1.0)
+    dead = sorted(((pid, process.exitcode) for pid, process in workers.items()
+                   if process.exitcode is not None and process.exitcode != 0),
+                  key=lambda item: item[1] == -signal.SIGTERM)  # the pool ends the rest so
+    how, status = "died", ExitStatus.INTERNAL_ERROR
+    if dead:
+        pid, code = dead[0]
+        if code < 0:
+            name = signal.Signals(-code).name if -code in signal.valid_signals() else -code
+            how = f"(pid {pid}) was killed by {name}"
+            if -code in (signal.SIGKILL, signal.SIGTERM):  # from outside: memory, a person
+                how += " (out of memory, or stopped from outside)"
+                status = ExitStatus.BAD_INPUT
+        else:
+            how = f"(pid {pid}) exited with status {code}"
+    done = f"rows before row {first} are done" if first > 1 else "no row was done"
+    return WorkerDied(f"a worker process {how} while triaging rows {first} to {last}; "
+                      f"{done}", status)
 
 
 @contextlib.contextmanager
-def _interrupt_between_chunks() -> Iterator[Callable[[], None]]:
-    """Ctrl-C raises KeyboardInterrupt only between chunks, in this code (a second
-    Ctrl-C at once).
+def _interrupt_between_rows() -> Iterator[Callable[[], None]]:
+    """Ctrl-C (KeyboardInterrupt) and SIGTERM (Terminated) are raised only between rows,
+    in this code (a second signal at once).
 
-    Raised anywhere (say, inside the pool's own bookkeeping) it could leave a lock
+    Raised anywhere (say, inside the pool's own bookkeeping) they could leave a lock
     held and the shutdown waiting for ever. Not installed off the main thread or
     when Ctrl-C is already ignored.
     """
@@ -410,22 +483,25 @@ def _interrupt_between_chunks() -> Iterator[Callable[[], None]]:
 
     def check() -> None:
         if caught:
-            raise KeyboardInterrupt
+            raise Terminated if caught[0] == signal.SIGTERM else KeyboardInterrupt
 
     if (threading.current_thread() is not threading.main_thread()
             or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
         yield check
         return
-    def on_interrupt(signum: int, frame: Any) -> None:
-        if caught:  # a second Ctrl-C: now, whatever the pool is doing
-            raise KeyboardInterrupt
+
+    def on_signal(signum: int, frame: Any) -> None:
+        if caught:  # a second signal: now, whatever the pool is doing
+            raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
         caught.append(signum)
 
-    previous = signal.signal(signal.SIGINT, on_interrupt)
+    previous = {number: signal.signal(number, on_signal)
+                for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield check
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 @dataclass

@@ -25,8 +25,8 @@ from .cli_common import (
     handles_errors,
     output_target,
 )
-from .errors import ExitStatus, printable
-from .safewrite import Output, Target, replacing
+from .errors import ExitStatus, TriageError, printable
+from .safewrite import Output, OutputClosed, Target, replacing
 
 PROGRESS_EVERY = 64  # rows between progress bar updates
 
@@ -81,24 +81,46 @@ def batch_command(
                               missing=missing.value, locale=locale, input_format=fmt,
                               output_format=format.value)
     target = output_target(output, [0 if source == "-" else Path(source)])
-    workers = jobs or os.cpu_count() or 1
+    workers = _workers(jobs, quiet)
     summary = batch.Summary()
-    with _open_input(source) as stream, _open_output(target) as out:
-        records = batch.Records(stream, fmt, "<stdin>" if source == "-" else printable(source),
-                                columns=ruleset.question_map)
-        if format is OutputFormat.csv:
-            out.write(batch.csv_header())
-        lines = batch.triage_records(records, settings, jobs=workers)
-        show = not quiet and sys.stderr.isatty()
-        with contextlib.closing(lines), _progress(records, _size(stream), show=show) as tick:
-            for text, status in lines:  # closed on any failure: the workers stop at once
-                out.write(text)
-                summary.add(status)
-                tick(summary.rows)
+    records: batch.Records | None = None
+    try:
+        with _open_input(source) as stream, _open_output(target) as out:
+            records = batch.Records(stream, fmt, "<stdin>" if source == "-"
+                                    else printable(source), columns=ruleset.question_map)
+            if format is OutputFormat.csv:
+                out.write(batch.csv_header())
+            lines = batch.triage_records(records, settings, jobs=workers)
+            show = not quiet and sys.stderr.isatty()
+            with contextlib.closing(lines), _progress(records, _size(stream), show) as tick:
+                for text, status in lines:  # closed on any failure: the workers stop at once
+                    out.write(text)
+                    summary.add(status)
+                    tick(summary.rows)
+    except (TriageError, KeyboardInterrupt) as exc:
+        if summary.rows and not quiet and not isinstance(exc, OutputClosed):
+            # what was reached, before the reason it stopped (a closed pipe stops quietly)
+            kept = ("written to standard output" if target is None
+                    else f"not saved: {target.shown} was left as it was")
+            typer.echo(f"triage: batch: stopped after {summary.text()} ({kept})", err=True)
+        raise
     if not quiet:
-        typer.echo(f"triage: batch: {summary.text(records.blank)}", err=True)
+        typer.echo(f"triage: batch: {summary.text(records.blank if records else 0)}", err=True)
     if summary.exit_status is not ExitStatus.OK:
         raise typer.Exit(int(summary.exit_status))
+
+
+def _workers(jobs: int, quiet: bool) -> int:
+    """``--jobs``, at most one per CPU this process may use (0: that many); more would
+    only add processes and memory, so a larger number is capped, with a note."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    if jobs > cpus and not quiet:
+        typer.echo(f"triage: batch: --jobs {jobs} is more than the {cpus} CPU"
+                   f"{'s' if cpus != 1 else ''} here; using {cpus}", err=True)
+    return min(jobs, cpus) if jobs else cpus
 
 
 @contextlib.contextmanager

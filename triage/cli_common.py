@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from .answers import check_locale
-from .errors import ExitStatus, TriageError, bounded_lines
+from .errors import ExitStatus, Terminated, TriageError, bounded_lines
 from .model import Ruleset
 from .safewrite import Input, Output, OutputClosed, Target, check_output, write_text
 
@@ -60,6 +60,9 @@ def handles_errors(command: F) -> F:
             raise fail(str(exc), exc.exit_status) from None
         except typer.Exit:
             raise
+        except Terminated:
+            typer.echo("triage: terminated", err=True)
+            raise typer.Exit(int(ExitStatus.TERMINATED)) from None
         except KeyboardInterrupt:  # typer would exit 130 silently: say why it stopped
             typer.echo("triage: interrupted", err=True)
             raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None

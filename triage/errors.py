@@ -21,6 +21,12 @@ class ExitStatus(IntEnum):
     INTERNAL_ERROR = 70
     INTERRUPTED = 130
     OUTPUT_CLOSED = 141  # standard output closed by its reader (128 + SIGPIPE), as `| head`
+    TERMINATED = 143  # SIGTERM (128 + 15), where a command stops cleanly on it
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, where a command handles it: it stops as for Ctrl-C (files left as they
+    were, answers saved), and says so."""
 
 
 class TriageError(Exception):
