@@ -125,9 +125,12 @@ class _Context:
         and in a one-line field (ids, titles, reviewers, evidence...) no line break and at
         most MAX_LINE_FIELD characters, so it cannot break a heading, table or message."""
         allowed = "\n\t" if key in PROSE_KEYS else ""
-        odd = next((char for char in value.strip() if char not in allowed
-                    and (unicodedata.category(char) in ("Cc", "Zl", "Zp")
-                         or char in BIDI_CONTROLS)), None)
+        text = value.strip()
+        plain = text.replace("\n", "").replace("\t", "") if allowed else text
+        odd = None if plain.isprintable() else next(  # the slow look only when needed
+            (char for char in text if char not in allowed
+             and (unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in BIDI_CONTROLS)),
+            None)
         if odd is not None:
             kind = "a line break" if odd in "\n\r\u2028\u2029" else "a control character"
             self.problem(where, line, f"{what}{key!r} contains {kind} (U+{ord(odd):04X}); "
