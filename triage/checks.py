@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,7 +89,7 @@ def check(directory: str | Path, *, max_review_age: int = DEFAULT_MAX_REVIEW_AGE
         ruleset = load_ruleset(directory)
     except RulesetError as exc:
         return CheckReport(sorted({parse_problem(text) for text in exc.problems}))
-    problems = [*_compile_errors(ruleset), *_case_errors(ruleset),
+    problems = [*_refused(Engine, ruleset), *_refused(load_cases, ruleset),
                 *_draft_only_findings(ruleset), *_never_fire(ruleset),
                 *_unused_findings(ruleset), *_unrecommended_advice(ruleset),
                 *_drafts(ruleset), *_reviews(ruleset, max_review_age, today or dt.date.today()),
@@ -104,11 +104,12 @@ def _at(rule_place: str, severity: str, message: str) -> Problem:
     return Problem(where, int(line) if line.isdigit() else 0, severity, message)
 
 
-def _compile_errors(ruleset: Ruleset) -> list[Problem]:
-    """What compiling the rules refuses (a condition too complex for the engine), so that
-    check passes nothing that `triage run` would refuse."""
+def _refused(step: Callable[[Ruleset], object], ruleset: Ruleset) -> list[Problem]:
+    """The problems a further step on the loaded rules refuses them for: compiling them
+    (a condition too complex for the engine: check passes nothing `triage run` would
+    refuse), or reading the case files."""
     try:
-        Engine(ruleset)
+        step(ruleset)
     except RulesetError as exc:
         return [parse_problem(text) for text in exc.problems]
     return []
@@ -167,14 +168,6 @@ def _can_hold(condition: Condition, negated: bool, possible: set[str]) -> bool:
         each = (_can_hold(item, negated, possible) for item in condition.items)
         return all(each) if isinstance(condition, All) != negated else any(each)
     return True
-
-
-def _case_errors(ruleset: Ruleset) -> list[Problem]:
-    try:
-        load_cases(ruleset)
-    except RulesetError as exc:
-        return [parse_problem(text) for text in exc.problems]
-    return []
 
 
 def _asserters(rules: Iterable[Rule]) -> dict[str, list[Rule]]:
