@@ -414,8 +414,12 @@ def _in_workers(records: Records, settings: Settings, jobs: int, chunk_rows: int
     finished = False
     try:
         for chunk in _chunks(records, chunk_rows):
-            pending.append((pool.submit(_work, records.header, chunk), chunk[0][0],
-                            chunk[-1][0]))
+            try:
+                future = pool.submit(_work, records.header, chunk)
+            except BrokenProcessPool:  # a worker died before its chunk was collected
+                first, last = (pending[0][1:] if pending else (chunk[0][0], chunk[-1][0]))
+                raise _worker_died(workers, first, last) from None
+            pending.append((future, chunk[0][0], chunk[-1][0]))
             workers.update(getattr(pool, "_processes", None) or {})
             while len(pending) >= jobs * IN_FLIGHT_PER_JOB:
                 yield from _next_lines(pending, workers, check, BrokenProcessPool)
