@@ -108,6 +108,9 @@ class Records:
         while True:
             chunk = self.stream.readline(READ_BYTES)
             self.bytes_read += len(chunk)
+            if not buffer and not oversize and chunk.endswith(b"\n") and b"\r" not in chunk:
+                yield chunk[:-1]  # the usual case: one whole LF line
+                continue
             buffer += chunk
             at = 0
             while (end := _LINE_END.search(buffer, at)) is not None:

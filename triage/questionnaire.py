@@ -380,6 +380,8 @@ def final_result(engine: Engine, answers: Mapping[str, Any],
     over-the-counter advice on the table) is not "missing".
     """
     result = engine.evaluate(answers, locale=locale)
+    if not result.not_answered:
+        return result
     _RUNS.put(_RUNS.key(engine, answers), result)  # what the relevance test starts from
     questions = engine.ruleset.question_map
     still = tuple(qid for qid in result.not_answered
