@@ -178,12 +178,17 @@ def holds_partly_known(condition: Condition, answers: Mapping[str, Any],
 
 
 def questions_read(condition: Condition) -> set[str]:
-    """Every question id the condition reads (comparisons and ``unanswered``)."""
+    """Every question id the condition reads (comparisons and ``unanswered``). A kind of
+    condition this function does not know raises TypeError, so that a caller relying on
+    the answer can take every question as read rather than miss one."""
     if isinstance(condition, (Compare, Unanswered)):
         return {condition.question}
-    items = (condition.items if isinstance(condition, (All, AnyOf))
-             else (condition.item,) if isinstance(condition, Not) else ())
-    return set().union(*(questions_read(item) for item in items))
+    if isinstance(condition, HasFinding):
+        return set()
+    if isinstance(condition, (All, AnyOf, Not)):
+        items = (condition.item,) if isinstance(condition, Not) else condition.items
+        return set().union(*(questions_read(item) for item in items))
+    raise TypeError(f"questions_read: unknown condition {type(condition).__name__}")
 
 
 def _group(item: Condition) -> str:

@@ -70,7 +70,11 @@ def _reads(engine: Engine) -> _Reads:
     testers: dict[str, list[int]] = {}  # finding -> the rules testing it
     asserters: dict[str, list[int]] = {}
     for index, rule in enumerate(engine.rules):
-        for qid in questions_read(rule.when):
+        try:
+            read = questions_read(rule.when)
+        except TypeError:  # a kind of condition not known here: it may read anything
+            read = {question.id for question in engine.ruleset.questions}
+        for qid in read:
             readers.setdefault(qid, []).append(index)
         for name, _negated in finding_polarity(rule.when):
             testers.setdefault(name, []).append(index)
