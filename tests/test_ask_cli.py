@@ -325,3 +325,13 @@ def test_shortened_trigger_words_are_accepted_and_echoed(shipped, tmp_path):
             "one position") in result.stderr
     assert yaml.safe_load(path.read_text())["triggers"] == ["lifting_or_bending",
                                                             "prolonged_sitting_or_posture"]
+
+
+def test_a_number_not_on_the_summary_is_asked_again(shipped, tmp_path):
+    """A row number that is not on the summary is named and asked again (a loop variable
+    once shadowed the function that names it, so this crashed with exit 70)."""
+    source = person()
+    answers = {qid: source[qid] for qid, _ in script(shipped, source)}
+    result = ask("--plain", "--resume", str(saved(tmp_path, answers)), input="999\n\n")
+    assert result.exit_code == 0, result.stderr
+    assert f"Sorry, '999' is not one of the numbers 1 to {len(answers)}." in result.stderr

@@ -361,3 +361,16 @@ def test_a_partial_row_gives_what_triage_run_gives(tmp_path):
                                       input=json.dumps(partial)).stdout)
     assert single["not_answered"], "the example leaves out a question that matters"
     assert outputs(result) == [{**single, "row": 1, "id": None}]
+
+
+@pytest.mark.parametrize("row_id", ['=HYPERLINK("http://x.example","click")', "+1+1",
+                                    "-2+3", "@SUM(A1:A2)", "\tx", "\rx"])
+def test_csv_output_cells_that_look_like_formulas_are_shown_as_text(tmp_path, row_id):
+    """An id a spreadsheet would run as a formula comes back with a leading ' (OWASP's
+    advice), in the id column and wherever else it is echoed; it was written verbatim."""
+    rows = [{**healthy_adult(), "id": row_id}, {**healthy_adult(), "id": row_id, "age": -1}]
+    result = run(write(tmp_path, "in.jsonl", jsonl(rows)), "--format", "csv")
+    table = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+    assert [row["id"] for row in table] == ["'" + row_id] * 2
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+                   for row in table for cell in row.values())

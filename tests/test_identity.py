@@ -3,7 +3,12 @@
 The digest covers the JSON of every clinical case plus a few hundred seeded random
 answer sets (complete ones, and ones with answers left out under ``--missing
 conservative``, in every locale); a case that expects its answers refused contributes
-the refusal message. It was recorded on rule set 0.2.0 before the architecture work.
+the refusal message. A second digest pins what ``triage run`` and ``triage batch`` print
+(the engine's result with ``not_answered`` narrowed by the questionnaire) for the same
+sets and for answer sets with optional questions left out, and a third the questions
+``triage ask`` asks. All three were recorded on rule set 0.2.0 before the architecture
+work, with the questionnaire's relevance decided by the engine alone (its shortcut
+switched off), and the shortcut gives the same.
 When the *rules* change, results change on purpose: regenerate with
 ``PYTHONPATH=. python tests/test_identity.py`` and paste both lines below.
 """
@@ -22,12 +27,17 @@ from conftest import RULES
 import triage
 from triage.cases import load_cases
 from triage.engine import Engine
+from triage.questionnaire import final_result, next_question
 from triage.render import render_json
 from triage.sampling import random_answers
 
 RULESET_SHA256 = "b871fc095f4d"  # the rule set the digest was recorded on (prefix)
 GOLDEN = "cb8d3f1a69b83f702629762d21bd9b2503fe03fcec0f92dcce006c9e65f2d3ea"
+FLOW_GOLDEN = "f6c5667ab6d69300a919264fda413e79ba16986c4be09cc80fe8b1b35805be7e"
+ASKED_GOLDEN = "665914e506f1ad9064651ab7800bbc45aa7d143039d230daf5d2d984f71ba7da"
+ASK_SESSIONS = 300
 RANDOM_SETS = 400
+PARTIAL_SETS = 300
 
 
 def answer_sets(engine: Engine) -> Iterator[tuple[dict[str, Any], str, str | None]]:
@@ -45,6 +55,44 @@ def answer_sets(engine: Engine) -> Iterator[tuple[dict[str, Any], str, str | Non
         yield answers, "conservative", locales[index % len(locales)]
 
 
+def partial_sets(engine: Engine) -> Iterator[tuple[dict[str, Any], str, str | None]]:
+    """The sets above, then complete answer sets with 1 to 20 optional answers left out
+    (every danger sign answered): the questions whose relevance the flow decides."""
+    yield from answer_sets(engine)
+    optional = [q.id for q in engine.ruleset.questions if not q.danger_sign]
+    rng = random.Random(13)
+    for answers in itertools.islice(random_answers(engine.ruleset, seed=13), PARTIAL_SETS):
+        for qid in rng.sample(optional, rng.randint(1, 20)):
+            del answers[qid]
+        yield answers, "refuse", None
+
+
+def flow_digest(engine: Engine) -> str:
+    """sha256 over what `triage run --format json` prints for every partial set, in order."""
+    hasher = hashlib.sha256()
+    for answers, missing, locale in partial_sets(engine):
+        try:
+            checked = triage.check_answers(engine.ruleset, answers, missing=missing)
+        except triage.MissingDangerSignsError as refused:  # a required answer left out
+            hasher.update(str(refused).encode("utf-8"))
+            continue
+        hasher.update(render_json(final_result(engine, checked.values, locale=locale))
+                      .encode("utf-8"))
+    return hasher.hexdigest()
+
+
+def asked_digest(engine: Engine) -> str:
+    """sha256 over the questions `triage ask` asks, in order, for seeded people (their
+    answers drawn at random, a tenth of the danger signs "yes")."""
+    hasher = hashlib.sha256()
+    for person in itertools.islice(random_answers(engine.ruleset, seed=17), ASK_SESSIONS):
+        answers: dict[str, Any] = {}
+        while (question := next_question(engine, answers)) is not None:
+            answers[question.id] = person[question.id]
+        hasher.update((" ".join(answers) + "\n").encode("utf-8"))
+    return hasher.hexdigest()
+
+
 def digest(engine: Engine) -> str:
     """sha256 over the JSON output of every answer set, in order."""
     hasher = hashlib.sha256()
@@ -59,16 +107,37 @@ def digest(engine: Engine) -> str:
     return hasher.hexdigest()
 
 
-def test_results_are_identical_to_the_recorded_ones(shipped):
-    """Every case and random answer set gives byte-for-byte the JSON recorded before the
-    engine was optimised."""
+@pytest.fixture
+def recorded(shipped: Engine) -> Engine:
+    """The shipped rules, when they are the ones the digests were recorded on."""
     if not shipped.ruleset.sha256.startswith(RULESET_SHA256):
         pytest.skip("the rules changed since the digest was recorded; regenerate it "
                     "(see this module's docstring)")
-    assert digest(shipped) == GOLDEN
+    return shipped
+
+
+def test_results_are_identical_to_the_recorded_ones(recorded):
+    """Every case and random answer set gives byte-for-byte the JSON recorded before the
+    engine was optimised."""
+    assert digest(recorded) == GOLDEN
+
+
+def test_printed_results_are_identical_to_the_recorded_ones(recorded):
+    """What `triage run` and `triage batch` print, not_answered included, for answer sets
+    with questions left out is byte-for-byte what was recorded before the relevance test
+    was made cheaper."""
+    assert flow_digest(recorded) == FLOW_GOLDEN
+
+
+def test_ask_asks_the_recorded_questions(recorded):
+    """`triage ask` asks the same questions in the same order as recorded before the
+    relevance test was made cheaper."""
+    assert asked_digest(recorded) == ASKED_GOLDEN
 
 
 if __name__ == "__main__":
     compiled = triage.engine(RULES)
     print(f'RULESET_SHA256 = "{compiled.ruleset.sha256[:12]}"')
     print(f'GOLDEN = "{digest(compiled)}"')
+    print(f'FLOW_GOLDEN = "{flow_digest(compiled)}"')
+    print(f'ASKED_GOLDEN = "{asked_digest(compiled)}"')

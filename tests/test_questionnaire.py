@@ -192,3 +192,39 @@ def test_a_question_number_is_its_summary_row(ruleset):
     rows = {qid: n for n, qid, _, _ in flow.summary_rows(ruleset, answers)}
     assert all(flow.number(ruleset, answers, questions[qid]) == n for qid, n in rows.items())
     assert flow.number(ruleset, answers, questions["saddle_numbness"]) == 1
+
+
+def test_deciding_relevance_without_the_engine_decides_as_the_engine_does(shipped,
+                                                                          monkeypatch):
+    """Whatever the rules: the questions left 'not answered' and those `ask` would ask
+    next are the same when every relevance question is put to the engine (the shortcut
+    told to know nothing) as when most are settled from the run on the answers given."""
+    import itertools
+    import random
+
+    from triage.sampling import random_answers
+
+    optional = [q.id for q in shipped.ruleset.questions if not q.danger_sign]
+    rng = random.Random(29)
+    sets = []
+    for answers in itertools.islice(random_answers(shipped.ruleset, seed=29), 150):
+        for qid in rng.sample(optional, rng.randint(1, len(optional))):
+            del answers[qid]
+        sets.append(answers)
+
+    people = list(itertools.islice(random_answers(shipped.ruleset, seed=31), 80))
+
+    def decisions() -> list[tuple]:
+        found: list[tuple] = [flow.final_result(shipped, answers).not_answered
+                              for answers in sets]
+        for person_answers in people:  # each question `ask` asks, in order
+            answers: dict[str, Any] = {}
+            while (question := flow.next_question(shipped, answers)) is not None:
+                answers[question.id] = person_answers[question.id]
+            found.append(tuple(answers))
+        return found
+
+    quick = decisions()
+    monkeypatch.setattr(flow, "_certainly",
+                        lambda engine, variants, filled, given: ([], list(engine.rules)))
+    assert decisions() == quick

@@ -7,17 +7,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import (
+    MAX_LINES_PER_FILE,
     AnswersError,
     MissingDangerSignsError,
     TriageError,
     did_you_mean,
     missing_message,
+    shown,
 )
 from .model import Ruleset
 from .values import ValueProblem, coerce
 from .yamlio import line_of
 
 MISSING_MODES = ("refuse", "conservative")
+# Problems described in full per answer set, the rest counted: with the count and the
+# danger-sign line, what one file may show in an error message.
+MAX_PROBLEMS = MAX_LINES_PER_FILE - 2
 
 
 @dataclass(frozen=True)
@@ -41,24 +46,34 @@ def check_answers(ruleset: Ruleset, raw: Any, source: str = "answers",
     unscreened and gives at least a same-day check, with no home treatment.
     """
     if missing not in MISSING_MODES:
-        raise TriageError(f"{missing!r} is not one of {', '.join(MISSING_MODES)}"
+        raise TriageError(f"{shown(missing)} is not one of {', '.join(MISSING_MODES)}"
                           f"{did_you_mean(str(missing), MISSING_MODES)}", place="missing")
     if not isinstance(raw, Mapping):
         raise AnswersError([f"{source}: answers must be a mapping of question id to value"])
     questions = ruleset.question_map
     values: dict[str, Any] = {}
     problems: list[str] = []
+    more = 0
     for key, value in raw.items():
         if key not in questions:
-            problems.append(f"{_place(raw, key, source)}unknown answer id {key!r}"
-                            f"{did_you_mean(str(key), questions)}")
+            if len(problems) < MAX_PROBLEMS:
+                problems.append(f"{_place(raw, key, source)}unknown answer id {shown(key)}"
+                                f"{did_you_mean(str(key), questions)}")
+            else:
+                more += 1
             continue
         if value is None:
             continue
         try:
             values[key] = coerce(questions[key], value)
         except ValueProblem as exc:
-            problems.append(f"{_place(raw, key, source)}{key}: {exc}")
+            if len(problems) < MAX_PROBLEMS:
+                problems.append(f"{_place(raw, key, source)}{key}: {exc}")
+            else:
+                more += 1
+    if more:
+        problems.append(f"{source}: and {more:,} more problem{'s' if more != 1 else ''} "
+                        "like these")
     absent = [qid for qid in ruleset.missing_required(values) if raw.get(qid) is None]
     if problems:
         if absent and missing == "refuse":  # say everything at once
@@ -80,6 +95,6 @@ def check_locale(ruleset: Ruleset, locale: str | None, option: str = "locale") -
     if locale is None:
         return None
     if not isinstance(locale, str) or locale.lower() not in ruleset.locales:
-        raise TriageError(f"unknown locale {locale!r}; choose from "
+        raise TriageError(f"unknown locale {shown(locale)}; choose from "
                           + ", ".join(sorted(ruleset.locales)), place=option)
     return locale.lower()

@@ -21,8 +21,9 @@ import contextlib
 import csv
 import io
 import json
+import re
 from collections import Counter, deque
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -30,10 +31,10 @@ from typing import IO, TYPE_CHECKING, Any
 from . import api
 from .answers import check_answers
 from .engine import Engine
-from .errors import ExitStatus, TriageError, did_you_mean
+from .errors import ExitStatus, Terminated, TriageError, did_you_mean, shown
 from .model import Result, Urgency
 from .questionnaire import final_result
-from .sources import _reject_duplicates
+from .sources import JsonProblem, json_value
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -43,6 +44,8 @@ OUTPUT_FORMATS = ("jsonl", "csv")
 CSV_COLUMNS = ("row", "id", "urgency", "headline", "advice", "excluded", "unscreened", "error")
 ID_COLUMN = "id"
 MAX_ROW_BYTES = 1_000_000
+READ_BYTES = 65_536  # read at most this much at a time (a line, if it is shorter)
+_LINE_END = re.compile(rb"\r\n|\r|\n")
 CHUNK_ROWS = 128  # rows per task sent to a worker process
 IN_FLIGHT_PER_JOB = 3  # chunks queued per worker: keeps workers busy, memory bounded
 ERROR = "error"
@@ -71,7 +74,7 @@ def input_format(path: str, explicit: str | None = None) -> str:
     """``jsonl`` or ``csv``: the explicit choice, or guessed from the file extension."""
     if explicit is not None:
         if explicit not in INPUT_FORMATS:
-            raise BatchInputError(f"unknown input format {explicit!r}; choose jsonl or csv")
+            raise BatchInputError(f"unknown input format {shown(explicit)}; choose jsonl or csv")
         return explicit
     suffix = Path(path).suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
@@ -95,92 +98,112 @@ class Records:
         self.columns = columns  # the answer ids a CSV header may name (None: not checked)
         self.header: tuple[str, ...] | None = None
         self.bytes_read = 0
+        self.blank = 0  # blank lines skipped (counted in the row numbers)
         self._line = 0
 
-    def _lines(self) -> Iterator[str | Unreadable]:
-        """Decoded lines (newline kept), or Unreadable for an oversized or undecodable one."""
+    def _physical(self) -> Iterator[bytes | int]:
+        """Each line's bytes without its end (LF, CRLF, or a lone CR as old Mac files
+        have), or the size in bytes of a line over the row limit (its bytes skipped)."""
+        buffer, oversize = b"", 0
         while True:
-            data = self.stream.readline(MAX_ROW_BYTES + 1)
-            if not data:
+            chunk = self.stream.readline(READ_BYTES)
+            self.bytes_read += len(chunk)
+            if not buffer and not oversize and chunk.endswith(b"\n") and b"\r" not in chunk:
+                yield chunk[:-1]  # the usual case: one whole LF line
+                continue
+            buffer += chunk
+            at = 0
+            while (end := _LINE_END.search(buffer, at)) is not None:
+                if end.group() == b"\r" and end.end() == len(buffer) and chunk:
+                    break  # maybe the CR of a CRLF split between reads
+                if oversize:
+                    yield oversize + end.start() - at
+                    oversize = 0
+                else:
+                    yield buffer[at:end.start()]
+                at = end.end()
+            buffer = buffer[at:]
+            if len(buffer) > MAX_ROW_BYTES or (oversize and buffer):
+                oversize += len(buffer)  # a row over the limit: skipped to its end
+                buffer = b""
+            if not chunk:
+                if oversize or buffer:
+                    yield oversize or buffer
                 return
+
+    def _lines(self) -> Iterator[str | Unreadable]:
+        """Decoded lines (without their ends), or Unreadable for an oversized or undecodable
+        one; each counted, so ``self._line`` is the line number of the last one."""
+        for data in self._physical():
             self._line += 1
-            self.bytes_read += len(data)
+            if isinstance(data, int):
+                yield Unreadable(f"row is {data} bytes, more than the limit of {MAX_ROW_BYTES}")
+                continue
             if self._line == 1 and data.startswith(b"\xef\xbb\xbf"):
                 data = data[3:]  # a byte-order mark, as spreadsheet exports write
-            if len(data) > MAX_ROW_BYTES and not data.endswith(b"\n"):
-                size = len(data) + self._skip_rest()
-                yield Unreadable(f"row is {size} bytes, more than the limit of {MAX_ROW_BYTES}")
-                continue
             try:
                 yield data.decode("utf-8")
             except UnicodeDecodeError as exc:
                 yield Unreadable(f"not UTF-8 text (byte {exc.start + 1} of the line); save the "
                                  "file as UTF-8")
 
-    def _skip_rest(self) -> int:
-        skipped = 0
-        while True:
-            data = self.stream.readline(MAX_ROW_BYTES)
-            skipped += len(data)
-            self.bytes_read += len(data)
-            if not data or data.endswith(b"\n"):
-                return skipped
-
     def __iter__(self) -> Iterator[Record]:
         return self._jsonl() if self.fmt == "jsonl" else self._csv()
 
     def _jsonl(self) -> Iterator[Record]:
         for line in self._lines():
-            if isinstance(line, Unreadable):
+            if isinstance(line, Unreadable) or line.strip():
                 yield self._line, line
-            elif line.strip():
-                yield self._line, line
+            else:
+                self.blank += 1
 
     def _csv(self) -> Iterator[Record]:
-        lines = self._lines()
-        unreadable: list[Unreadable] = []
-
-        def texts() -> Iterator[str]:
-            for line in lines:
-                if isinstance(line, Unreadable):
-                    unreadable.append(line)
-                    yield "\n"  # keeps the row count; reported below
-                else:
-                    yield line
-
+        """One response per line: a line whose quoting is broken is that row's error, and
+        reading carries on at the next line (a quote never swallows the lines after it,
+        so a cell cannot hold a line break)."""
         csv.field_size_limit(MAX_ROW_BYTES)  # a row may be up to the row limit, not 128 kB
-        reader = csv.reader(texts(), strict=True)
-        number = 0
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:  # this row's quoting is broken; the reader goes on
-                number += 1
-                yield number, Unreadable(f"malformed CSV: {exc}")
-                continue
-            number += 1
-            if unreadable:
-                yield number, unreadable.pop()
+        for line in self._lines():
+            if isinstance(line, Unreadable):
+                if self.header is None:
+                    raise BatchInputError(f"the header {line.problem}", self._place())
+                yield self._line, line
+            elif not line.strip():
+                self.blank += 1
             elif self.header is None:
-                if cells:
-                    self.header = self._check_header(cells)
-            elif cells:
-                yield number, cells
+                self.header = self._check_header(self._cells(line, header=True))
+            else:
+                try:
+                    yield self._line, self._cells(line)
+                except RowError as exc:
+                    yield self._line, Unreadable(exc.message)
+
+    def _cells(self, line: str, header: bool = False) -> list[str]:
+        try:
+            return next(csv.reader([line], strict=True))
+        except csv.Error as exc:
+            reason = ("a quote is not closed on this line (a cell cannot hold a line break)"
+                      if line.count('"') % 2 else str(exc))
+            if header:
+                raise BatchInputError(f"the header is not valid CSV: {reason}",
+                                      self._place()) from None
+            raise RowError(f"malformed CSV: {reason}") from None
+
+    def _place(self) -> str:
+        return f"{self.where}:{self._line}"
 
     def _check_header(self, cells: list[str]) -> tuple[str, ...]:
         """The column names, once: a problem here would otherwise fail every row."""
         header = tuple(ID_COLUMN if cell.strip().lower() == ID_COLUMN else cell.strip()
                        for cell in cells)
-        place = f"{self.where}:1"
+        place = self._place()
         if len(header) == 1 and ";" in header[0]:
             raise BatchInputError("the header is one column with ';' in it: save the file "
                                   "as comma-separated CSV (lists inside a cell use ';')", place)
-        problems = [f"column {name!r} appears twice in the header"
+        problems = [f"column {shown(name)} appears twice in the header"
                     for name in sorted({n for n in header if header.count(n) > 1})]
         if self.columns is not None:
-            problems += [f"column {name!r} is not an answer id{did_you_mean(name, self.columns)}"
+            problems += [f"column {shown(name)} is not an answer id"
+                         f"{did_you_mean(name, self.columns)}"
                          for name in header if name != ID_COLUMN and name not in self.columns]
         if problems:
             raise BatchInputError("\n".join(f"{place}: {problem}" for problem in problems))
@@ -202,13 +225,10 @@ def parse_record(fmt: str, header: tuple[str, ...] | None, record: Record
 
 def _jsonl_row(number: int, line: str) -> dict[str, Any]:
     try:
-        raw = json.loads(line, object_pairs_hook=_reject_duplicates)
-    except json.JSONDecodeError as exc:
-        raise RowError(f"invalid JSON: {exc.msg} (column {exc.colno})", f"row {number}") from None
-    except RecursionError:
-        raise RowError("invalid JSON: nested too deeply", f"row {number}") from None
-    except ValueError as exc:
-        raise RowError(f"invalid JSON: {exc}", f"row {number}") from None
+        raw = json_value(line)
+    except JsonProblem as exc:
+        column = f" (column {exc.column})" if exc.column else ""
+        raise RowError(f"invalid JSON: {exc.reason}{column}", f"row {number}") from None
     if not isinstance(raw, dict):
         raise RowError("expected a JSON object of answers ({\"age\": 38, ...})",
                        f"row {number}")
@@ -288,9 +308,22 @@ def json_line(obj: dict[str, Any]) -> str:
     return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP: CSV injection
+
+
 def csv_line(cells: list[Any]) -> str:
+    """One CSV line; a text cell a spreadsheet would read as a formula (an id such as
+    ``=HYPERLINK(...)``, ``+1+1`` or ``@SUM(...)``) gets a leading ``'``, as OWASP
+    recommends, so it is shown as text and never run."""
+    cells = ["'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+             for cell in cells]
+    # csv quotes a cell holding "\n" (the line end) but not one holding "\r", which CSV
+    # readers take as a line end too: such a line has every cell quoted.
+    quote_all = any(isinstance(cell, str) and "\r" in cell for cell in cells)
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    writer = (csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL) if quote_all
+              else csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL))
+    writer.writerow(cells)
     return buffer.getvalue()
 
 
@@ -310,16 +343,32 @@ def _chunks(records: Records, size: int) -> Iterator[list[Record]]:
 
 
 _worker: RowTriage | None = None
+PARENT_POLL = 0.2  # seconds between a worker's checks that its parent is still there
 
 
-def _init_worker(settings: Settings) -> None:
-    """Build this worker's engine once. Ctrl-C is the parent's to handle: it stops the
-    pool, so the workers do not each print a traceback."""
+def _init_worker(settings: Settings, parent: int) -> None:
+    """Build this worker's engine once. Ctrl-C and SIGTERM are the parent's to handle: it
+    stops the pool, so the workers do not each print a traceback. If the parent dies
+    (even by SIGKILL, which it cannot handle), the worker exits too."""
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
+                     name="triage-watch-parent").start()
     global _worker
     _worker = RowTriage(settings)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Once the parent is gone (this process is adopted by another), nobody will read the
+    results: exit at once rather than work on, holding the terminal's standard error."""
+    import os
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL)
+    os._exit(1)
 
 
 def _work(header: tuple[str, ...] | None, records: list[Record]) -> list[Line]:
@@ -327,50 +376,111 @@ def _work(header: tuple[str, ...] | None, records: list[Record]) -> list[Line]:
     return _worker(header, records)
 
 
+class WorkerDied(TriageError):
+    """A worker process died while triaging some rows; the rows before them are done."""
+
+    def __init__(self, message: str, status: ExitStatus) -> None:
+        super().__init__(message, place="batch")
+        self.exit_status = status
+
+
 def triage_records(records: Records, settings: Settings, jobs: int = 1,
-                   chunk_rows: int = CHUNK_ROWS) -> Iterator[Line]:
+                   chunk_rows: int = CHUNK_ROWS) -> Generator[Line, None, None]:
     """Output lines for every record, in input order, using ``jobs`` processes.
 
     Worker processes are spawned, so a script calling this with ``jobs > 1`` needs the
-    usual ``if __name__ == "__main__":`` guard.
+    usual ``if __name__ == "__main__":`` guard. Ctrl-C and SIGTERM stop it between rows
+    (KeyboardInterrupt, Terminated); a worker that dies raises WorkerDied naming the rows
+    it had.
     """
-    if jobs <= 1:
-        triage_row = RowTriage(settings)
-        for record in records:
-            yield triage_row.one(records.header, record)
-        return
+    with _interrupt_between_rows() as check:
+        if jobs <= 1:
+            triage_row = RowTriage(settings)
+            for record in records:
+                yield triage_row.one(records.header, record)
+                check()
+            return
+        yield from _in_workers(records, settings, jobs, chunk_rows, check)
+
+
+def _in_workers(records: Records, settings: Settings, jobs: int, chunk_rows: int,
+                check: Callable[[], None]) -> Iterator[Line]:
     import multiprocessing  # only here: keeps `triage run` start-up lean
+    import os
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                               initargs=(settings,))
-    pending: deque[Future[list[Line]]] = deque()
+                               initargs=(settings, os.getpid()))
+    pending: deque[tuple[Future[list[Line]], int, int]] = deque()  # (lines, first, last row)
+    workers: dict[int, Any] = {}  # pid -> process, kept to say which one died and how
+    finished = False
     try:
-        with _interrupt_between_chunks() as check:
-            for chunk in _chunks(records, chunk_rows):
-                pending.append(pool.submit(_work, records.header, chunk))
-                while len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                    lines = pending.popleft().result()
-                    check()
-                    yield from lines
-            while pending:
-                lines = pending.popleft().result()
-                check()
-                yield from lines
-    except BrokenProcessPool:
-        raise RuntimeError("a worker process died (out of memory?)") from None
+        for chunk in _chunks(records, chunk_rows):
+            try:
+                future = pool.submit(_work, records.header, chunk)
+            except BrokenProcessPool:  # a worker died before its chunk was collected
+                first, last = (pending[0][1:] if pending else (chunk[0][0], chunk[-1][0]))
+                raise _worker_died(workers, first, last) from None
+            pending.append((future, chunk[0][0], chunk[-1][0]))
+            workers.update(getattr(pool, "_processes", None) or {})
+            while len(pending) >= jobs * IN_FLIGHT_PER_JOB:
+                yield from _next_lines(pending, workers, check, BrokenProcessPool)
+        while pending:
+            yield from _next_lines(pending, workers, check, BrokenProcessPool)
+        finished = True
     finally:
-        pool.shutdown(wait=not pending, cancel_futures=True)
+        # Stopping early: the rows not started are cancelled and the workers end after
+        # the chunk in hand (under a second). They are not terminated: one killed while
+        # sending its result would leave the pool reading half a message for ever.
+        pool.shutdown(wait=finished, cancel_futures=True)
+
+
+def _next_lines(pending: deque[tuple[Future[list[Line]], int, int]], workers: dict[int, Any],
+                check: Callable[[], None], broken: type[Exception]) -> list[Line]:
+    future, first, last = pending[0]
+    try:
+        lines = future.result()
+    except broken:
+        raise _worker_died(workers, first, last) from None
+    pending.popleft()
+    check()
+    return lines
+
+
+def _worker_died(workers: dict[int, Any], first: int, last: int) -> WorkerDied:
+    """Which worker died, how, and the rows it had: the rows before ``first`` are done."""
+    import signal
+
+    for process in workers.values():  # reaped by the pool's own thread, maybe just now
+        with contextlib.suppress(Exception):
+            process.join(timeout=1.0)
+    dead = sorted(((pid, process.exitcode) for pid, process in workers.items()
+                   if process.exitcode is not None and process.exitcode != 0),
+                  key=lambda item: item[1] == -signal.SIGTERM)  # the pool ends the rest so
+    how, status = "died", ExitStatus.INTERNAL_ERROR
+    if dead:
+        pid, code = dead[0]
+        if code < 0:
+            name = signal.Signals(-code).name if -code in signal.valid_signals() else -code
+            how = f"(pid {pid}) was killed by {name}"
+            if -code in (signal.SIGKILL, signal.SIGTERM):  # from outside: memory, a person
+                how += " (out of memory, or stopped from outside)"
+                status = ExitStatus.BAD_INPUT
+        else:
+            how = f"(pid {pid}) exited with status {code}"
+    done = f"rows before row {first} are done" if first > 1 else "no row was done"
+    return WorkerDied(f"a worker process {how} while triaging rows {first} to {last}; "
+                      f"{done}", status)
 
 
 @contextlib.contextmanager
-def _interrupt_between_chunks() -> Iterator[Callable[[], None]]:
-    """Ctrl-C raises KeyboardInterrupt only between chunks, in this code (a second
-    Ctrl-C at once).
+def _interrupt_between_rows() -> Iterator[Callable[[], None]]:
+    """Ctrl-C (KeyboardInterrupt) and SIGTERM (Terminated) are raised only between rows,
+    in this code (a second signal at once).
 
-    Raised anywhere (say, inside the pool's own bookkeeping) it could leave a lock
+    Raised anywhere (say, inside the pool's own bookkeeping) they could leave a lock
     held and the shutdown waiting for ever. Not installed off the main thread or
     when Ctrl-C is already ignored.
     """
@@ -381,22 +491,25 @@ def _interrupt_between_chunks() -> Iterator[Callable[[], None]]:
 
     def check() -> None:
         if caught:
-            raise KeyboardInterrupt
+            raise Terminated if caught[0] == signal.SIGTERM else KeyboardInterrupt
 
     if (threading.current_thread() is not threading.main_thread()
             or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
         yield check
         return
-    def on_interrupt(signum: int, frame: Any) -> None:
-        if caught:  # a second Ctrl-C: now, whatever the pool is doing
-            raise KeyboardInterrupt
+
+    def on_signal(signum: int, frame: Any) -> None:
+        if caught:  # a second signal: now, whatever the pool is doing
+            raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
         caught.append(signum)
 
-    previous = signal.signal(signal.SIGINT, on_interrupt)
+    previous = {number: signal.signal(number, on_signal)
+                for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield check
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 @dataclass
@@ -419,12 +532,14 @@ class Summary:
             return ExitStatus.INTERNAL_ERROR
         return ExitStatus.BAD_INPUT if self.counts[ERROR] else ExitStatus.OK
 
-    def text(self) -> str:
-        """One line for standard error: ``12 rows: 1 emergency, ..., 2 errors``."""
+    def text(self, blank: int = 0) -> str:
+        """One line for standard error: ``12 rows: 1 emergency, ..., 2 errors`` (and how
+        many blank lines were skipped, so the counts add up to the lines read)."""
         parts = [f"{self.counts[level.value]} {level.value}" for level in reversed(Urgency)]
         parts.append(f"{self.counts[ERROR]} error{'s' if self.counts[ERROR] != 1 else ''}")
         if self.counts[INTERNAL]:
             count = self.counts[INTERNAL]
             parts.append(f"{count} internal error{'s' if count != 1 else ''} (a bug; please "
                          "report it)")
-        return f"{self.rows} row{'s' if self.rows != 1 else ''}: " + ", ".join(parts)
+        skipped = f" ({blank} blank line{'s' if blank != 1 else ''} skipped)" if blank else ""
+        return f"{self.rows} row{'s' if self.rows != 1 else ''}{skipped}: " + ", ".join(parts)

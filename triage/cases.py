@@ -17,7 +17,16 @@ from typing import Any
 from . import yamlio
 from .answers import MISSING_MODES, check_answers
 from .engine import Engine
-from .errors import MissingDangerSignsError, RulesetError, TriageError, did_you_mean, openable
+from .errors import (
+    MissingDangerSignsError,
+    RulesetError,
+    TriageError,
+    did_you_mean,
+    openable,
+    printable,
+    shown,
+)
+from .loader import MANIFEST
 from .model import Result, Ruleset, Urgency
 
 CASE_KEYS = ("id", "title", "source", "answers", "missing", "expect")
@@ -46,21 +55,35 @@ class CaseOutcome:
         return not self.problems
 
 
-def case_files(ruleset: Ruleset) -> list[Path]:
-    """The case files named in the manifest's ``cases:`` (files, or folders of *.yaml)."""
+def case_files(ruleset: Ruleset, problems: list[str] | None = None) -> list[Path]:
+    """The case files named in the manifest's ``cases:`` (files, or folders of *.yaml),
+    confined like rule files: each must be inside the rule set folder once symlinks are
+    resolved. One that is not is left out, and said in ``problems`` when given."""
+    root = Path(ruleset.root).resolve()
     files: list[Path] = []
     for entry in ruleset.cases:
         path = Path(ruleset.root) / entry
-        files.extend(sorted(path.glob("*.yaml")) if path.is_dir() else [path])
+        found = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+        for file in found:
+            if root in file.resolve().parents:
+                files.append(file)
+            elif problems is not None:
+                shown = (printable(entry) if file == path
+                         else f"{printable(entry)}/{printable(file.name)}")
+                problems.append(f"{openable(root / MANIFEST)}: cases: {shown!r} is outside the "
+                                "rule set directory (case files must be inside it, like rule "
+                                "files)")
     return files
 
 
 def load_cases(ruleset: Ruleset, files: list[Path] | None = None) -> list[Case]:
-    """Read and check every case; raise RulesetError listing every problem."""
+    """Read and check every case; raise RulesetError listing every problem. Each file is
+    read as rule files are: a regular file of at most 2 MB (a FIFO or a device is refused,
+    not read)."""
     problems: list[str] = []
     cases: list[Case] = []
     seen: dict[str, str] = {}
-    for file in files if files is not None else case_files(ruleset):
+    for file in files if files is not None else case_files(ruleset, problems):
         path = openable(file)
         try:
             data = yamlio.load_file(file, path)
@@ -96,7 +119,8 @@ def _case(ruleset: Ruleset, record: Any, defaults: Mapping[str, Any], place: str
         return None
     for key in record:
         if key not in CASE_KEYS:
-            problems.append(f"{place}: unknown key {key!r} in a case{did_you_mean(key, CASE_KEYS)}")
+            problems.append(f"{place}: unknown key {shown(key)} in a case"
+                            f"{did_you_mean(key, CASE_KEYS)}")
     answers = {**defaults, **(record.get("answers") or {})}
     expect = record.get("expect") or {}
     if not isinstance(expect, Mapping) or ("urgency" in expect) == ("refused" in expect):
@@ -118,23 +142,24 @@ def _check_expect(ruleset: Ruleset, expect: Mapping[str, Any], where: str,
     rule_ids = {rule.id for rule in ruleset.rules}
     for key, value in expect.items():
         if key not in EXPECT_KEYS:
-            problems.append(f"{where}: unknown expectation {key!r}{did_you_mean(key, EXPECT_KEYS)}")
+            problems.append(f"{where}: unknown expectation {shown(key)}"
+                            f"{did_you_mean(key, EXPECT_KEYS)}")
         elif key == "urgency" and value not in levels:
             problems.append(f"{where}: urgency must be one of {', '.join(levels)}")
         elif key in ("includes", "excludes"):
             for aid in value or []:
                 if aid not in ruleset.advice:
-                    problems.append(f"{where}: unknown advice id {aid!r}"
+                    problems.append(f"{where}: unknown advice id {shown(aid)}"
                                     f"{did_you_mean(aid, ruleset.advice)}")
         elif key == "refused":
             for qid in value or []:
                 if qid not in ruleset.question_map:
-                    problems.append(f"{where}: unknown question id {qid!r}"
+                    problems.append(f"{where}: unknown question id {shown(qid)}"
                                     f"{did_you_mean(qid, ruleset.question_map)}")
         elif key in ("fired", "not_fired"):
             for rid in value or []:
                 if rid not in rule_ids:
-                    problems.append(f"{where}: unknown rule id {rid!r}"
+                    problems.append(f"{where}: unknown rule id {shown(rid)}"
                                     f"{did_you_mean(rid, rule_ids)}")
 
 

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import yamlio
 from .cases import Case, load_cases
-from .conditions import finding_polarity
+from .conditions import All, AnyOf, Condition, HasFinding, Not, finding_polarity
+from .engine import Engine
 from .errors import RulesetError, did_you_mean, openable
 from .loader import load_ruleset
 from .model import Rule, Ruleset
@@ -90,7 +92,8 @@ def check(directory: str | Path, *, max_review_age: int = DEFAULT_MAX_REVIEW_AGE
     except RulesetError as exc:
         return CheckReport(sorted({parse_problem(text) for text in exc.problems}))
     cases, case_problems = _cases(ruleset)
-    problems = [*case_problems, *_draft_only_findings(ruleset),
+    problems = [*_refused(Engine, ruleset), *case_problems,
+                *_draft_only_findings(ruleset), *_never_fire(ruleset),
                 *_unused_findings(ruleset), *_unrecommended_advice(ruleset),
                 *_drafts(ruleset), *_reviews(ruleset, max_review_age, today or dt.date.today()),
                 *_hazards(ruleset, cases), *_readability(ruleset), *_stale_schemas(ruleset)]
@@ -102,6 +105,17 @@ def check(directory: str | Path, *, max_review_age: int = DEFAULT_MAX_REVIEW_AGE
 def _at(rule_place: str, severity: str, message: str) -> Problem:
     where, _, line = rule_place.rpartition(":")
     return Problem(where, int(line) if line.isdigit() else 0, severity, message)
+
+
+def _refused(step: Callable[[Ruleset], object], ruleset: Ruleset) -> list[Problem]:
+    """The problems a further step on the loaded rules refuses them for: compiling them
+    (a condition too complex for the engine: check passes nothing `triage run` would
+    refuse)."""
+    try:
+        step(ruleset)
+    except RulesetError as exc:
+        return [parse_problem(text) for text in exc.problems]
+    return []
 
 
 def _cases(ruleset: Ruleset) -> tuple[list[Case] | None, list[Problem]]:
@@ -149,6 +163,61 @@ def _readability(ruleset: Ruleset) -> list[Problem]:
     if found.error:
         return [Problem("", 0, "warning", found.summary())]
     return [_at(flag.place, "warning", flag.message) for flag in found.flags]
+
+
+def _never_fire(ruleset: Ruleset) -> list[Problem]:
+    """A warning for each active rule that can never fire whatever the answers: it needs a
+    finding that only rules which can never fire assert (two rules each needing the
+    other's finding), or its condition can never hold.
+
+    Worked out forwards: a rule may fire if its condition can hold with the findings that
+    some rule which may fire asserts (answers are taken as able to be anything); each rule
+    is looked at again only when a finding it tests becomes possible, so this is linear in
+    the size of the rules.
+    """
+    active = ruleset.active_rules
+    testers: dict[str, list[Rule]] = {}
+    for rule in active:
+        for name, _negated in finding_polarity(rule.when):
+            testers.setdefault(name, []).append(rule)
+    possible: set[str] = set()
+    fires: set[str] = set()
+    todo = list(active)
+    while todo:
+        rule = todo.pop()
+        if rule.id in fires or not _can_hold(rule.when, False, possible):
+            continue
+        fires.add(rule.id)
+        for name in rule.then.findings:
+            if name not in possible:
+                possible.add(name)
+                todo.extend(testers.get(name, ()))
+    asserters = _asserters(active)
+    problems = []
+    for rule in active:
+        if rule.id in fires:
+            continue
+        needed = [name for name, negated in finding_polarity(rule.when)
+                  if not negated and name not in possible]
+        reason = (f"it needs finding {needed[0]!r}, which only rules that can never fire "
+                  f"assert ({', '.join(r.id for r in asserters.get(needed[0], []))})"
+                  if needed else "its condition can never hold")
+        problems.append(_at(rule.place, "warning", f"rule {rule.id} can never fire: {reason}"))
+    return problems
+
+
+def _can_hold(condition: Condition, negated: bool, possible: set[str]) -> bool:
+    """Can the condition (negated: its opposite) hold, when only the ``possible`` findings
+    can hold and answers can be anything? (Generous where unsure: only a rule that surely
+    cannot fire gets a warning.)"""
+    if isinstance(condition, HasFinding):
+        return negated or condition.name in possible
+    if isinstance(condition, Not):
+        return _can_hold(condition.item, not negated, possible)
+    if isinstance(condition, (All, AnyOf)):
+        each = (_can_hold(item, negated, possible) for item in condition.items)
+        return all(each) if isinstance(condition, All) != negated else any(each)
+    return True
 
 
 def _asserters(rules: Iterable[Rule]) -> dict[str, list[Rule]]:
@@ -237,7 +306,11 @@ def _stale_schemas(ruleset: Ruleset) -> list[Problem]:
     problems = []
     for name, text in schemas(ruleset).items():
         path = folder / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        try:
+            current = yamlio.read_limited(path, openable(path)).decode("utf-8", "replace")
+        except yamlio.YamlError:  # missing, or not a regular file: out of date either way
+            current = None
+        if current != text:
             problems.append(Problem(openable(path), 0, "warning", "schema is out of date: run "
                                     f"python -m triage.schemas {openable(Path(ruleset.root))}"))
     return problems

@@ -25,7 +25,10 @@ from .cli_common import (
     MissingOption,
     RulesOption,
     checked_locale,
+    emit,
     handles_errors,
+    output_target,
+    quiet_stdout,
     state,
     write_output,
 )
@@ -99,14 +102,11 @@ def run(
     compiled = api.engine(rules)
     ruleset = compiled.ruleset
     locale = checked_locale(ruleset, locale)
+    target = output_target(output, [0 if answers == "-" else Path(answers)])
     raw, where = read_answers(answers)
     checked = check_answers(ruleset, raw, source=where, missing=missing.value)
     result = final_result(compiled, checked.values, locale=locale)
-    text = RENDERERS[format.value](result)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_output(output, text)
+    write_output(target, RENDERERS[format.value](result))
     if urgency_exit_code:
         raise typer.Exit(URGENCY_EXIT[result.urgency])
 
@@ -124,13 +124,11 @@ def questions(
 
     ruleset = api.ruleset(rules)
     if format is QuestionsFormat.text:
-        sys.stdout.write(render_dictionary(ruleset))
+        emit(render_dictionary(ruleset))
     elif format is QuestionsFormat.json:
-        sys.stdout.write(json.dumps(dictionary_rows(ruleset), indent=2, ensure_ascii=False)
-                         + "\n")
+        emit(json.dumps(dictionary_rows(ruleset), indent=2, ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write(json.dumps(answers_schema(ruleset), indent=2, ensure_ascii=False)
-                         + "\n")
+        emit(json.dumps(answers_schema(ruleset), indent=2, ensure_ascii=False) + "\n")
 
 
 def main() -> None:
@@ -140,6 +138,24 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("triage: interrupted", err=True)
         sys.exit(int(ExitStatus.INTERRUPTED))
+    finally:
+        _flush_stdout()
+
+
+def _flush_stdout() -> None:
+    """Flush standard output before Python does at exit: a reader gone (``| head``) is a
+    quiet stop with 141, a full disk one line and exit 2 (not Python's own complaint)."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        quiet_stdout()
+        sys.exit(int(ExitStatus.OUTPUT_CLOSED))
+    except (OSError, AttributeError, ValueError) as exc:
+        quiet_stdout()
+        if isinstance(exc, OSError):
+            typer.echo(f"triage: error: standard output: cannot write: "
+                       f"{exc.strerror or exc}", err=True)
+            sys.exit(int(ExitStatus.BAD_INPUT))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,7 +14,6 @@ import difflib
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,11 +23,20 @@ import yaml
 
 from . import api
 from . import questionnaire as flow
-from .cli_common import LocaleOption, RulesOption, checked_locale, fail, handles_errors
+from .cli_common import (
+    LocaleOption,
+    RulesOption,
+    checked_locale,
+    emit,
+    fail,
+    handles_errors,
+    output_target,
+)
 from .engine import Engine
-from .errors import ExitStatus, did_you_mean
+from .errors import ExitStatus, did_you_mean, shown
 from .model import Question, Result, Ruleset, Urgency, fill
 from .render import URGENCY_LABELS, render_html, render_markdown, render_text
+from .safewrite import OutputError, Target, write_text
 from .sources import read_answers
 from .values import ValueProblem, coerce
 
@@ -59,12 +67,28 @@ class Terminal:
                        soft_wrap=self.plain)
 
     def read(self, prompt: str) -> str:
-        self.err.print(prompt, end="", markup=False, highlight=False, soft_wrap=True)
-        self.err.file.flush()
-        line = sys.stdin.readline()
-        if not line:
-            raise EOFError
-        return line.strip()
+        """One line typed, stripped; EOFError at the end of input (or with none at all).
+        A line that is not text in the terminal's encoding is asked for again."""
+        while True:
+            self.err.print(prompt, end="", markup=False, highlight=False, soft_wrap=True)
+            self.err.file.flush()
+            stream = sys.stdin
+            if stream is None or stream.closed:
+                raise EOFError
+            encoding = getattr(stream, "encoding", None) or "utf-8"
+            buffer = getattr(stream, "buffer", None)
+            line: str | bytes = (buffer.readline() if buffer is not None
+                                 else stream.readline())
+            if not line:
+                raise EOFError
+            if isinstance(line, str):
+                return line.strip()
+            try:
+                return line.decode(encoding).strip()
+            except UnicodeDecodeError:
+                self.say(f"Sorry, that answer was not understood: it is not {encoding} text "
+                         "(check the terminal's character set). Please try again.",
+                         style="yellow")
 
 
 # ---------------------------------------------------------------- one question
@@ -106,11 +130,11 @@ PREFIX_MIN = 3  # shorter words are never read as a choice they begin
 
 def _word(question: Question, raw: str) -> tuple[str, bool]:
     """One typed word or menu number as a choice value; (value, read from a prefix?)."""
-    if raw.isdigit():
-        number = int(raw)
+    if raw.isdigit():  # a menu number: ASCII digits only ('²' and '٣' are digits too)
+        number = int(raw) if raw.isascii() and len(raw) <= 3 else 0
         if not 1 <= number <= len(question.choices):
-            raise ValueProblem(f"{number} is not on the list; type a number from 1 to "
-                               f"{len(question.choices)}, or the word")
+            raise ValueProblem(f"{number or shown(raw)} is not on the list; type a number "
+                               f"from 1 to {len(question.choices)}, or the word")
         return question.choices[number - 1].value, False
     key = "_".join(raw.lower().split())
     if key in question.values:
@@ -121,11 +145,11 @@ def _word(question: Question, raw: str) -> tuple[str, bool]:
     if len(matches) == 1:
         return matches[0], True
     if matches:
-        raise ValueProblem(f"{raw!r} could be " + " or ".join(matches))
+        raise ValueProblem(f"{shown(raw)} could be " + " or ".join(matches))
     hint = (_closest(question, key) if guessing else "") or did_you_mean(raw, question.values)
     if question.type == "choice":
-        raise ValueProblem(f"{raw!r} is not allowed; expected {question.allowed_text()}{hint}")
-    raise ValueProblem(f"{raw!r} is not on the list{hint}")
+        raise ValueProblem(f"{shown(raw)} is not allowed; expected {question.allowed_text()}{hint}")
+    raise ValueProblem(f"{shown(raw)} is not on the list{hint}")
 
 
 def _words(question: Question) -> dict[str, set[str]]:
@@ -211,20 +235,10 @@ def answers_yaml(ruleset: Ruleset, answers: Mapping[str, Any], name: str) -> str
             + (yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True) if ordered else ""))
 
 
-def save_answers(path: Path, ruleset: Ruleset, answers: Mapping[str, Any]) -> None:
-    """Write the answers as YAML that ``triage run`` reads, atomically (temp + rename)."""
-    text = answers_yaml(ruleset, answers, path.name)
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise fail(f"--save {path}: cannot write: {exc.strerror}", ExitStatus.BAD_INPUT) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def save_answers(target: Target, ruleset: Ruleset, answers: Mapping[str, Any]) -> None:
+    """Write the answers as YAML that ``triage run`` reads, replacing the file safely
+    (temporary file + rename, through a symlink, keeping its permissions)."""
+    write_text(target, answers_yaml(ruleset, answers, target.real.name))
 
 
 def _plain(value: Any) -> Any:
@@ -243,7 +257,7 @@ def resumed_answers(term: Terminal, ruleset: Ruleset, path: Path) -> dict[str, A
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in questions:
-            term.say(f"{where}: ignoring unknown answer id {key!r}", style="yellow")
+            term.say(f"{where}: ignoring unknown answer id {shown(key)}", style="yellow")
         elif value is not None:
             try:
                 values[key] = coerce(questions[key], value)
@@ -261,14 +275,14 @@ def _summary(term: Terminal, ruleset: Ruleset, answers: Mapping[str, Any]) -> st
     term.say()
     term.say("Your answers", style="bold")
     if term.plain:
-        for number, _, text, shown in rows:
-            term.say(f"  {number}. {text} Answer: {shown}")
+        for number, _, text, answer in rows:
+            term.say(f"  {number}. {text} Answer: {answer}")
     else:
         from rich.table import Table
 
         table = Table("#", "question", "your answer", show_lines=False)
-        for number, _, text, shown in rows:
-            table.add_row(str(number), text, shown)
+        for number, _, text, answer in rows:
+            table.add_row(str(number), text, answer)
         term.err.print(table)
     ids = {str(number): qid for number, qid, _, _ in rows} | {qid: qid for _, qid, _, _ in rows}
     while True:
@@ -283,7 +297,7 @@ def _summary(term: Terminal, ruleset: Ruleset, answers: Mapping[str, Any]) -> st
             continue
         if raw in ids:
             return ids[raw]
-        term.say(f"Sorry, {raw!r} is not one of the numbers 1 to {len(rows)}. Please try "
+        term.say(f"Sorry, {shown(raw)} is not one of the numbers 1 to {len(rows)}. Please try "
                  "again (? for help).", style="yellow")
 
 
@@ -349,15 +363,17 @@ def _undo(ruleset: Ruleset, answers: dict[str, Any],
 def show_plan(term: Terminal, result: Result) -> None:
     """The plan on standard output: emergency advice first and prominent."""
     if term.plain:
-        sys.stdout.write(render_text(result))  # byte for byte what `triage run` prints
+        emit(render_text(result))  # byte for byte what `triage run` prints
         return
     from rich.markdown import Markdown
     from rich.panel import Panel
 
     label = URGENCY_LABELS[result.urgency]
-    term.out.print(Panel(result.headline, title=label, style=URGENCY_STYLES[result.urgency]))
     body = render_markdown(result).split("\n", 4)[4]  # after the heading and the headline
-    term.out.print(Markdown(body))
+    with term.out.capture() as drawn:
+        term.out.print(Panel(result.headline, title=label, style=URGENCY_STYLES[result.urgency]))
+        term.out.print(Markdown(body))
+    emit(drawn.get())
 
 
 def _handout(output: Path | None) -> Any:
@@ -376,15 +392,15 @@ def _date(date: str | None) -> str:
     try:
         return datetime.date.fromisoformat(date).isoformat()
     except ValueError:
-        raise fail(f"--date: {date!r} is not a date like 2026-11-24",
+        raise fail(f"--date: {shown(date)} is not a date like 2026-11-24",
                    ExitStatus.BAD_INPUT) from None
 
 
-def _stopped_message(save: Path | None) -> str:
+def _stopped_message(save: Target | None) -> str:
     if save is None:
         return "triage: stopped before the end; nothing was saved (use --save FILE next time)"
-    return (f"triage: stopped before the end; your answers are saved in {save} "
-            f"(carry on with: triage ask --resume {save})")
+    return (f"triage: stopped before the end; your answers are saved in {save.shown} "
+            f"(carry on with: triage ask --resume {save.shown})")
 
 
 @handles_errors
@@ -412,50 +428,38 @@ def ask(
     handout, printed_on = _handout(output), _date(date)
     locale = checked_locale(engine.ruleset, locale)
     term = Terminal(plain)
-    save = save or resume
-    for option, path in (("--save", save), ("--output", output)):
-        if path is not None:
-            _check_writable(option, path)
+    save = save or (resume if resume is not None and resume.is_file() else None)
+    # Before the first question: a file that could not be written at the end is refused
+    # now. Saving over the resumed answers is the point; a handout over them is not.
+    saving = output_target(save, option="--save")
+    handout_target = output_target(output, [path for path in (resume, save) if path],
+                                   option="--output")
     answers = resumed_answers(term, engine.ruleset, resume) if resume else {}
     _intro(term, engine.ruleset, answers, locale)
-    answers = _session(term, engine, answers, save)
+    answers = _session(term, engine, answers, saving)
     result = flow.final_result(engine, answers, locale=locale)
     show_plan(term, result)
-    if output is not None:
-        _write_handout(output, handout(result, date=printed_on), engine.ruleset, answers,
-                       save)
-        term.say(f"Your plan is also in {output}, ready to print.")
+    if handout_target is not None:
+        _write_handout(handout_target, handout(result, date=printed_on), engine.ruleset,
+                       answers, saving)
+        term.say(f"Your plan is also in {handout_target.shown}, ready to print.")
 
 
-def _check_writable(option: str, path: Path) -> None:
-    """Refuse, before the first question, a file that could not be written at the end
-    (a folder given as the file is refused by the option itself: dir_okay=False)."""
-    if not path.parent.is_dir():
-        raise fail(f"{option} {path}: no such folder {str(path.parent)!r}",
-                   ExitStatus.BAD_INPUT)
-    replaced = option == "--save"  # written atomically: only the folder must be writable
-    if (not os.access(path.parent, os.W_OK | os.X_OK)
-            or (not replaced and path.exists() and not os.access(path, os.W_OK))):
-        raise fail(f"{option} {path}: cannot write there (permission denied)",
-                   ExitStatus.BAD_INPUT)
-
-
-def _write_handout(output: Path, text: str, ruleset: Ruleset, answers: Mapping[str, Any],
-                   save: Path | None) -> None:
+def _write_handout(output: Target, text: str, ruleset: Ruleset, answers: Mapping[str, Any],
+                   save: Target | None) -> None:
     """Write the handout; if that fails after all, the plan is already on standard output
     and the answers are never lost: they are in the --save file, or printed on stderr as
     YAML to keep. Exit 2 either way."""
     try:
-        output.write_text(text, encoding="utf-8")
+        write_text(output, text)
         return
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-    error = fail(f"--output {output}: cannot write the handout: {reason}",
-                 ExitStatus.BAD_INPUT)
+    except OutputError as exc:
+        reason = exc.message
+    error = fail(f"{output.name}: cannot write the handout: {reason}", ExitStatus.BAD_INPUT)
     if save is not None:
-        typer.echo(f"triage: the plan is above; your answers are saved in {save} "
-                   f"(to write the handout again: triage ask --resume {save} --output FILE)",
-                   err=True)
+        typer.echo(f"triage: the plan is above; your answers are saved in {save.shown} "
+                   f"(to write the handout again: triage ask --resume {save.shown} "
+                   "--output FILE)", err=True)
     else:
         typer.echo("triage: the plan is above; your answers follow, to keep: save the lines "
                    "below as answers.yaml and run: triage ask --resume answers.yaml "
@@ -465,7 +469,7 @@ def _write_handout(output: Path, text: str, ruleset: Ruleset, answers: Mapping[s
 
 
 def _session(term: Terminal, engine: Engine, answers: dict[str, Any],
-             save: Path | None) -> dict[str, Any]:
+             save: Target | None) -> dict[str, Any]:
     """run_session, saving as it goes; Ctrl-C exits 130 and end of input 2, saved first."""
     latest = dict(answers)
 

@@ -23,8 +23,10 @@ from .cli_common import (
     checked_locale,
     fail,
     handles_errors,
+    output_target,
 )
-from .errors import ExitStatus
+from .errors import ExitStatus, TriageError, printable
+from .safewrite import Output, OutputClosed, Target, replacing
 
 PROGRESS_EVERY = 64  # rows between progress bar updates
 
@@ -70,7 +72,7 @@ def batch_command(
     ruleset = api.engine(rules).ruleset  # a broken rule set stops here, before any output
     locale = checked_locale(ruleset, locale)
     if source != "-" and not Path(source).exists():
-        raise fail(f"{source}: no such file", ExitStatus.BAD_INPUT)
+        raise fail(f"{printable(source)}: no such file", ExitStatus.BAD_INPUT)
     if source == "-" and input_format is None:
         raise fail("reading standard input needs --input-format jsonl or csv",
                    ExitStatus.BAD_INPUT)
@@ -78,31 +80,57 @@ def batch_command(
     settings = batch.Settings(rules=str(Path(rules).resolve()) if rules else None,
                               missing=missing.value, locale=locale, input_format=fmt,
                               output_format=format.value)
-    workers = jobs or os.cpu_count() or 1
+    target = output_target(output, [0 if source == "-" else Path(source)])
+    workers = _workers(jobs, quiet)
     summary = batch.Summary()
-    with _open_input(source) as stream, _open_output(output) as out:
-        records = batch.Records(stream, fmt, "<stdin>" if source == "-" else source,
-                                columns=ruleset.question_map)
-        if format is OutputFormat.csv:
-            out.write(batch.csv_header())
-        lines = batch.triage_records(records, settings, jobs=workers)
-        with _progress(records, _size(stream), show=not quiet and sys.stderr.isatty()) as tick:
-            for text, status in lines:
-                out.write(text)
-                summary.add(status)
-                tick(summary.rows)
+    records: batch.Records | None = None
+    try:
+        with _open_input(source) as stream, _open_output(target) as out:
+            records = batch.Records(stream, fmt, "<stdin>" if source == "-"
+                                    else printable(source), columns=ruleset.question_map)
+            if format is OutputFormat.csv:
+                out.write(batch.csv_header())
+            lines = batch.triage_records(records, settings, jobs=workers)
+            show = not quiet and sys.stderr.isatty()
+            with contextlib.closing(lines), _progress(records, _size(stream), show) as tick:
+                for text, status in lines:  # closed on any failure: the workers stop at once
+                    out.write(text)
+                    summary.add(status)
+                    tick(summary.rows)
+    except (TriageError, KeyboardInterrupt) as exc:
+        if summary.rows and not quiet and not isinstance(exc, OutputClosed):
+            # what was reached, before the reason it stopped (a closed pipe stops quietly)
+            kept = ("written to standard output" if target is None
+                    else f"not saved: {target.shown} was left as it was")
+            typer.echo(f"triage: batch: stopped after {summary.text()} ({kept})", err=True)
+        raise
     if not quiet:
-        typer.echo(f"triage: batch: {summary.text()}", err=True)
+        typer.echo(f"triage: batch: {summary.text(records.blank if records else 0)}", err=True)
     if summary.exit_status is not ExitStatus.OK:
         raise typer.Exit(int(summary.exit_status))
+
+
+def _workers(jobs: int, quiet: bool) -> int:
+    """``--jobs``, at most one per CPU this process may use (0: that many); more would
+    only add processes and memory, so a larger number is capped, with a note."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    if jobs > cpus and not quiet:
+        typer.echo(f"triage: batch: --jobs {jobs} is more than the {cpus} CPU"
+                   f"{'s' if cpus != 1 else ''} here; using {cpus}", err=True)
+    return min(jobs, cpus) if jobs else cpus
 
 
 @contextlib.contextmanager
 def _open_input(source: str) -> Iterator[IO[bytes]]:
     if source == "-":
+        if sys.stdin is None or sys.stdin.closed:
+            raise fail("standard input is closed (nothing to read)", ExitStatus.BAD_INPUT)
         yield sys.stdin.buffer
         return
-    path = Path(source)
+    path, source = Path(source), printable(source)
     if path.is_dir():
         raise fail(f"{source}: is a folder, not a file of responses", ExitStatus.BAD_INPUT)
     try:
@@ -116,17 +144,15 @@ def _open_input(source: str) -> Iterator[IO[bytes]]:
 
 
 @contextlib.contextmanager
-def _open_output(output: Path | None) -> Iterator[IO[str]]:
-    if output is None:
-        yield sys.stdout
-        sys.stdout.flush()
+def _open_output(target: Target | None) -> Iterator[Output]:
+    """Standard output, or the output file, replaced only when every row is written."""
+    if target is None:
+        stdout = Output(sys.stdout, "standard output")
+        yield stdout
+        stdout.flush()
         return
-    try:
-        stream = output.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise fail(f"{output}: cannot write: {exc.strerror}", ExitStatus.BAD_INPUT) from None
-    with stream:
-        yield stream
+    with replacing(target) as out:
+        yield out
 
 
 def _size(stream: IO[bytes]) -> int | None:

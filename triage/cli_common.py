@@ -7,7 +7,9 @@ imports from here, so no command module imports another.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import os
+import sys
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -15,8 +17,9 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from .answers import check_locale
-from .errors import ExitStatus, TriageError
+from .errors import ExitStatus, Terminated, TriageError, bounded_lines
 from .model import Ruleset
+from .safewrite import Input, Output, OutputClosed, Target, check_output, write_text
 
 
 class Missing(StrEnum):
@@ -36,9 +39,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def fail(message: str, status: ExitStatus) -> typer.Exit:
     """Print each problem as one ``triage: error:`` line on stderr; return the exit."""
-    for line in message.splitlines():
-        if line.strip():
-            typer.echo(f"triage: error: {line.strip()}", err=True)
+    for line in bounded_lines(message.splitlines()):
+        typer.echo(f"triage: error: {line}", err=True)
     return typer.Exit(int(status))
 
 
@@ -49,12 +51,18 @@ def handles_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
+        except OutputClosed:
+            quiet_stdout()
+            raise typer.Exit(int(ExitStatus.OUTPUT_CLOSED)) from None
         except TriageError as exc:
             if state["traceback"]:
                 raise
             raise fail(str(exc), exc.exit_status) from None
         except typer.Exit:
             raise
+        except Terminated:
+            typer.echo("triage: terminated", err=True)
+            raise typer.Exit(int(ExitStatus.TERMINATED)) from None
         except KeyboardInterrupt:  # typer would exit 130 silently: say why it stopped
             typer.echo("triage: interrupted", err=True)
             raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
@@ -79,12 +87,37 @@ def checked_locale(ruleset: Ruleset, locale: str | None) -> str | None:
     return check_locale(ruleset, locale, option="--locale")
 
 
-def write_output(path: Path, text: str) -> None:
-    """Write a result file, or a bad-input exit saying why not."""
+def output_target(path: Path | None, inputs: Iterable[Input] = (),
+                  option: str = "") -> Target | None:
+    """``-o FILE`` checked before any work (see :mod:`triage.safewrite`), or None for
+    standard output."""
+    return None if path is None else check_output(path, inputs=inputs, option=option)
+
+
+def write_output(target: Target | None, text: str) -> None:
+    """The result: to its file, replaced safely, or to standard output."""
+    if target is None:
+        emit(text)
+    else:
+        write_text(target, text)
+
+
+def emit(text: str) -> None:
+    """Text on standard output; a write error is one line and exit 2, a closed pipe
+    (``| head``) a quiet stop."""
+    stdout = Output(sys.stdout, "standard output")
+    stdout.write(text)
+    stdout.flush()
+
+
+def quiet_stdout() -> None:
+    """After standard output's reader has gone: send what is left to /dev/null, so that
+    Python's own flush at exit does not complain about the broken pipe."""
     try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise fail(f"{path}: cannot write: {exc.strerror}", ExitStatus.BAD_INPUT) from None
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 MissingOption = Annotated[Missing, typer.Option(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -16,8 +15,8 @@ from typing import Annotated
 import typer
 
 from . import api
-from .cli_common import RulesOption, fail, handles_errors, write_output
-from .errors import ExitStatus
+from .cli_common import RulesOption, emit, fail, handles_errors, output_target, write_output
+from .errors import MAX_REPORT_LINES_PER_FILE, ExitStatus, bounded_lines, shown
 
 rules_app = typer.Typer(
     name="rules",
@@ -70,7 +69,7 @@ def _date(text: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise fail(f"--today: {text!r} is not a date like 2026-11-24",
+        raise fail(f"--today: {shown(text)} is not a date like 2026-11-24",
                    ExitStatus.BAD_INPUT) from None
 
 
@@ -103,10 +102,12 @@ def check_command(
         document = {"problems": [p.to_dict() for p in report.problems],
                     "counts": report.counts, "errors": len(report.errors),
                     "warnings": len(report.warnings)}
-        sys.stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
+        emit(json.dumps(document, indent=2, sort_keys=True) + "\n")
     else:
-        sys.stdout.write("".join(f"{problem}\n" for problem in report.problems)
-                         + report.summary() + "\n")
+        listed = bounded_lines((str(problem) for problem in report.problems),
+                               more=" (--format json lists them all)",
+                               per_file=MAX_REPORT_LINES_PER_FILE)
+        emit("".join(f"{line}\n" for line in listed) + report.summary() + "\n")
     if report.errors:
         raise typer.Exit(int(ExitStatus.CHECK_FAILED))
 
@@ -126,7 +127,7 @@ def test_command(
     from .casereport import run_all
 
     report = run_all(engine(rules_dir(directory, rules)))
-    sys.stdout.write(report.render(verbose=verbose))
+    emit(report.render(verbose=verbose))
     if report.failed:
         raise typer.Exit(int(ExitStatus.CHECK_FAILED))
 
@@ -152,7 +153,7 @@ def diff_command(
     from .diff import diff_rulesets
 
     report = diff_rulesets(engine(old), engine(new), samples=samples, seed=seed)
-    sys.stdout.write(report.render())
+    emit(report.render())
     if exit_code and report.changed:
         raise typer.Exit(int(ExitStatus.CHECK_FAILED))
 
@@ -183,7 +184,7 @@ def verify_command(
         samples = 200
     report = verify(compiled, samples_count=samples, seed=seed,
                     background="baseline" if quick else "pairwise")
-    sys.stdout.write(render_report(report, compiled.ruleset))
+    emit(render_report(report, compiled.ruleset))
     typer.echo(f"triage: verify took {report.seconds:.1f} s", err=True)
     if not report.holds:
         raise typer.Exit(int(ExitStatus.CHECK_FAILED))
@@ -220,13 +221,12 @@ def review_command(
 
     compiled = api.engine(rules_dir(directory, rules))
     ruleset = compiled.ruleset
+    target = output_target(output, [path for path in Path(ruleset.root).rglob("*")
+                                    if path.is_file()])  # never over a rule file
     report = None
     if ruleset.invariants:
         report = verify(compiled, samples_count=2000 if full_verify else 200,
                         background="pairwise" if full_verify else "baseline")
     text = REVIEW_RENDERERS[format.value](document(ruleset, case_coverage(compiled),
                                                    report, date))
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_output(output, text)
+    write_output(target, text)

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import did_you_mean
+from .errors import did_you_mean, shown
 from .values import ValueProblem, coerce
 
 if TYPE_CHECKING:
@@ -171,6 +171,51 @@ def finding_line(condition: Condition, name: str) -> int:
     return next((line for item in items if (line := finding_line(item, name))), 0)
 
 
+def holds_partly_known(condition: Condition, answers: Mapping[str, Any],
+                       findings: frozenset[str] | set[str],
+                       unknown: frozenset[str] | set[str]) -> bool | None:
+    """The condition's value when the findings in ``unknown`` may or may not hold and
+    every other finding holds exactly when it is in ``findings``: True or False whatever
+    the unknown ones are, or None when it depends on them (Kleene's three-valued logic)."""
+    if isinstance(condition, HasFinding):
+        return None if condition.name in unknown else condition.name in findings
+    if isinstance(condition, Not):
+        value = holds_partly_known(condition.item, answers, findings, unknown)
+        return None if value is None else not value
+    if isinstance(condition, (All, AnyOf)):
+        decisive = isinstance(condition, AnyOf)  # the value that settles the group
+        result: bool | None = not decisive
+        for item in condition.items:
+            value = holds_partly_known(item, answers, findings, unknown)
+            if value is decisive:
+                return decisive
+            if value is None:
+                result = None
+        return result
+    return condition.holds(answers, findings)
+
+
+def questions_read(condition: Condition) -> set[str]:
+    """Every question id the condition reads (comparisons and ``unanswered``). A kind of
+    condition this function does not know raises TypeError, so that a caller relying on
+    the answer can take every question as read rather than miss one."""
+    if isinstance(condition, (Compare, Unanswered)):
+        return {condition.question}
+    if isinstance(condition, HasFinding):
+        return set()
+    if isinstance(condition, Unscreened):  # each required question, and what decides it
+        read = {question.id for question in condition.questions}
+        for question in condition.questions:
+            for when in (question.ask_when, question.required_when):
+                if when is not None:
+                    read |= questions_read(when)
+        return read
+    if isinstance(condition, (All, AnyOf, Not)):
+        items = (condition.item,) if isinstance(condition, Not) else condition.items
+        return set().union(*(questions_read(item) for item in items))
+    raise TypeError(f"questions_read: unknown condition {type(condition).__name__}")
+
+
 def _group(item: Condition) -> str:
     text = item.describe()
     return f"({text})" if isinstance(item, (All, AnyOf)) and len(item.items) > 1 else text
@@ -247,7 +292,8 @@ class Parser:
         if isinstance(key, str) and key in self.questions:
             return self.questions[key]
         known = list(self.questions) + list(KEYWORDS)
-        self.problem(where, line, f"unknown question id {key!r}{did_you_mean(str(key), known)}")
+        self.problem(where, line,
+                     f"unknown question id {shown(key)}{did_you_mean(str(key), known)}")
         return None
 
     def _parse_leaf(self, question: Question, value: Any, where: str, line: int) -> Condition:
@@ -260,7 +306,7 @@ class Parser:
         else:
             op, operand = "is", value
         if op not in OPERATORS:
-            self.problem(where, line, f"{question.id}: unknown operator {op!r}; "
+            self.problem(where, line, f"{question.id}: unknown operator {shown(op)}; "
                          f"use one of {', '.join(OPERATORS)}{did_you_mean(str(op), OPERATORS)}")
             return All(())
         operand = self._operand(question, op, operand, where, line)

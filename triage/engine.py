@@ -45,8 +45,8 @@ from .conditions import (
     test,
 )
 from .errors import RulesetError
-from .loader import strata
 from .model import ADVICE_KINDS, Exclusion, FiredRule, Result, Rule, Ruleset, Urgency, fill, filled
+from .stratify import strata
 
 
 class Answers(experta.Fact):  # type: ignore[misc]
@@ -63,21 +63,52 @@ MAX_CONJUNCTIONS = 256
 Literal = tuple[Condition, bool]  # a leaf and whether it is negated
 
 
-def dnf(condition: Condition, negated: bool = False) -> list[list[Literal]]:
-    """The condition as an OR of ANDs of (leaf, negated) literals, ``not`` pushed to leaves."""
+def alternatives(condition: Condition, negated: bool = False) -> int:
+    """How many alternatives :func:`dnf` would give, counted without expanding anything
+    (capped just above :data:`MAX_CONJUNCTIONS`, so a huge rule costs no big numbers)."""
     if isinstance(condition, Not):
-        return dnf(condition.item, not negated)
+        return alternatives(condition.item, not negated)
     if isinstance(condition, (All, AnyOf)):
-        parts = [dnf(item, negated) for item in condition.items]
+        counts = (alternatives(item, negated) for item in condition.items)
+        if isinstance(condition, All) != negated:  # a conjunction: a product
+            total = 1
+            for count in counts:
+                total = min(total * count, MAX_CONJUNCTIONS + 1)
+            return total
+        return min(sum(counts), MAX_CONJUNCTIONS + 1)
+    return 1
+
+
+class TooComplex(ValueError):
+    """A condition has more alternatives than the engine takes."""
+
+
+def dnf(condition: Condition, negated: bool = False) -> list[list[Literal]]:
+    """The condition as an OR of ANDs of (leaf, negated) literals, ``not`` pushed to leaves.
+
+    The size is checked before anything is expanded: a condition with more than
+    :data:`MAX_CONJUNCTIONS` alternatives raises TooComplex at once.
+    """
+    if alternatives(condition, negated) > MAX_CONJUNCTIONS:
+        raise TooComplex(f"its condition is too complex (more than {MAX_CONJUNCTIONS} "
+                         "alternatives once 'any' and 'not' are multiplied out); split the "
+                         "rule")
+    return _expand(condition, negated)
+
+
+def _expand(condition: Condition, negated: bool) -> list[list[Literal]]:
+    if isinstance(condition, Not):
+        return _expand(condition.item, not negated)
+    if isinstance(condition, (All, AnyOf)):
         if isinstance(condition, All) != negated:  # a conjunction: cross product
+            if any(alternatives(item, negated) == 0 for item in condition.items):
+                return []  # can never hold: expand nothing else
             result: list[list[Literal]] = [[]]
-            for part in parts:
+            for item in condition.items:
+                part = _expand(item, negated)
                 result = [left + right for left in result for right in part]
-                if len(result) > MAX_CONJUNCTIONS:
-                    raise RulesetError([f"a condition is too complex (more than "
-                                        f"{MAX_CONJUNCTIONS} alternatives); split the rule"])
             return result
-        return [conjunction for part in parts for conjunction in part]
+        return [conjunction for item in condition.items for conjunction in _expand(item, negated)]
     return [[(condition, negated)]]
 
 
@@ -354,12 +385,19 @@ class Engine:
         self._questions = tuple(q.id for q in ruleset.questions)
         position = {qid: index for index, qid in enumerate(self._questions)}
         members: dict[str, Any] = {}
+        problems = []
         for index, rule in enumerate(self.rules):
-            pattern = compile_condition(rule.when, position)
+            try:
+                pattern = compile_condition(rule.when, position)
+            except TooComplex as exc:
+                problems.append(f"{rule.place}: rule {rule.id}: {exc}")
+                continue
             if pattern is None:  # an empty ``any`` under ``not``: can never hold
                 continue
             members[f"rule_{index}"] = experta.Rule(pattern, salience=-level[rule.id])(
                 _make_action(index, rule.then.findings))
+        if problems:
+            raise RulesetError(problems)
         self._engine = type("CompiledRules", (_Recorder,), members)()
         self._kind_order = {kind: i for i, kind in enumerate(ADVICE_KINDS)}
         self._advice_order = {aid: i for i, aid in enumerate(ruleset.advice)}

@@ -21,7 +21,7 @@ from typing import Any
 from . import yamlio
 from .answers import check_answers
 from .conditions import Parser
-from .errors import AnswersError, did_you_mean
+from .errors import AnswersError, did_you_mean, shown
 from .model import INVARIANT_SCOPES, Advice, Expectation, Invariant, Question, Ruleset, Urgency
 
 INVARIANT_KEYS = ("id", "title", "statement", "evidence", "for", "when", "expect")
@@ -92,7 +92,7 @@ def _invariant(ctx: Any, parser: Parser, record: Mapping[str, Any], where: str,
     scope = str(record.get("for", "every_answer_set"))
     if scope not in INVARIANT_SCOPES:
         ctx.problem(where, yamlio.line_of(record, "for"),
-                    f"{what}for: {scope!r} is not one of {', '.join(INVARIANT_SCOPES)}"
+                    f"{what}for: {shown(scope)} is not one of {', '.join(INVARIANT_SCOPES)}"
                     f"{did_you_mean(scope, INVARIANT_SCOPES)}")
     when = None
     if record.get("when") is not None:
@@ -109,7 +109,7 @@ def _invariant(ctx: Any, parser: Parser, record: Mapping[str, Any], where: str,
 
 def _level(ctx: Any, value: Any, where: str, line: int, what: str) -> Urgency | None:
     if value not in LEVELS:
-        ctx.problem(where, line, f"{what}urgency {value!r} is not one of {', '.join(LEVELS)}"
+        ctx.problem(where, line, f"{what}urgency {shown(value)} is not one of {', '.join(LEVELS)}"
                     f"{did_you_mean(str(value), LEVELS)}")
         return None
     return Urgency(value)
@@ -135,7 +135,7 @@ def _expectation(ctx: Any, node: Any, where: str, line: int, advice: Mapping[str
     for pattern in excludes:
         if not fnmatch.filter(advice, pattern):
             ctx.problem(where, yamlio.line_of(node, "excludes"),
-                        f"{what}excludes {pattern!r}, which matches no advice id"
+                        f"{what}excludes {shown(pattern)}, which matches no advice id"
                         f"{did_you_mean(pattern, advice)}")
     fields["excludes"] = excludes
     includes = ctx.texts(node, "includes", where, what=what)

@@ -6,13 +6,14 @@ import datetime as dt
 import fnmatch
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Mapping
+import unicodedata
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeGuard
 
 from . import yamlio
 from .conditions import Parser, finding_line, finding_polarity
-from .errors import AnswersError, RulesetError, did_you_mean, openable
+from .errors import AnswersError, RulesetError, did_you_mean, openable, shown
 from .hazards import load_hazards
 from .invariants import check_baseline, load_invariants
 from .model import (
@@ -30,12 +31,19 @@ from .model import (
     Ruleset,
     Urgency,
 )
+from .stratify import strata
 
 MANIFEST = "ruleset.yaml"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 QUESTION_ID = re.compile(r"[a-z][a-z0-9_]*")
 RESERVED_IDS = {"all", "any", "not", "finding", "unanswered", "all_answers"}
 ALLOWED_PLACEHOLDERS = set(PLACEHOLDERS)
+# Prose may run over several lines; every other text field is one line (see printable).
+PROSE_KEYS = ("rationale", "text", "help", "statement", "meaning", "description",
+              "disclaimer", "corrects_source", "steps", "skip_if", "cautions", "points",
+              "cause", "effect", "harm")
+MAX_LINE_FIELD = 500
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 RULE_KEYS = ("id", "title", "category", "when", "then", "rationale", "reason", "evidence",
              "status", "reviewed_by", "reviewed_on")
@@ -98,7 +106,7 @@ class _Context:
         for key in record:
             if key not in allowed and not str(key).startswith("x-"):
                 self.problem(where, yamlio.line_of(record, key),
-                             f"unknown key {key!r} in {what}{did_you_mean(str(key), allowed)}")
+                             f"unknown key {shown(key)} in {what}{did_you_mean(str(key), allowed)}")
 
     def text(self, record: Mapping[str, Any], key: str, where: str, required: bool = True,
              what: str = "") -> str:
@@ -113,7 +121,29 @@ class _Context:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             self.problem(where, yamlio.line_of(record, key), f"{what}{key!r} must be text")
             return ""
+        self.printable(str(value), key, where, yamlio.line_of(record, key), what)
         return str(value).strip()
+
+    def printable(self, value: str, key: str, where: str, line: int, what: str) -> None:
+        """Clinician text reaches every output (terminal, markdown, HTML): no control
+        characters (an ESC would drive the terminal, a bidi override reorder what is read),
+        and in a one-line field (ids, titles, reviewers, evidence...) no line break and at
+        most MAX_LINE_FIELD characters, so it cannot break a heading, table or message."""
+        allowed = "\n\t" if key in PROSE_KEYS else ""
+        text = value.strip()
+        plain = text.replace("\n", "").replace("\t", "") if allowed else text
+        odd = None if plain.isprintable() else next(  # the slow look only when needed
+            (char for char in text if char not in allowed
+             and (unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in BIDI_CONTROLS)),
+            None)
+        if odd is not None:
+            kind = "a line break" if odd in "\n\r\u2028\u2029" else "a control character"
+            self.problem(where, line, f"{what}{key!r} contains {kind} (U+{ord(odd):04X}); "
+                         + ("it must be one line" if kind == "a line break"
+                            else "remove it"))
+        elif key not in PROSE_KEYS and len(value) > MAX_LINE_FIELD:
+            self.problem(where, line, f"{what}{key!r} is {len(value):,} characters; a one-line "
+                         f"field holds at most {MAX_LINE_FIELD}")
 
     def choice(self, record: Mapping[str, Any], key: str, where: str, allowed: tuple[str, ...],
                what: str = "") -> str:
@@ -121,7 +151,7 @@ class _Context:
         value = self.text(record, key, where, what=what)
         if value and value not in allowed:
             self.problem(where, yamlio.line_of(record, key),
-                         f"{what}{key} {value!r} is not one of {', '.join(allowed)}"
+                         f"{what}{key} {shown(value)} is not one of {', '.join(allowed)}"
                          f"{did_you_mean(value, allowed)}")
             return ""
         return value
@@ -145,6 +175,9 @@ class _Context:
             return ()
         if required and not value:
             self.problem(where, yamlio.line_of(record, key), f"{what}{key!r} must not be empty")
+        for index, item in enumerate(value):
+            self.printable(item, key, where, yamlio.line_of(value, index)
+                           or yamlio.line_of(record, key), what)
         return tuple(v.strip() for v in value)
 
 
@@ -453,7 +486,7 @@ def _urgency(ctx: _Context, value: Any, where: str, line: int, what: str) -> Urg
         return Urgency(value)
     except ValueError:
         levels = [level.value for level in Urgency]
-        ctx.problem(where, line, f"{what}urgency {value!r} is not one of {', '.join(levels)}"
+        ctx.problem(where, line, f"{what}urgency {shown(value)} is not one of {', '.join(levels)}"
                     f"{did_you_mean(str(value), levels)}")
         return None
 
@@ -580,12 +613,13 @@ def _outcome(ctx: _Context, node: Any, where: str, line: int, advice: Mapping[st
     for aid in recommend:
         if aid not in advice:
             ctx.problem(where, yamlio.line_of(node, "recommend"),
-                        f"{what}recommends unknown advice id {aid!r}{did_you_mean(aid, advice)}")
+                        f"{what}recommends unknown advice id {shown(aid)}"
+                        f"{did_you_mean(aid, advice)}")
     exclude = ctx.texts(node, "exclude", where)
     for pattern in exclude:
         if not fnmatch.filter(advice, pattern):
             ctx.problem(where, yamlio.line_of(node, "exclude"),
-                        f"{what}excludes {pattern!r}, which matches no advice id"
+                        f"{what}excludes {shown(pattern)}, which matches no advice id"
                         f"{did_you_mean(pattern, advice)}")
     return Outcome(urgency=urgency, findings=findings, recommend=recommend, exclude=exclude)
 
@@ -640,28 +674,3 @@ def _check_findings(ctx: _Context, rules: list[Rule],
         strata(rule for rule in rules if rule.status == "active")
     except RulesetError as exc:
         ctx.problems.extend(exc.problems)
-
-
-def strata(rules: Iterable[Rule]) -> dict[str, int]:
-    """Stratum of each rule: a rule that tests ``not finding X`` comes after all asserters of X."""
-    rules = list(rules)
-    asserters: dict[str, list[str]] = {}
-    for rule in rules:
-        for name in rule.then.findings:
-            asserters.setdefault(name, []).append(rule.id)
-    level = {rule.id: 0 for rule in rules}
-    for _ in range(len(rules) + 1):
-        changed = []
-        for rule in rules:
-            need = 0
-            for name, negated in finding_polarity(rule.when):
-                for other in asserters.get(name, ()):
-                    need = max(need, level[other] + (1 if negated else 0))
-            if need > level[rule.id]:
-                level[rule.id] = need
-                changed.append(rule)
-        if not changed:
-            return level
-    raise RulesetError([f"{rule.place}: rule {rule.id} is in a cycle through 'not finding' "
-                        "(it depends, through other rules, on the absence of a finding it "
-                        "helps to assert)" for rule in changed])

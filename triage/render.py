@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import textwrap
 from collections.abc import Callable
 
@@ -110,11 +111,12 @@ def _notes(result: Result) -> list[str]:
     return notes
 
 
-def _footer(result: Result, date: str | None, code: str = "") -> str:
+def _footer(result: Result, date: str | None, markdown: bool = False) -> str:
     """Rule set name, version and short digest; the date first when one is given."""
     info = result.ruleset
-    ruleset = (f"Rule set {info['name']} {info['version']} "
-               f"(sha256 {code}{info['sha256'][:12]}{code})")
+    name = (escape_markdown if markdown else str)(f"{info['name']} {info['version']}")
+    digest = markdown_code(info["sha256"][:12]) if markdown else info["sha256"][:12]
+    ruleset = f"Rule set {name} (sha256 {digest})"
     return f"Date: {date}. {ruleset}" if date else ruleset
 
 
@@ -157,35 +159,65 @@ def render_text(result: Result) -> str:
     return "\n".join(out)
 
 
+# Markdown's active punctuation; "_" only where it could open or close emphasis (not
+# inside a word, as in knee_to_chest, where it is plain in every markdown flavour).
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*\[\]<>|~]|_(?![^\W_])|(?<![^\W_])_)")
+_LINE_START = re.compile(r"^([#+=-]|\d+(?=[.)]))")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+
+def escape_markdown(text: str) -> str:
+    """Text from a rule file as markdown that shows exactly that text: nothing in it can
+    become markup, HTML (``<script>``, an ``<!--`` that hides what follows), a link, a
+    table cell or a heading. Line breaks become spaces (markdown would join the lines
+    anyway; a blank line could start a new block)."""
+    text = " ".join(text.split())
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", _ENTITY.sub("&amp;", text))
+    return _LINE_START.sub(r"\1\\", text) if text[:1].isdigit() else _LINE_START.sub(
+        r"\\\1", text)
+
+
+def markdown_code(text: str) -> str:
+    """Text as a markdown code span (ids): fenced with more backticks than it holds."""
+    text = " ".join(text.split())
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    padded = f" {text} " if text.startswith("`") or text.endswith("`") else text
+    return f"{fence}{padded}{fence}"
+
+
 def render_markdown(result: Result, *, date: str | None = None) -> str:
-    """Markdown for a handout or a web page (``date``: printed in the footer, if given)."""
-    out: list[str] = [f"# {URGENCY_LABELS[result.urgency]}", "",
-                      f"**{WHAT_NOW}:** {result.headline}", "",
-                      f"> {result.disclaimer}", ""]
+    """Markdown for a handout or a web page (``date``: printed in the footer, if given).
+    Every text from the rules is escaped (:func:`escape_markdown`)."""
+    md = escape_markdown
+    out: list[str] = [f"# {md(URGENCY_LABELS[result.urgency])}", "",
+                      f"**{WHAT_NOW}:** {md(result.headline)}", "",
+                      f"> {md(result.disclaimer)}", ""]
     for note in _notes(result):
-        out += [f"**{note}**", ""]
+        out += [f"**{md(note)}**", ""]
     for kind, items in _groups(result):
-        out += [f"## {KIND_HEADINGS[kind]}", ""]
+        out += [f"## {md(KIND_HEADINGS[kind])}", ""]
         for item in items:
-            out += [f"### {item.title}", ""]
+            out += [f"### {md(item.title)}", ""]
             if not item.points:
-                out += [item.text, ""]
+                out += [md(item.text), ""]
             for label, values in _details(result, item):
                 if label:
-                    out += [f"**{label}:**", ""]
+                    out += [f"**{md(label)}:**", ""]
                 numbered = label == "Steps"
-                out += [f"{i}. {v}" if numbered else f"- {v}" for i, v in enumerate(values, 1)]
+                out += [f"{i}. {md(v)}" if numbered else f"- {md(v)}"
+                        for i, v in enumerate(values, 1)]
                 out.append("")
     held = _held_back(result)
     if held:
         out += [f"## {HELD_BACK}", ""]
-        out += [f"- {', '.join(titles)}: {reason} (`{because}`)"
+        out += [f"- {md(', '.join(titles))}: {md(reason)} ({markdown_code(because)})"
                 for because, reason, titles in held]
         out.append("")
     relevant, others = _why(result)
     out += ["## Why", "", "| rule | evidence |", "|---|---|"]
-    out += [f"| {r.title} (`{r.id}`) | {'; '.join(r.evidence)} |" for r in relevant]
-    out += ["", _footer(result, date, code="`"), ""]
+    out += [f"| {md(r.title)} ({markdown_code(r.id)}) | {md('; '.join(r.evidence))} |"
+            for r in relevant]
+    out += ["", _footer(result, date, markdown=True), ""]
     return "\n".join(out)
 
 PRINT_CSS = """

@@ -28,6 +28,7 @@ from .conditions import (
 )
 from .engine import Engine
 from .model import Advice, Invariant, Question, Rule, Ruleset
+from .render import escape_markdown
 from .verify import VerifyReport, coverage_text, deciding
 
 # ------------------------------------------------------------------ the blocks
@@ -438,30 +439,28 @@ def _sign_off(ruleset: Ruleset) -> list[Block]:
 # ------------------------------------------------------------------ renderers
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
 def render_markdown(blocks: list[Block]) -> str:
-    """The document as GitHub-flavoured markdown."""
+    """The document as GitHub-flavoured markdown; every text is escaped, so nothing from a
+    rule file can become markup, HTML or a comment that hides what follows."""
+    md = escape_markdown
     out: list[str] = []
     for block in blocks:
         if isinstance(block, Heading):
-            out.append("#" * block.level + " " + block.text)
+            out.append("#" * block.level + " " + md(block.text))
         elif isinstance(block, Para):
-            label = f"**{block.label}** " if block.label else ""
-            text = f"{label}{block.text}".rstrip()
+            label = f"**{md(block.label)}** " if block.label else ""
+            text = f"{label}{md(block.text)}".rstrip()
             out.append(f"> **\u26a0** {text}" if block.flag else text)
         elif isinstance(block, Items):
             labels = block.labels or ("",) * len(block.items)
             out.append("\n".join(
-                (f"{n}. " if block.ordered else "- ") + (f"**{label}:** " if label else "") + text
+                (f"{n}. " if block.ordered else "- ") + (f"**{md(label)}:** " if label else "")
+                + md(text)
                 for n, (label, text) in enumerate(zip(labels, block.items, strict=True), 1)))
         else:
-            lines = ["| " + " | ".join(block.header) + " |",
+            lines = ["| " + " | ".join(md(cell) for cell in block.header) + " |",
                      "|" + "---|" * len(block.header)]
-            lines += ["| " + " | ".join(_md_escape(cell) for cell in row) + " |"
-                      for row in block.rows]
+            lines += ["| " + " | ".join(md(cell) for cell in row) + " |" for row in block.rows]
             out.append("\n".join(lines))
     return "\n\n".join(out) + "\n"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from .errors import did_you_mean
+from .errors import did_you_mean, shown
 
 if TYPE_CHECKING:
     from .model import Question
@@ -22,7 +22,7 @@ class ValueProblem(ValueError):
 def _show(raw: Any) -> str:
     if isinstance(raw, bool):  # YAML yes/no and JSON true/false both arrive as bool
         return "yes (true)" if raw else "no (false)"
-    return repr(raw) if isinstance(raw, str) else str(raw)
+    return shown(raw)
 
 
 def coerce(question: Question, raw: Any) -> Any:

@@ -4,20 +4,31 @@ Only the safe loader is used (libyaml's ``CSafeLoader`` where available). Mappin
 come back as :class:`YDict` and sequences as :class:`YList`, which remember the line
 of each key and item, so that a problem can be reported as ``file:line``.
 
-Defences against hostile files: a size cap, a cap on nesting depth and on the total
-number of nodes (which also stops "billion laughs" alias expansion), duplicate keys
-rejected, and any non-standard tag (``!!python/object`` and friends) rejected by the
-safe constructor.
+Numbers are read as a person means them, as in YAML 1.2's core schema: decimal only.
+``065`` is 65 (YAML 1.1 reads it as octal 53), and ``0x41``, ``0o101``, ``0b1``,
+``1:05`` (sexagesimal) and ``6_5`` are not numbers at all: they stay text, which the
+checks then refuse where a number is expected. A whole number longer than
+:data:`MAX_DIGITS` digits stays text too (no answer is that long, and Python refuses
+to convert 4,300 digits). Booleans (``yes``/``no``/``true``/``false``/``on``/``off``),
+null and dates are read as YAML 1.1 reads them.
+
+Defences against hostile files: a size cap on what is read (not on what the file system
+says), regular files only, a cap on nesting depth and on the total number of nodes
+(which also stops "billion laughs" alias expansion), duplicate keys rejected, and any
+non-standard tag (``!!python/object`` and friends) rejected by the safe constructor.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import TriageError
+from .errors import TriageError, shown
 
 try:  # pragma: no cover - depends on how PyYAML was built
     _Base: type = yaml.CSafeLoader
@@ -27,6 +38,13 @@ except AttributeError:  # pragma: no cover
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 40
 MAX_NODES = 200_000
+MAX_DIGITS = 100
+
+INT_TAG = "tag:yaml.org,2002:int"
+FLOAT_TAG = "tag:yaml.org,2002:float"
+DECIMAL_INT = re.compile(r"[-+]?[0-9]+")
+DECIMAL_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+                           r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
 
 
 class YamlError(TriageError):
@@ -61,6 +79,33 @@ def line_of(container: Any, key: Any) -> int:
 
 
 class _Loader(_Base):  # type: ignore[misc]
+    # YAML 1.1's resolvers, less its number forms; decimal ones are added below.
+    yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag not in (INT_TAG, FLOAT_TAG)]
+        # the C loader's class attribute is missing from the type stubs
+        for first, resolvers in _Base.yaml_implicit_resolvers.items()}  # type: ignore[attr-defined]
+
+    def construct_decimal_int(self, node: yaml.ScalarNode) -> int | str:
+        text = self.construct_scalar(node)
+        if not DECIMAL_INT.fullmatch(text):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{shown(text)} is not a whole number written in decimal",
+                node.start_mark)
+        if len(text.lstrip("+-")) > MAX_DIGITS:
+            return str(text)  # too long for any answer; the checks say so, by name
+        return int(text, 10)
+
+    def construct_decimal_float(self, node: yaml.ScalarNode) -> float:
+        text = self.construct_scalar(node)
+        if not DECIMAL_FLOAT.fullmatch(text):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{shown(text)} is not a number written in decimal",
+                node.start_mark)
+        lowered = text.lower()
+        if lowered.endswith(".inf"):
+            return float("-inf") if text.startswith("-") else float("inf")
+        return float("nan") if lowered == ".nan" else float(text)
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> YDict:
         if not isinstance(node, yaml.MappingNode):
             raise yaml.constructor.ConstructorError(
@@ -79,7 +124,8 @@ class _Loader(_Base):  # type: ignore[misc]
                 ) from None
             if key in result:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r} (first on line {result.key_lines[key]})",
+                    None, None,
+                    f"duplicate key {shown(key)} (first on line {result.key_lines[key]})",
                     key_node.start_mark)
             result[key] = self.construct_object(value_node, deep=True)
             result.key_lines[key] = key_node.start_mark.line + 1
@@ -96,6 +142,12 @@ class _Loader(_Base):  # type: ignore[misc]
         yield self.construct_mapping(node, deep=True)
 
 
+_Loader.add_implicit_resolver(INT_TAG, re.compile(DECIMAL_INT.pattern.join("^$")),
+                              list("-+0123456789"))
+_Loader.add_implicit_resolver(FLOAT_TAG, re.compile(f"^(?:{DECIMAL_FLOAT.pattern})$"),
+                              list("-+0123456789."))
+_Loader.add_constructor(INT_TAG, _Loader.construct_decimal_int)
+_Loader.add_constructor(FLOAT_TAG, _Loader.construct_decimal_float)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_yaml_seq)
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
 
@@ -156,16 +208,39 @@ def loads(text: str, where: str = "<string>") -> Any:
         loader.dispose()
 
 
-def load_file(path: Path, where: str | None = None) -> Any:
-    """Read and parse a YAML (or JSON) file, refusing files that are too large."""
-    where = where or str(path)
+def read_limited(path: Path, where: str, *, regular_only: bool = True) -> bytes:
+    """The bytes of a file, at most :data:`MAX_BYTES`: the cap is on what is read, since a
+    device or a pipe reports size 0 (``/dev/zero`` would never end). ``regular_only``
+    refuses anything but a regular file (a FIFO would block, a device not end); answers
+    files may be a pipe (``<(...)``, ``/dev/stdin``), so they pass False."""
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+    if regular_only:
+        flags |= getattr(os, "O_NONBLOCK", 0)  # opening a FIFO must not wait for a writer
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise YamlError(f"file is larger than {MAX_BYTES // 1_000_000} MB", where)
-        raw = path.read_bytes()
+        handle = os.fdopen(os.open(path, flags), "rb")
     except OSError as exc:
         raise YamlError(f"cannot read file: {exc.strerror or exc}", where) from None
+    with handle:
+        try:
+            mode = os.fstat(handle.fileno())
+            if stat.S_ISDIR(mode.st_mode):
+                raise YamlError("is a folder, not a file", where)
+            if regular_only and not stat.S_ISREG(mode.st_mode):
+                raise YamlError("not a regular file (a device, pipe or socket)", where)
+            if stat.S_ISREG(mode.st_mode) and mode.st_size > MAX_BYTES:
+                raise YamlError(f"file is larger than {MAX_BYTES // 1_000_000} MB", where)
+            data = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise YamlError(f"cannot read file: {exc.strerror or exc}", where) from None
+    if len(data) > MAX_BYTES:
+        raise YamlError(f"file is larger than {MAX_BYTES // 1_000_000} MB", where)
+    return data
+
+
+def load_file(path: Path, where: str | None = None) -> Any:
+    """Read and parse a YAML (or JSON) file: a regular file of at most :data:`MAX_BYTES`."""
+    where = where or str(path)
+    raw = read_limited(path, where)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
