@@ -33,7 +33,7 @@ from pathlib import Path
 from bench_engine import report, triage_command
 
 import triage
-from triage.sampling import random_answers
+from triage.clinician.sampling import random_answers
 
 PEAK_RSS = ("import resource, subprocess, sys; "
             "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True); "

@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 import triage
+from triage.clinician.sampling import random_answers
 from triage.engine import Engine
-from triage.sampling import random_answers
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "self-care.yaml"
 

@@ -12,7 +12,7 @@ import argparse
 import time
 
 import triage
-from triage.verify import verify
+from triage.clinician.verify import verify
 
 
 def main() -> None:

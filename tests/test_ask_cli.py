@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from triage import questionnaire as flow
 from triage.cli import app
-from triage.cli_ask import Terminal
+from triage.cli.ask import Terminal
 
 RUNNER = CliRunner()
 

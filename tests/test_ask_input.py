@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from triage.cli_ask import parse, understood
-from triage.values import ValueProblem, coerce
+from triage.cli.ask import parse, understood
+from triage.language.values import ValueProblem, coerce
 
 
 @pytest.fixture

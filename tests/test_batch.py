@@ -15,9 +15,10 @@ from typer.testing import CliRunner
 import triage
 from triage import batch
 from triage.cli import app
+from triage.clinician.sampling import random_answers
 from triage.engine import Engine
 from triage.errors import ExitStatus
-from triage.sampling import random_answers
+from triage.intake.rows import Records
 
 runner = CliRunner()
 
@@ -119,7 +120,7 @@ def test_jobs_1_and_2_give_identical_output():
     settings = batch.Settings(rules=str(RULES))
 
     def lines(jobs: int) -> list[batch.Line]:
-        records = batch.Records(io.BytesIO(text), "jsonl", "in.jsonl")
+        records = Records(io.BytesIO(text), "jsonl", "in.jsonl")
         return list(batch.triage_records(records, settings, jobs=jobs, chunk_rows=6))
     one = lines(1)
     assert lines(2) == one
@@ -306,7 +307,7 @@ def test_rows_are_read_lazily():
         def readline(self, size: int = -1) -> bytes:
             return self.line
 
-    records = batch.Records(Endless(), "jsonl", "endless")  # type: ignore[arg-type]
+    records = Records(Endless(), "jsonl", "endless")  # type: ignore[arg-type]
     lines = batch.triage_records(records, batch.Settings(rules=str(RULES)))
     assert len(list(itertools.islice(lines, 3))) == 3
 

@@ -9,8 +9,8 @@ import tracemalloc
 from conftest import RULES
 
 import triage
+from triage.clinician.sampling import random_answers
 from triage.engine import Engine
-from triage.sampling import random_answers
 
 
 def partial_rows(count: int, left_out: int, seed: int) -> list[dict]:

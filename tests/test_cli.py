@@ -254,12 +254,12 @@ def test_run_does_not_list_questions_the_questionnaire_would_skip(tmp_path):
 
 def test_ctrl_c_during_a_command_says_so_and_exits_130(monkeypatch, tmp_path):
     """Ctrl-C while a command runs: one line saying it was interrupted, exit 130."""
-    import triage.cli
+    import triage.cli.root
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(triage.cli, "read_answers", interrupted)
+    monkeypatch.setattr(triage.cli.root, "read_answers", interrupted)
     result = runner.invoke(app, ["run", "-"], input="")
     assert result.exit_code == 130
     assert result.stderr == "triage: interrupted\n"

@@ -6,7 +6,7 @@ import pytest
 from conftest import RULES
 
 import triage
-from triage.cases import load_cases, run_case
+from triage.clinician.cases import load_cases, run_case
 
 RULESET = triage.ruleset(RULES)
 CASES = load_cases(RULESET)

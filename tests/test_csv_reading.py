@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from triage import batch
 from triage.cli import app
 from triage.errors import ExitStatus, TriageError
+from triage.intake import rows
 
 runner = CliRunner()
 FUZZ = settings(max_examples=300, deadline=None, derandomize=True,
@@ -125,13 +125,13 @@ def test_jsonl_reader_gives_every_non_blank_line_once_in_order(file):
     """Any bytes, any line endings: each non-blank line is one record, numbered by its line,
     in order; each is triaged or is that row's error."""
     data, lines = file_bytes(*file)
-    records = batch.Records(io.BytesIO(data), "jsonl", "in.jsonl")
+    records = rows.Records(io.BytesIO(data), "jsonl", "in.jsonl")
     got = list(records)
     assert [number for number, _ in got] == expected_rows(lines, 1)
     assert records.blank + len(got) == len(lines)
     for record in got:
         try:
-            batch.parse_record("jsonl", None, record)
+            rows.parse_record("jsonl", None, record)
         except TriageError:
             pass
 
@@ -142,13 +142,13 @@ def test_csv_reader_gives_every_non_blank_line_once_in_order(file):
     """After a good header, each non-blank line is one record numbered by its line, in
     order, whatever quoting or bytes it holds; the counts add up to the lines."""
     data, lines = file_bytes([b"age,sex", *file[0]], *file[1:])
-    records = batch.Records(io.BytesIO(data), "csv", "in.csv")
+    records = rows.Records(io.BytesIO(data), "csv", "in.csv")
     got = list(records)
     assert [number for number, _ in got] == expected_rows(lines, 2)
     assert 1 + records.blank + len(got) == len(lines)
     for record in got:
         try:
-            batch.parse_record("csv", records.header, record)
+            rows.parse_record("csv", records.header, record)
         except TriageError:
             pass
 

@@ -13,7 +13,7 @@ from rulesets import make_ruleset
 
 import triage
 from triage.errors import TriageError
-from triage.sources import parse_answers
+from triage.intake.files import parse_answers
 
 FUZZ = settings(max_examples=200, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

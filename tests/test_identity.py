@@ -25,11 +25,11 @@ import pytest
 from conftest import RULES
 
 import triage
-from triage.cases import load_cases
+from triage.clinician.cases import load_cases
+from triage.clinician.sampling import random_answers
+from triage.documents.render import render_json
 from triage.engine import Engine
 from triage.questionnaire import final_result, next_question
-from triage.render import render_json
-from triage.sampling import random_answers
 
 RULESET_SHA256 = "b871fc095f4d"  # the rule set the digest was recorded on (prefix)
 GOLDEN = "cb8d3f1a69b83f702629762d21bd9b2503fe03fcec0f92dcce006c9e65f2d3ea"

@@ -38,7 +38,7 @@ def test_the_wheel_ships_exactly_the_rules_of_this_checkout():
     """Every rule file made it into the wheel unchanged: same rule set digest, same cases."""
     from conftest import RULES
 
-    from triage.cases import case_files
+    from triage.clinician.cases import case_files
 
     installed, checkout = triage.ruleset(), triage.ruleset(RULES)
     assert installed.sha256 == checkout.sha256

@@ -8,8 +8,8 @@ import pytest
 from rulesets import make_ruleset, rule
 
 import triage
-from triage import yamlio
 from triage.errors import RulesetError
+from triage.language import yamlio
 
 
 @pytest.fixture(autouse=True)

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import triage
-from triage.conditions import Condition
-from triage.engine import assemble
-from triage.loader import strata
-from triage.model import ADVICE_KINDS, Question
-from triage.verify import default_baseline, levels, thresholds
+from triage.clinician.answer_space import default_baseline, levels, thresholds
+from triage.engine.plan import assemble
+from triage.language.conditions import Condition
+from triage.language.model import ADVICE_KINDS, Question
+from triage.language.stratify import strata
 
 ENGINE = triage.engine(RULES)
 RULESET = ENGINE.ruleset

@@ -8,7 +8,8 @@ import pytest
 from asking import person
 
 from triage import questionnaire as flow
-from triage.model import Urgency
+from triage.language.model import Urgency
+from triage.questionnaire import relevance
 
 MEDICINES = ("stomach_ulcer_or_bleed", "kidney_disease", "heart_disease_or_stroke",
              "high_blood_pressure", "takes_anticoagulant", "takes_bleeding_risk_medicine",
@@ -202,7 +203,7 @@ def test_deciding_relevance_without_the_engine_decides_as_the_engine_does(shippe
     import itertools
     import random
 
-    from triage.sampling import random_answers
+    from triage.clinician.sampling import random_answers
 
     optional = [q.id for q in shipped.ruleset.questions if not q.danger_sign]
     rng = random.Random(29)
@@ -225,6 +226,6 @@ def test_deciding_relevance_without_the_engine_decides_as_the_engine_does(shippe
         return found
 
     quick = decisions()
-    monkeypatch.setattr(flow, "_certainly",
+    monkeypatch.setattr(relevance, "_certainly",
                         lambda engine, variants, filled, given: ([], list(engine.rules)))
     assert decisions() == quick

@@ -12,7 +12,7 @@ from conftest import RULES
 from typer.testing import CliRunner
 
 from triage.cli import app
-from triage.render import render_html, render_markdown
+from triage.documents.render import render_html, render_markdown
 
 VOID = {"meta", "br", "hr", "img", "link", "input"}
 
@@ -128,7 +128,7 @@ def test_triage_run_format_html_is_deterministic():
 def test_the_get_help_list_comes_before_the_home_plan(self_care, renderer):
     """On a self-care plan the safety net ("Get help if") is read before the stretches,
     heat, medicines and background, not after them."""
-    from triage.render import RENDERERS
+    from triage.documents.render import RENDERERS
 
     page = RENDERERS[renderer](self_care)
     positions = [page.index(heading) for heading in

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 import triage
 from triage.cli import app
+from triage.clinician.review import case_coverage, document, render_html, render_markdown
 from triage.errors import ExitStatus
-from triage.review import case_coverage, document, render_html, render_markdown
 
 VOID = {"meta", "br", "hr", "img", "link", "input"}
 

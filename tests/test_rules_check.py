@@ -9,8 +9,8 @@ from conftest import ROOT, RULES
 from rulesets import make_ruleset, rule
 from typer.testing import CliRunner
 
-from triage.checks import Problem, check, parse_problem
 from triage.cli import app
+from triage.clinician.ruleset_check import Problem, check, parse_problem
 
 TODAY = "2026-11-30"
 runner = CliRunner()
@@ -531,9 +531,9 @@ def test_ordering_a_long_chain_of_not_finding_rules_takes_linear_time():
     all rules per link: quadratic, 89 s for `rules check` at 5,000 rules)."""
     import time
 
-    from triage.conditions import Compare, HasFinding, Not
-    from triage.loader import strata
-    from triage.model import Outcome, Rule
+    from triage.language.conditions import Compare, HasFinding, Not
+    from triage.language.model import Outcome, Rule
+    from triage.language.stratify import strata
 
     def chained(index: int, when) -> Rule:
         return Rule(id=f"C{index}", title="t", category="c", when=when,

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import triage
 from triage.cli import app
-from triage.diff import diff_rulesets
+from triage.clinician.diff import diff_rulesets
 
 runner = CliRunner()
 

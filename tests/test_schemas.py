@@ -13,10 +13,11 @@ from conftest import ROOT, RULES
 from rulesets import make_ruleset, rule
 
 import triage
-from triage import yamlio
+from triage.clinician.schemas import REGENERATE, SCHEMA_DIR, schemas
 from triage.errors import RulesetError
-from triage.loader import ADVICE_REQUIRED_BY_KIND, RULE_REQUIRED
-from triage.schemas import REGENERATE, SCHEMA_DIR, schemas
+from triage.language import yamlio
+from triage.language.rulefiles import RULE_REQUIRED
+from triage.language.vocabulary import ADVICE_REQUIRED_BY_KIND
 
 SCHEMAS = RULES / SCHEMA_DIR
 MARK = "# yaml-language-server: $schema="
@@ -168,7 +169,7 @@ def test_schema_required_stretch_keys_are_what_the_loader_requires(tmp_path, key
 
 def test_regenerating_writes_the_shipped_files(tmp_path, capsys):
     """`python -m triage.schemas DIR` rewrites DIR/schemas/ and names each file it wrote."""
-    from triage.schemas import main
+    from triage.clinician.schemas import main
 
     copy = tmp_path / "rules"
     shutil.copytree(RULES, copy, ignore=shutil.ignore_patterns("schemas"))
@@ -180,6 +181,6 @@ def test_regenerating_writes_the_shipped_files(tmp_path, capsys):
 
 def test_regenerating_without_a_folder_shows_usage(capsys):
     """Without a rule set folder the module prints its usage and exits 2."""
-    from triage.schemas import main
+    from triage.clinician.schemas import main
 
     assert main([]) == 2 and "usage:" in capsys.readouterr().err

@@ -12,18 +12,12 @@ from conftest import RULES
 from typer.testing import CliRunner
 
 import triage
-from triage.cases import load_cases, run_case
 from triage.cli import app
+from triage.clinician.answer_space import default_baseline, pairwise, thresholds
+from triage.clinician.cases import load_cases, run_case
+from triage.clinician.verify import VerifyReport, verify, violation
+from triage.clinician.verify_report import case_yaml
 from triage.errors import ExitStatus, RulesetError
-from triage.verify import (
-    VerifyReport,
-    case_yaml,
-    default_baseline,
-    pairwise,
-    thresholds,
-    verify,
-    violation,
-)
 
 QUICK = {"samples_count": 50, "background": "baseline"}
 

@@ -7,11 +7,11 @@ Not a diagnosis. The library works without the command line::
     result.urgency, result.to_dict()
 """
 
-from .answers import Answers, check_answers
 from .api import default_rules_dir, engine, ruleset, triage
 from .errors import AnswersError, ExitStatus, MissingDangerSignsError, RulesetError, TriageError
-from .loader import load_ruleset
-from .model import Advice, Result, Ruleset, Urgency
+from .intake.answers import Answers, check_answers
+from .language.loader import load_ruleset
+from .language.model import Advice, Result, Ruleset, Urgency
 
 __all__ = [
     "Advice", "Answers", "AnswersError", "ExitStatus", "MissingDangerSignsError", "Result",

@@ -7,10 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .answers import check_answers, check_locale
 from .engine import Engine
-from .loader import MANIFEST, load_ruleset
-from .model import Result, Ruleset
+from .intake.answers import check_answers, check_locale
+from .language.loader import MANIFEST, load_ruleset
+from .language.model import Result, Ruleset
 
 
 def default_rules_dir() -> Path:

@@ -1,0 +1,506 @@
+"""``triage ask``: the questionnaire in a terminal, then the plan (and a printable handout).
+
+Which question comes next is decided by :mod:`triage.questionnaire` (pure functions of
+the answers); this module only prompts, reads, saves and prints. Questions, prompts and
+messages go to standard error, the plan to standard output. Ctrl-C stops with exit 130
+and Ctrl-D (end of input) with exit 2, in both cases after saving the answers given so
+far when ``--save`` (or ``--resume``) names a file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import os
+import re
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+
+from triage import api
+from triage import questionnaire as flow
+from triage.documents.render import URGENCY_LABELS, render_html, render_markdown, render_text
+from triage.engine import Engine
+from triage.errors import ExitStatus, did_you_mean, shown
+from triage.intake.files import read_answers
+from triage.language.model import Question, Result, Ruleset, Urgency, fill
+from triage.language.values import ValueProblem, coerce
+from triage.safewrite import OutputError, Target, write_text
+
+from .common import (
+    LocaleOption,
+    RulesOption,
+    checked_locale,
+    emit,
+    fail,
+    handles_errors,
+    output_target,
+)
+
+HANDOUTS = {".md": render_markdown, ".markdown": render_markdown,
+            ".html": render_html, ".htm": render_html}
+BACK_WORDS = ("<", "back")
+HELP_WORDS = ("?", "help")
+SECTION_NAMES = {"about_you": "about you", "danger_signs": "danger signs",
+                 "symptoms": "your back", "medicines": "medicines safety"}
+URGENCY_STYLES = {Urgency.EMERGENCY: "bold white on red", Urgency.URGENT: "bold red",
+                  Urgency.ROUTINE: "bold yellow", Urgency.SELF_CARE: "bold green"}
+BACK = object()  # what a person typed to go back one question
+
+
+class Terminal:
+    """Where a person reads and types: prompts on stderr, input from stdin."""
+
+    def __init__(self, plain: bool) -> None:
+        from rich.console import Console  # here, not at import: `triage run` starts faster
+
+        no_color = plain or "NO_COLOR" in os.environ
+        self.plain = plain
+        self.err = Console(stderr=True, no_color=no_color, highlight=False, emoji=False)
+        self.out = Console(no_color=no_color, highlight=False, emoji=False)
+
+    def say(self, text: str = "", style: str | None = None) -> None:
+        self.err.print(text, style=None if self.plain else style, markup=False,
+                       soft_wrap=self.plain)
+
+    def read(self, prompt: str) -> str:
+        """One line typed, stripped; EOFError at the end of input (or with none at all).
+        A line that is not text in the terminal's encoding is asked for again."""
+        while True:
+            self.err.print(prompt, end="", markup=False, highlight=False, soft_wrap=True)
+            self.err.file.flush()
+            stream = sys.stdin
+            if stream is None or stream.closed:
+                raise EOFError
+            encoding = getattr(stream, "encoding", None) or "utf-8"
+            buffer = getattr(stream, "buffer", None)
+            line: str | bytes = (buffer.readline() if buffer is not None
+                                 else stream.readline())
+            if not line:
+                raise EOFError
+            if isinstance(line, str):
+                return line.strip()
+            try:
+                return line.decode(encoding).strip()
+            except UnicodeDecodeError:
+                self.say(f"Sorry, that answer was not understood: it is not {encoding} text "
+                         "(check the terminal's character set). Please try again.",
+                         style="yellow")
+
+
+# ---------------------------------------------------------------- one question
+
+def parse(question: Question, raw: str) -> Any:
+    """A typed value from what was typed: words or menu numbers; raise ValueProblem."""
+    return understood(question, raw)[0]
+
+
+def understood(question: Question, raw: str) -> tuple[Any, bool]:
+    """The typed value, and whether a word was read as the unique choice it begins
+    (``lifting`` -> lifting_or_bending), so the person can be told what was taken.
+
+    Only here, at the keyboard, and never for a danger sign: answers files and batch
+    rows stay strict (values.coerce).
+    """
+    if question.type == "choice":
+        value, guessed = _word(question, raw)
+        return coerce(question, value), guessed
+    if question.type == "multi":
+        items = [item.strip() for item in re.split(r"[,;]", raw) if item.strip()]
+        if not items:
+            raise ValueProblem(f"expected {question.allowed_text()}")
+        words, problems = [], []
+        for item in items:
+            try:
+                words.append(_word(question, item))
+            except ValueProblem as exc:
+                problems.append(str(exc))
+        if problems:
+            raise ValueProblem("; ".join(problems) + f" (expected {question.allowed_text()})")
+        return (coerce(question, [value for value, _ in words]),
+                any(guessed for _, guessed in words))
+    return coerce(question, raw), False
+
+
+PREFIX_MIN = 3  # shorter words are never read as a choice they begin
+
+
+def _word(question: Question, raw: str) -> tuple[str, bool]:
+    """One typed word or menu number as a choice value; (value, read from a prefix?)."""
+    if raw.isdigit():  # a menu number: ASCII digits only ('²' and '٣' are digits too)
+        number = int(raw) if raw.isascii() and len(raw) <= 3 else 0
+        if not 1 <= number <= len(question.choices):
+            raise ValueProblem(f"{number or shown(raw)} is not on the list; type a number "
+                               f"from 1 to {len(question.choices)}, or the word")
+        return question.choices[number - 1].value, False
+    key = "_".join(raw.lower().split())
+    if key in question.values:
+        return key, False
+    # A danger sign's answer is never guessed: the word or the number, exactly.
+    guessing = len(key) >= PREFIX_MIN and not question.danger_sign
+    matches = _begun_by(question, key) if guessing else []
+    if len(matches) == 1:
+        return matches[0], True
+    if matches:
+        raise ValueProblem(f"{shown(raw)} could be " + " or ".join(matches))
+    hint = (_closest(question, key) if guessing else "") or did_you_mean(raw, question.values)
+    if question.type == "choice":
+        raise ValueProblem(f"{shown(raw)} is not allowed; expected {question.allowed_text()}{hint}")
+    raise ValueProblem(f"{shown(raw)} is not on the list{hint}")
+
+
+def _words(question: Question) -> dict[str, set[str]]:
+    """Each word of a choice's value or label, with the choices it belongs to."""
+    found: dict[str, set[str]] = {}
+    for choice in question.choices:
+        for word in [*choice.value.split("_"), *re.findall(r"[a-z0-9]+", choice.label.lower())]:
+            found.setdefault(word, set()).add(choice.value)
+    return found
+
+
+def _begun_by(question: Question, key: str) -> list[str]:
+    """The choices whose value, or a word of whose value or label, begins with ``key``."""
+    chosen = {value for word, values in _words(question).items() if word.startswith(key)
+              for value in values}
+    return [c.value for c in question.choices if c.value in chosen or c.value.startswith(key)]
+
+
+def _closest(question: Question, key: str) -> str:
+    """' (did you mean X?)' for a misspelt word of one choice (``liftng`` -> lifting...)."""
+    words = {word: values for word, values in _words(question).items()
+             if len(values) == 1 and len(word) >= PREFIX_MIN}
+    close = difflib.get_close_matches(key, sorted(words), n=1, cutoff=0.75)
+    return f" (did you mean {next(iter(words[close[0]]))!r}?)" if close else ""
+
+
+def _show_question(term: Terminal, question: Question, number: int) -> None:
+    term.say()
+    term.say(f"Question {number} ({SECTION_NAMES.get(question.section, question.section)})",
+             style="dim")
+    term.say(question.text, style="bold")
+    for index, choice in enumerate(question.choices, 1):
+        term.say(f"  {index}. {choice.value}: {choice.label}")
+
+
+def _prompt_text(question: Question, previous: Any) -> str:
+    if question.type == "yes_no":
+        allowed = "yes or no"
+    elif question.type == "integer":
+        allowed = question.allowed_text() + (f" ({question.unit})" if question.unit else "")
+    elif question.type == "choice":
+        allowed = "a number or a word from the list"
+    else:
+        allowed = "one or more numbers or words, separated by commas"
+    keep = (f"; Enter keeps: {flow.show_value(question, previous)}"
+            if previous is not None else "")
+    return f"Answer {allowed} (? for help, < to go back{keep}): "
+
+
+def ask_one(term: Terminal, question: Question, number: int, previous: Any = None) -> Any:
+    """Ask until the answer is valid; return the typed value, or BACK."""
+    _show_question(term, question, number)
+    while True:
+        raw = term.read(_prompt_text(question, previous))
+        if raw.lower() in HELP_WORDS:
+            term.say(question.help or "No extra help for this question.", style="italic")
+            continue
+        if raw.lower() in BACK_WORDS:
+            return BACK
+        if not raw:
+            if previous is not None:
+                return previous
+            term.say("Please type an answer (or ? for help).", style="yellow")
+            continue
+        try:
+            value, guessed = understood(question, raw)
+        except ValueProblem as exc:
+            term.say(f"Sorry, that answer was not understood: {exc}. Please try again.",
+                     style="yellow")
+            continue
+        if guessed:
+            term.say(f"Taken as: {flow.show_value(question, value)}", style="dim")
+        return value
+
+
+# ---------------------------------------------------------------- saving and resuming
+
+def answers_yaml(ruleset: Ruleset, answers: Mapping[str, Any], name: str) -> str:
+    """The answers as YAML that ``triage run`` reads, with a comment on how to carry on."""
+    ordered = {q.id: _plain(answers[q.id]) for q in flow.answered(ruleset, answers)}
+    return (f"# Answers saved by `triage ask` (rule set {ruleset.name} {ruleset.version}).\n"
+            f"# Carry on with: triage ask --resume {name}   (or: triage run {name})\n"
+            + (yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True) if ordered else ""))
+
+
+def save_answers(target: Target, ruleset: Ruleset, answers: Mapping[str, Any]) -> None:
+    """Write the answers as YAML that ``triage run`` reads, replacing the file safely
+    (temporary file + rename, through a symlink, keeping its permissions)."""
+    write_text(target, answers_yaml(ruleset, answers, target.real.name))
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def resumed_answers(term: Terminal, ruleset: Ruleset, path: Path) -> dict[str, Any]:
+    """Saved answers, each checked; a bad or unknown one is reported and asked again."""
+    raw, where = read_answers(str(path))
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise fail(f"{where}: answers must be a mapping of question id to value",
+                   ExitStatus.BAD_INPUT)
+    questions = ruleset.question_map
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in questions:
+            term.say(f"{where}: ignoring unknown answer id {shown(key)}", style="yellow")
+        elif value is not None:
+            try:
+                values[key] = coerce(questions[key], value)
+            except ValueProblem as exc:
+                term.say(f"{where}: {key}: {exc}; this question will be asked again",
+                         style="yellow")
+    return flow.pruned(ruleset, values)
+
+
+# ---------------------------------------------------------------- the session
+
+def _summary(term: Terminal, ruleset: Ruleset, answers: Mapping[str, Any]) -> str | None:
+    """Show every answer; return None to go on, an id to change, or '<' to go back."""
+    rows = flow.summary_rows(ruleset, answers)
+    term.say()
+    term.say("Your answers", style="bold")
+    if term.plain:
+        for number, _, text, answer in rows:
+            term.say(f"  {number}. {text} Answer: {answer}")
+    else:
+        from rich.table import Table
+
+        table = Table("#", "question", "your answer", show_lines=False)
+        for number, _, text, answer in rows:
+            table.add_row(str(number), text, answer)
+        term.err.print(table)
+    ids = {str(number): qid for number, qid, _, _ in rows} | {qid: qid for _, qid, _, _ in rows}
+    while True:
+        raw = term.read("Press Enter to see your plan, or type the number of an answer to "
+                        "change it (? for help): ")
+        if not raw:
+            return None
+        if raw.lower() in BACK_WORDS:
+            return "<"
+        if raw.lower() in HELP_WORDS:
+            term.say(_summary_help(len(rows)), style="italic")
+            continue
+        if raw in ids:
+            return ids[raw]
+        term.say(f"Sorry, {shown(raw)} is not one of the numbers 1 to {len(rows)}. Please try "
+                 "again (? for help).", style="yellow")
+
+
+def _summary_help(rows: int) -> str:
+    return (f"Here you can type: Enter to see your plan; a number from 1 to {rows} to "
+            "change that answer; < (or back) to go back to the last question; "
+            "Ctrl-C to stop.")
+
+
+def run_session(term: Terminal, engine: Engine, answers: dict[str, Any],
+                on_change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    """Ask until the questionnaire is over (confirmed, or an emergency); return the answers.
+
+    ``on_change`` sees the answers after every change (to save them as they come).
+    """
+    ruleset = engine.ruleset
+    previous: dict[str, Any] = {}
+    while True:
+        on_change(answers)
+        question = flow.next_question(engine, answers)
+        if question is None:
+            if flow.is_emergency(engine, answers):
+                return answers
+            choice = _summary(term, ruleset, answers)
+            if choice is None:
+                return answers
+            if choice == "<":
+                answers, _ = _undo(ruleset, answers, previous)
+            else:
+                answers = _change(term, ruleset, answers, ruleset.question_map[choice])
+            continue
+        value = ask_one(term, question, flow.number(ruleset, answers, question),
+                        previous.get(question.id))
+        if value is BACK:
+            answers, undone = _undo(ruleset, answers, previous)
+            if undone is None:
+                term.say("This is the first question.", style="yellow")
+            continue
+        answers = flow.pruned(ruleset, {**answers, question.id: value})
+
+
+def _change(term: Terminal, ruleset: Ruleset, answers: dict[str, Any],
+            question: Question) -> dict[str, Any]:
+    """Ask one answered question again (chosen at the summary), under its summary number;
+    Enter or '<' keeps the answer it had."""
+    value = ask_one(term, question, flow.number(ruleset, answers, question),
+                    answers[question.id])
+    if value is BACK:
+        return answers
+    return flow.pruned(ruleset, {**answers, question.id: value})
+
+
+def _undo(ruleset: Ruleset, answers: dict[str, Any],
+          previous: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    remaining, undone = flow.back(ruleset, answers)
+    if undone is not None:
+        previous[undone] = answers[undone]
+    return remaining, undone
+
+
+# ---------------------------------------------------------------- the plan
+
+def show_plan(term: Terminal, result: Result) -> None:
+    """The plan on standard output: emergency advice first and prominent."""
+    if term.plain:
+        emit(render_text(result))  # byte for byte what `triage run` prints
+        return
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+
+    label = URGENCY_LABELS[result.urgency]
+    body = render_markdown(result).split("\n", 4)[4]  # after the heading and the headline
+    with term.out.capture() as drawn:
+        term.out.print(Panel(result.headline, title=label, style=URGENCY_STYLES[result.urgency]))
+        term.out.print(Markdown(body))
+    emit(drawn.get())
+
+
+def _handout(output: Path | None) -> Any:
+    if output is None:
+        return None
+    renderer = HANDOUTS.get(output.suffix.lower())
+    if renderer is None:
+        raise fail(f"--output {output}: the handout is written as .md or .html",
+                   ExitStatus.BAD_INPUT)
+    return renderer
+
+
+def _date(date: str | None) -> str:
+    if date is None:
+        return datetime.date.today().isoformat()
+    try:
+        return datetime.date.fromisoformat(date).isoformat()
+    except ValueError:
+        raise fail(f"--date: {shown(date)} is not a date like 2026-11-24",
+                   ExitStatus.BAD_INPUT) from None
+
+
+def _stopped_message(save: Target | None) -> str:
+    if save is None:
+        return "triage: stopped before the end; nothing was saved (use --save FILE next time)"
+    return (f"triage: stopped before the end; your answers are saved in {save.shown} "
+            f"(carry on with: triage ask --resume {save.shown})")
+
+
+@handles_errors
+def ask(
+    save: Annotated[Path | None, typer.Option(
+        "--save", help="Keep the answers in this file (YAML, as `triage run` reads), "
+        "written after every answer and when you stop part-way.", dir_okay=False)] = None,
+    resume: Annotated[Path | None, typer.Option(
+        "--resume", help="Carry on from answers saved earlier (and keep saving there "
+        "unless --save names another file).", dir_okay=False)] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Also write a printable handout: plan.md or plan.html.",
+        dir_okay=False)] = None,
+    date: Annotated[str | None, typer.Option(
+        "--date", help="The date printed on the handout, YYYY-MM-DD (default: today).")]
+        = None,
+    plain: Annotated[bool, typer.Option(
+        "--plain", help="Plain text: no colour, no boxes (for screen readers; NO_COLOR "
+        "also turns colour off).")] = False,
+    rules: RulesOption = None,
+    locale: LocaleOption = None,
+) -> None:
+    """Answer the questionnaire in the terminal and get a plan you can print."""
+    engine = api.engine(rules)
+    handout, printed_on = _handout(output), _date(date)
+    locale = checked_locale(engine.ruleset, locale)
+    term = Terminal(plain)
+    save = save or (resume if resume is not None and resume.is_file() else None)
+    # Before the first question: a file that could not be written at the end is refused
+    # now. Saving over the resumed answers is the point; a handout over them is not.
+    saving = output_target(save, option="--save")
+    handout_target = output_target(output, [path for path in (resume, save) if path],
+                                   option="--output")
+    answers = resumed_answers(term, engine.ruleset, resume) if resume else {}
+    _intro(term, engine.ruleset, answers, locale)
+    answers = _session(term, engine, answers, saving)
+    result = flow.final_result(engine, answers, locale=locale)
+    show_plan(term, result)
+    if handout_target is not None:
+        _write_handout(handout_target, handout(result, date=printed_on), engine.ruleset,
+                       answers, saving)
+        term.say(f"Your plan is also in {handout_target.shown}, ready to print.")
+
+
+def _write_handout(output: Target, text: str, ruleset: Ruleset, answers: Mapping[str, Any],
+                   save: Target | None) -> None:
+    """Write the handout; if that fails after all, the plan is already on standard output
+    and the answers are never lost: they are in the --save file, or printed on stderr as
+    YAML to keep. Exit 2 either way."""
+    try:
+        write_text(output, text)
+        return
+    except OutputError as exc:
+        reason = exc.message
+    error = fail(f"{output.name}: cannot write the handout: {reason}", ExitStatus.BAD_INPUT)
+    if save is not None:
+        typer.echo(f"triage: the plan is above; your answers are saved in {save.shown} "
+                   f"(to write the handout again: triage ask --resume {save.shown} "
+                   "--output FILE)", err=True)
+    else:
+        typer.echo("triage: the plan is above; your answers follow, to keep: save the lines "
+                   "below as answers.yaml and run: triage ask --resume answers.yaml "
+                   "--output FILE", err=True)
+        typer.echo(answers_yaml(ruleset, answers, "answers.yaml"), err=True, nl=False)
+    raise error
+
+
+def _session(term: Terminal, engine: Engine, answers: dict[str, Any],
+             save: Target | None) -> dict[str, Any]:
+    """run_session, saving as it goes; Ctrl-C exits 130 and end of input 2, saved first."""
+    latest = dict(answers)
+
+    def keep(current: dict[str, Any]) -> None:
+        if current != latest:
+            latest.clear()
+            latest.update(current)
+            if save is not None:
+                save_answers(save, engine.ruleset, latest)
+
+    try:
+        return run_session(term, engine, answers, keep)
+    except KeyboardInterrupt:
+        status = ExitStatus.INTERRUPTED
+    except EOFError:
+        status = ExitStatus.BAD_INPUT
+    term.say()
+    if save is not None:
+        save_answers(save, engine.ruleset, latest)
+    typer.echo(_stopped_message(save), err=True)
+    raise typer.Exit(int(status))
+
+
+def _intro(term: Terminal, ruleset: Ruleset, answers: Mapping[str, Any],
+           locale: str | None) -> None:
+    services = ruleset.locales[locale or ruleset.default_locale]
+    term.say("backtriage: a few questions about your back, then a plan.", style="bold")
+    term.say(fill(ruleset.disclaimer, services))
+    term.say("Type ? for help on a question, or < for the previous one. Ctrl-C stops.")
+    if answers:
+        left = sum(1 for q in flow.flow_order(ruleset) if q.id not in answers)
+        term.say(f"Carrying on from {len(answers)} saved answers ({left} questions not yet "
+                 "answered; some may not apply).")

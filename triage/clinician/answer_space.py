@@ -1,0 +1,199 @@
+"""The answer space of ``triage rules verify``: which answer sets are checked.
+
+The answer space is far too large to enumerate (18 danger signs and 8 medicines answers
+alone give ~150 million combinations), so it is covered in three honest parts:
+
+1. **exhaustive core**: for each invariant, every combination of the values of the
+   questions its ``when`` names (numbers: both sides of every threshold) that satisfies it;
+   for ``for: unscreened``, each danger sign (or required question) left unanswered
+   alone, and all of them; for ``blank_answers: never_lower_urgency``, every value of
+   every optional question that can change the urgency, each compared with leaving that
+   question blank;
+2. **all-pairs background**: a covering design in which every pair of values of any two
+   other questions appears at least once, numbers taking the values on both sides of every
+   threshold found in the rule conditions (``value-1, value, value+1``). Each core
+   combination is crossed with every background row while that stays within a budget,
+   else core and background are paired round-robin (each appears at least once);
+3. **seeded random sampling** (:mod:`triage.clinician.sampling`), with an invariant's core
+   laid over each sample in turn.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from triage.language.conditions import All, AnyOf, Compare, Condition, HasFinding, Not, Unanswered
+from triage.language.model import Invariant, Question, Ruleset
+
+CORE_BUDGET = 1024  # named answers' combinations above this: an all-pairs design of them
+AnswerSet = dict[str, Any]  # question id -> typed value (None: left blank)
+
+
+def walk(condition: Condition | None) -> Iterator[Condition]:
+    """Every node of a condition tree."""
+    if condition is None:
+        return
+    yield condition
+    if isinstance(condition, (All, AnyOf)):
+        for item in condition.items:
+            yield from walk(item)
+    elif isinstance(condition, Not):
+        yield from walk(condition.item)
+
+
+def thresholds(ruleset: Ruleset) -> dict[str, tuple[int, ...]]:
+    """For each number question, the values on both sides of every threshold tested."""
+    conditions = [rule.when for rule in ruleset.active_rules]
+    conditions += [q.ask_when for q in ruleset.questions if q.ask_when is not None]
+    conditions += [inv.when for inv in ruleset.invariants if inv.when is not None]
+    found: dict[str, set[int]] = {}
+    for condition in conditions:
+        for node in walk(condition):
+            if isinstance(node, Compare) and isinstance(node.value, (int, tuple)) \
+                    and not isinstance(node.value, bool):
+                points = node.value if isinstance(node.value, tuple) else (node.value,)
+                if all(isinstance(p, int) and not isinstance(p, bool) for p in points):
+                    found.setdefault(node.question, set()).update(points)
+    result = {}
+    for qid, cuts in sorted(found.items()):
+        question = ruleset.question_map[qid]
+        if question.type != "integer":
+            continue
+        low, high = question.minimum or 0, question.maximum or 0
+        near = {v for p in cuts for v in (p - 1, p, p + 1) if low <= v <= high}
+        result[qid] = tuple(sorted(near | {low, high}))
+    return result
+
+
+def levels(question: Question, bounds: Mapping[str, tuple[int, ...]],
+           baseline: AnswerSet) -> tuple[Any, ...]:
+    """The values a question takes in the design (``None``: skipped by the questionnaire)."""
+    if question.type == "yes_no":
+        values: tuple[Any, ...] = (False, True)
+    elif question.type == "choice":
+        values = question.values
+    elif question.type == "multi":
+        values = tuple((choice.value,) for choice in question.choices)
+    else:
+        points = set(bounds.get(question.id, ())) | {baseline[question.id]}
+        values = tuple(sorted(points - {None}))
+    if question.ask_when is not None and not question.danger_sign:
+        values += (None,)
+    return values
+
+
+def default_baseline(ruleset: Ruleset) -> AnswerSet:
+    """Benign answers: the rule set's ``baseline``, else no / none / the minimum."""
+    return dict(ruleset.benign)
+
+
+def pairwise(factors: list[tuple[str, tuple[Any, ...]]], seed: int) -> list[AnswerSet]:
+    """A greedy all-pairs covering design: every value pair of any two factors appears."""
+    rng = random.Random(seed)
+    uncovered: set[tuple[int, int, int, int]] = {
+        (i, a, j, b) for i, j in itertools.combinations(range(len(factors)), 2)
+        for a in range(len(factors[i][1])) for b in range(len(factors[j][1]))}
+    rows: list[AnswerSet] = []
+    while uncovered:
+        i, a, j, b = min(uncovered)
+        chosen = {i: a, j: b}
+        order = [k for k in range(len(factors)) if k not in chosen]
+        rng.shuffle(order)
+        for k in order:
+            chosen[k] = max(range(len(factors[k][1])), key=lambda v: (sum(
+                (min(k, m), v if k < m else w, max(k, m), w if k < m else v) in uncovered
+                for m, w in chosen.items()), -v))
+        for (p, x), (q, y) in itertools.combinations(sorted(chosen.items()), 2):
+            uncovered.discard((p, x, q, y))
+        rows.append({factors[k][0]: factors[k][1][v] for k, v in chosen.items()})
+    return rows
+
+
+def core_options(invariant: Invariant, ruleset: Ruleset, bounds: Mapping[str, tuple[int, ...]],
+                 baseline: AnswerSet) -> list[tuple[str, tuple[Any, ...]]]:
+    """The questions an invariant's ``when`` names, each with the values the design tries."""
+    named = sorted({node.question for node in walk(invariant.when)
+                    if isinstance(node, (Compare, Unanswered))})
+    options = []
+    for qid in named:
+        question = ruleset.question_map[qid]
+        values = levels(question, bounds, baseline)
+        if invariant.scope == "unscreened" and (question.danger_sign or question.required) \
+                and None not in values:
+            values += (None,)
+        options.append((qid, values))
+    return options
+
+
+def exhaustive(invariant: Invariant, ruleset: Ruleset, bounds: Mapping[str, tuple[int, ...]],
+               baseline: AnswerSet) -> bool:
+    """Is every combination of the invariant's named answers tried (else all pairs)?"""
+    options = core_options(invariant, ruleset, bounds, baseline)
+    return math.prod(len(values) for _, values in options) <= CORE_BUDGET
+
+
+def core_combinations(invariant: Invariant, ruleset: Ruleset,
+                      bounds: Mapping[str, tuple[int, ...]],
+                      baseline: AnswerSet) -> list[AnswerSet]:
+    """Every combination of the named answers that puts an answer set in scope."""
+    if invariant.expect.blank_never_lowers:
+        return [{qid: value} for qid in urgency_questions(ruleset)
+                for value in levels(ruleset.question_map[qid], bounds, baseline)
+                if value is not None]
+    options = core_options(invariant, ruleset, bounds, baseline)
+    if exhaustive(invariant, ruleset, bounds, baseline):
+        combos = [dict(zip([qid for qid, _ in options], values, strict=True))
+                  for values in itertools.product(*(values for _, values in options))]
+    else:  # too many to enumerate: every pair of the named answers' values instead
+        combos = pairwise(options, 0)
+    combos = [c for c in combos if invariant.when is None or invariant.when.holds(c, frozenset())]
+    if invariant.scope != "unscreened":
+        return combos
+    needed = [q.id for q in ruleset.questions if q.danger_sign or q.required]
+    gaps = [{qid: None} for qid in needed] + [dict.fromkeys(needed)]
+    spread: list[AnswerSet] = []
+    for combo in combos:
+        if any(qid in combo and combo[qid] is None for qid in needed):
+            spread.append(combo)  # already leaves a needed answer blank: in scope as it is
+        else:
+            spread.extend({**gap, **combo} for gap in gaps)
+    return spread
+
+
+def urgency_questions(ruleset: Ruleset) -> tuple[str, ...]:
+    """Optional questions (not danger signs) that some rule setting the urgency reads,
+    directly or through the findings it tests: the ones whose blank could lower it."""
+    rules = ruleset.active_rules
+    asserters: dict[str, list[Any]] = {}
+    for rule in rules:
+        for name in rule.then.findings:
+            asserters.setdefault(name, []).append(rule)
+    todo = [rule for rule in rules if rule.then.urgency is not None]
+    seen: set[str] = set()
+    read: set[str] = set()
+    while todo:
+        rule = todo.pop()
+        if rule.id in seen:
+            continue
+        seen.add(rule.id)
+        for node in walk(rule.when):
+            if isinstance(node, (Compare, Unanswered)):
+                read.add(node.question)
+            elif isinstance(node, HasFinding):
+                todo.extend(asserters.get(node.name, ()))
+    return tuple(q.id for q in ruleset.questions if q.id in read and not q.danger_sign)
+
+
+def in_scope(invariant: Invariant, ruleset: Ruleset, answers: Mapping[str, Any],
+             unscreened: bool | None = None) -> bool:
+    """Does the invariant speak about this answer set? (``unscreened``: whether a danger
+    sign or required question is blank, if already known.)"""
+    if unscreened is None:
+        unscreened = bool(ruleset.missing_required(answers))
+    if unscreened != (invariant.scope == "unscreened"):
+        return False
+    return invariant.when is None or invariant.when.holds(answers, frozenset())

@@ -1,0 +1,201 @@
+"""Clinical test cases: answers -> expected urgency, advice that must and must not appear.
+
+Case files are YAML that clinicians add to. A file may give ``defaults: {answers: ...}``
+merged under every case's answers (a case sets an answer to ``null`` to leave it
+unanswered). Expectations name rule and advice ids, which are checked like rules are.
+``expect: {refused: [ids]}`` says the answers must be refused, naming exactly those
+questions as needed (a danger sign or required question left blank).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from triage.engine import Engine
+from triage.errors import (
+    MissingDangerSignsError,
+    RulesetError,
+    TriageError,
+    did_you_mean,
+    openable,
+    printable,
+    shown,
+)
+from triage.intake.answers import MISSING_MODES, check_answers
+from triage.language import yamlio
+from triage.language.loader import MANIFEST
+from triage.language.model import Result, Ruleset, Urgency
+
+CASE_KEYS = ("id", "title", "source", "answers", "missing", "expect")
+EXPECT_KEYS = ("urgency", "includes", "excludes", "fired", "not_fired", "findings", "refused")
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    title: str
+    answers: dict[str, Any]
+    expect: dict[str, Any]
+    missing: str = "refuse"
+    source: str = ""
+    place: str = ""
+
+
+@dataclass(frozen=True)
+class CaseOutcome:
+    case: Case
+    result: Result | None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+def case_files(ruleset: Ruleset, problems: list[str] | None = None) -> list[Path]:
+    """The case files named in the manifest's ``cases:`` (files, or folders of *.yaml),
+    confined like rule files: each must be inside the rule set folder once symlinks are
+    resolved. One that is not is left out, and said in ``problems`` when given."""
+    root = Path(ruleset.root).resolve()
+    files: list[Path] = []
+    for entry in ruleset.cases:
+        path = Path(ruleset.root) / entry
+        found = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+        for file in found:
+            if root in file.resolve().parents:
+                files.append(file)
+            elif problems is not None:
+                shown = (printable(entry) if file == path
+                         else f"{printable(entry)}/{printable(file.name)}")
+                problems.append(f"{openable(root / MANIFEST)}: cases: {shown!r} is outside the "
+                                "rule set directory (case files must be inside it, like rule "
+                                "files)")
+    return files
+
+
+def load_cases(ruleset: Ruleset, files: list[Path] | None = None) -> list[Case]:
+    """Read and check every case; raise RulesetError listing every problem. Each file is
+    read as rule files are: a regular file of at most 2 MB (a FIFO or a device is refused,
+    not read)."""
+    problems: list[str] = []
+    cases: list[Case] = []
+    seen: dict[str, str] = {}
+    for file in files if files is not None else case_files(ruleset, problems):
+        path = openable(file)
+        try:
+            data = yamlio.load_file(file, path)
+        except TriageError as exc:
+            problems.append(str(exc))
+            continue
+        defaults = (data.get("defaults") or {}).get("answers") or {} if isinstance(
+            data, Mapping) else {}
+        records = data.get("cases") if isinstance(data, Mapping) else None
+        if not isinstance(records, list):
+            problems.append(f"{path}: expected a top-level 'cases' list")
+            continue
+        for index, record in enumerate(records):
+            case = _case(ruleset, record, defaults, f"{path}:{yamlio.line_of(records, index)}",
+                         problems)
+            if case is None:
+                continue
+            if case.id in seen:
+                problems.append(f"{case.place}: duplicate case id {case.id!r} "
+                                f"(first at {seen[case.id]})")
+            seen[case.id] = case.place
+            cases.append(case)
+    if problems:
+        raise RulesetError(problems)
+    return cases
+
+
+
+def _case(ruleset: Ruleset, record: Any, defaults: Mapping[str, Any], place: str,
+          problems: list[str]) -> Case | None:
+    if not isinstance(record, Mapping) or not record.get("id"):
+        problems.append(f"{place}: each case needs an 'id'")
+        return None
+    for key in record:
+        if key not in CASE_KEYS:
+            problems.append(f"{place}: unknown key {shown(key)} in a case"
+                            f"{did_you_mean(key, CASE_KEYS)}")
+    answers = {**defaults, **(record.get("answers") or {})}
+    expect = record.get("expect") or {}
+    if not isinstance(expect, Mapping) or ("urgency" in expect) == ("refused" in expect):
+        problems.append(f"{place}: case {record['id']}: 'expect' needs 'urgency' (or "
+                        "'refused', for answers that must be refused), not both")
+        return None
+    _check_expect(ruleset, expect, f"{place}: case {record['id']}", problems)
+    missing = record.get("missing", "refuse")
+    if missing not in MISSING_MODES:
+        problems.append(f"{place}: missing must be one of {', '.join(MISSING_MODES)}")
+    return Case(id=str(record["id"]), title=str(record.get("title", "")), answers=answers,
+                expect=dict(expect), missing=missing, source=str(record.get("source", "")),
+                place=place)
+
+
+def _check_expect(ruleset: Ruleset, expect: Mapping[str, Any], where: str,
+                  problems: list[str]) -> None:
+    levels = [level.value for level in Urgency]
+    rule_ids = {rule.id for rule in ruleset.rules}
+    for key, value in expect.items():
+        if key not in EXPECT_KEYS:
+            problems.append(f"{where}: unknown expectation {shown(key)}"
+                            f"{did_you_mean(key, EXPECT_KEYS)}")
+        elif key == "urgency" and value not in levels:
+            problems.append(f"{where}: urgency must be one of {', '.join(levels)}")
+        elif key in ("includes", "excludes"):
+            for aid in value or []:
+                if aid not in ruleset.advice:
+                    problems.append(f"{where}: unknown advice id {shown(aid)}"
+                                    f"{did_you_mean(aid, ruleset.advice)}")
+        elif key == "refused":
+            for qid in value or []:
+                if qid not in ruleset.question_map:
+                    problems.append(f"{where}: unknown question id {shown(qid)}"
+                                    f"{did_you_mean(qid, ruleset.question_map)}")
+        elif key in ("fired", "not_fired"):
+            for rid in value or []:
+                if rid not in rule_ids:
+                    problems.append(f"{where}: unknown rule id {shown(rid)}"
+                                    f"{did_you_mean(rid, rule_ids)}")
+
+
+def run_case(engine: Engine, case: Case) -> CaseOutcome:
+    """Triage the case's answers and compare with what it expects."""
+    refused = case.expect.get("refused")
+    try:
+        checked = check_answers(engine.ruleset, case.answers, source=case.place,
+                                missing=case.missing)
+    except MissingDangerSignsError as exc:
+        if refused is not None and sorted(exc.missing) == sorted(refused):
+            return CaseOutcome(case, None)
+        return CaseOutcome(case, None, [f"answers rejected: {exc}"])
+    except TriageError as exc:
+        return CaseOutcome(case, None, [f"answers rejected: {exc}"])
+    if refused is not None:
+        return CaseOutcome(case, None, ["expected the answers to be refused for want of "
+                                        f"{', '.join(refused)}, but they were accepted"])
+    result = engine.evaluate(checked.values)
+    return CaseOutcome(case, result, compare(case.expect, result))
+
+
+def compare(expect: Mapping[str, Any], result: Result) -> list[str]:
+    """Every difference between an expectation and a result, in words."""
+    problems = []
+    if result.urgency.value != expect["urgency"]:
+        problems.append(f"urgency: expected {expect['urgency']}, got {result.urgency.value}")
+    advice = {item.id for item in result.advice}
+    fired = {rule.id for rule in result.fired_rules}
+    checks = (("includes", advice, True, "missing advice"),
+              ("excludes", advice, False, "unexpected advice"),
+              ("fired", fired, True, "rule did not fire"),
+              ("not_fired", fired, False, "rule fired unexpectedly"),
+              ("findings", set(result.findings), True, "missing finding"))
+    for key, actual, wanted, message in checks:
+        wrong = [i for i in expect.get(key) or [] if (i in actual) != wanted]
+        if wrong:
+            problems.append(f"{message}: {', '.join(wrong)}")
+    return problems

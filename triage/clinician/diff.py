@@ -1,0 +1,223 @@
+"""``triage rules diff``: what a proposed change to the rules changes, for review.
+
+Both rule sets triage the same answer sets: every clinical case of either set (the
+union, by id; the new version of a case where both have it) and a seeded sample of
+complete answer sets drawn from the NEW questionnaire. Each answer set whose urgency
+or advice differs is reported, with the smallest sampled examples printed as YAML
+ready to paste into a case file. Rules added, removed and changed are listed by id.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from triage.engine import Engine
+from triage.errors import MissingDangerSignsError, TriageError
+from triage.intake.answers import check_answers
+from triage.language.model import Result, Rule, Ruleset, Urgency
+
+from .cases import Case, load_cases
+from .sampling import random_answers
+
+EXAMPLES_PER_CHANGE = 3
+
+
+@dataclass(frozen=True)
+class Change:
+    """One answer set whose outcome differs between the old and the new rules."""
+
+    label: str
+    place: str
+    old: Urgency
+    new: Urgency
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    answers: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def kind(self) -> str:
+        if self.old == self.new:
+            return f"{self.old.value} (advice only)"
+        return f"{self.old.value} -> {self.new.value}"
+
+    def lines(self) -> list[str]:
+        out = [f"  {self.label}  {self.place}".rstrip()]
+        if self.old != self.new:
+            out.append(f"    urgency: {self.old.value} -> {self.new.value}")
+        if self.added:
+            out.append(f"    advice added: {', '.join(self.added)}")
+        if self.removed:
+            out.append(f"    advice removed: {', '.join(self.removed)}")
+        return out
+
+
+@dataclass
+class DiffReport:
+    """Everything that differs, in a stable order."""
+
+    rules_added: list[str] = field(default_factory=list)
+    rules_removed: list[str] = field(default_factory=list)
+    rules_changed: list[str] = field(default_factory=list)  # "ID (fields)"
+    cases_compared: int = 0
+    case_changes: list[Change] = field(default_factory=list)
+    cases_skipped: list[str] = field(default_factory=list)
+    samples: int = 0
+    seed: int = 0
+    samples_skipped: int = 0
+    sample_changes: list[Change] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.rules_added or self.rules_removed or self.rules_changed
+                    or self.case_changes or self.sample_changes)
+
+    def render(self) -> str:
+        return "\n".join([*self._rules_part(), *self._cases_part(), *self._samples_part()]) + "\n"
+
+    def _rules_part(self) -> list[str]:
+        out = [f"Rules: {len(self.rules_changed)} changed, {len(self.rules_added)} added, "
+               f"{len(self.rules_removed)} removed"]
+        out += [f"  changed {item}" for item in self.rules_changed]
+        out += [f"  added {item}" for item in self.rules_added]
+        out += [f"  removed {item}" for item in self.rules_removed]
+        return out
+
+    def _cases_part(self) -> list[str]:
+        out = ["", f"Cases: {self.cases_compared} compared, {len(self.case_changes)} changed"]
+        for change in self.case_changes:
+            out += change.lines()
+        out += [f"  skipped {item}" for item in self.cases_skipped]
+        return out
+
+    def _samples_part(self) -> list[str]:
+        out = ["", f"Samples: {self.samples} answer sets (seed {self.seed}), "
+               f"{self.samples_skipped} skipped (refused by the old questionnaire), "
+               f"{len(self.sample_changes)} changed"]
+        counts = Counter(change.kind for change in self.sample_changes)
+        out += [f"  {kind}: {count}" for kind, count in sorted(counts.items())]
+        examples = _examples(self.sample_changes)
+        if examples:
+            out += ["", "Smallest changed samples, as cases (expect: the NEW outcome; check it "
+                    "before pasting into a case file):", ""]
+            out += [_as_case(change, index + 1) for index, change in enumerate(examples)]
+        return out
+
+
+def diff_rulesets(old: Engine, new: Engine, *, samples: int = 2000, seed: int = 0) -> DiffReport:
+    """Compare two compiled rule sets on their cases and ``samples`` random answer sets."""
+    report = DiffReport(samples=samples, seed=seed)
+    _diff_rules(old.ruleset, new.ruleset, report)
+    _diff_cases(old, new, report)
+    for index, answers in enumerate(itertools.islice(random_answers(new.ruleset, seed), samples)):
+        try:
+            change = _compare(old, new, answers, f"sample {index + 1}", "")
+        except TriageError:
+            report.samples_skipped += 1
+            continue
+        if change is not None:
+            report.sample_changes.append(change)
+    return report
+
+
+def _comparable(rule: Rule) -> Rule:
+    return dataclasses.replace(rule, place="")
+
+
+def _diff_rules(old: Ruleset, new: Ruleset, report: DiffReport) -> None:
+    before = {rule.id: _comparable(rule) for rule in old.rules}
+    after = {rule.id: _comparable(rule) for rule in new.rules}
+    report.rules_added = sorted(set(after) - set(before))
+    report.rules_removed = sorted(set(before) - set(after))
+    for rid in sorted(set(before) & set(after)):
+        fields = [f.name for f in dataclasses.fields(Rule)
+                  if getattr(before[rid], f.name) != getattr(after[rid], f.name)]
+        if fields:
+            report.rules_changed.append(f"{rid} ({', '.join(fields)})")
+
+
+def _diff_cases(old: Engine, new: Engine, report: DiffReport) -> None:
+    cases: dict[str, Case] = {case.id: case for case in load_cases(old.ruleset)}
+    cases.update({case.id: case for case in load_cases(new.ruleset)})
+    for cid in sorted(cases):
+        case = cases[cid]
+        try:
+            change = _compare(old, new, case.answers, case.id, case.place, case.missing)
+        except TriageError as exc:
+            if not _refused_alike(old, new, case):
+                report.cases_skipped.append(f"{case.id}  {case.place}: {exc}")
+                continue
+            change = None  # both rule sets refuse it, for want of the same answers
+        report.cases_compared += 1
+        if change is not None:
+            report.case_changes.append(change)
+
+
+def _refused_alike(old: Engine, new: Engine, case: Case) -> bool:
+    """Do both rule sets refuse the case's answers, naming the same missing answers?"""
+    missing = []
+    for engine in (old, new):
+        try:
+            check_answers(engine.ruleset, case.answers, missing=case.missing)
+        except MissingDangerSignsError as exc:
+            missing.append(sorted(exc.missing))
+        except TriageError:
+            return False
+    return len(missing) == 2 and missing[0] == missing[1]
+
+
+def _evaluate(engine: Engine, answers: Mapping[str, Any], missing: str) -> Result:
+    checked = check_answers(engine.ruleset, answers, missing=missing)
+    return engine.evaluate(checked.values)
+
+
+def _compare(old: Engine, new: Engine, answers: Mapping[str, Any], label: str, place: str,
+             missing: str = "refuse") -> Change | None:
+    """The change for one answer set, None if both give the same urgency and advice."""
+    before = _evaluate(old, answers, missing)
+    after = _evaluate(new, answers, missing)
+    old_advice = {item.id for item in before.advice}
+    new_advice = {item.id for item in after.advice}
+    if before.urgency == after.urgency and old_advice == new_advice:
+        return None
+    return Change(label, place, before.urgency, after.urgency,
+                  tuple(sorted(new_advice - old_advice)), tuple(sorted(old_advice - new_advice)),
+                  answers)
+
+
+def _weight(answers: Mapping[str, Any]) -> int:
+    """How much an answer set says: yes answers and chosen list items count."""
+    return sum(1 if value is True else len(value) if isinstance(value, (list, tuple)) else 0
+               for value in answers.values())
+
+
+def _examples(changes: list[Change]) -> list[Change]:
+    by_kind: dict[str, list[Change]] = {}
+    for change in changes:
+        by_kind.setdefault(change.kind, []).append(change)
+    picked = []
+    for kind in sorted(by_kind):
+        ranked = sorted(by_kind[kind], key=lambda c: _weight(c.answers))  # stable: sample order
+        picked += ranked[:EXAMPLES_PER_CHANGE]
+    return picked
+
+
+def _as_case(change: Change, number: int) -> str:
+    answers = {key: list(value) if isinstance(value, tuple) else value
+               for key, value in change.answers.items()}
+    expect: dict[str, Any] = {"urgency": change.new.value}
+    if change.added:
+        expect["includes"] = list(change.added)
+    if change.removed:
+        expect["excludes"] = list(change.removed)
+    case = {"id": f"DIFF-{number}", "title": f"{change.kind} ({change.label})",
+            "answers": answers, "expect": expect}
+    text = yaml.safe_dump([case], sort_keys=False, default_flow_style=None, width=88,
+                          allow_unicode=True)
+    return "".join(f"  {line}\n" if line else "\n" for line in text.splitlines())

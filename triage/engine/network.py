@@ -1,0 +1,437 @@
+"""The experta engine: YAML rules compiled once per rule set, one reset per answer set.
+
+This is the only module that imports experta. Rules become experta rules whose
+actions only *record* (the rule fired; findings are declared as facts so other
+rules can match them). The result is assembled after the run from what was
+recorded, so it cannot depend on firing order:
+
+* urgency is the highest urgency of any fired rule;
+* advice is everything recommended minus everything excluded (exclusion wins);
+* rules that test a finding with ``not`` are given a lower salience than every
+  rule that can assert that finding (stratified negation), so ``not`` sees the
+  final set of findings. A cycle through ``not`` is refused when compiling.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+# isort: off
+from . import _compat  # noqa: F401  (must run before experta is imported)
+import experta
+import experta.strategies
+from experta import AND, NOT, OR, P
+from experta.agenda import Agenda
+from experta.fact import InitialFact
+from experta.factlist import FactList
+from experta.fieldconstraint import L
+from experta.matchers.rete import ReteMatcher
+from experta.matchers.rete.check import FeatureCheck, TypeCheck
+from experta.matchers.rete.nodes import ConflictSetNode
+from experta.matchers.rete.token import Token
+# isort: on
+
+from triage.errors import RulesetError
+from triage.language.conditions import (
+    All,
+    AnyOf,
+    Compare,
+    Condition,
+    HasFinding,
+    Not,
+    Unanswered,
+    Unscreened,
+    test,
+)
+from triage.language.model import ADVICE_KINDS, Result, Rule, Ruleset
+from triage.language.stratify import strata
+
+from .plan import assemble
+
+
+class Answers(experta.Fact):  # type: ignore[misc]
+    """All answers of one answer set: ``all_answers``, the values in questionnaire order."""
+
+
+class Finding(experta.Fact):  # type: ignore[misc]
+    """A finding asserted by a rule."""
+
+
+MAX_CONJUNCTIONS = 256
+
+
+Literal = tuple[Condition, bool]  # a leaf and whether it is negated
+
+
+def alternatives(condition: Condition, negated: bool = False) -> int:
+    """How many alternatives :func:`dnf` would give, counted without expanding anything
+    (capped just above :data:`MAX_CONJUNCTIONS`, so a huge rule costs no big numbers)."""
+    if isinstance(condition, Not):
+        return alternatives(condition.item, not negated)
+    if isinstance(condition, (All, AnyOf)):
+        counts = (alternatives(item, negated) for item in condition.items)
+        if isinstance(condition, All) != negated:  # a conjunction: a product
+            total = 1
+            for count in counts:
+                total = min(total * count, MAX_CONJUNCTIONS + 1)
+            return total
+        return min(sum(counts), MAX_CONJUNCTIONS + 1)
+    return 1
+
+
+class TooComplex(ValueError):
+    """A condition has more alternatives than the engine takes."""
+
+
+def dnf(condition: Condition, negated: bool = False) -> list[list[Literal]]:
+    """The condition as an OR of ANDs of (leaf, negated) literals, ``not`` pushed to leaves.
+
+    The size is checked before anything is expanded: a condition with more than
+    :data:`MAX_CONJUNCTIONS` alternatives raises TooComplex at once.
+    """
+    if alternatives(condition, negated) > MAX_CONJUNCTIONS:
+        raise TooComplex(f"its condition is too complex (more than {MAX_CONJUNCTIONS} "
+                         "alternatives once 'any' and 'not' are multiplied out); split the "
+                         "rule")
+    return _expand(condition, negated)
+
+
+def _expand(condition: Condition, negated: bool) -> list[list[Literal]]:
+    if isinstance(condition, Not):
+        return _expand(condition.item, not negated)
+    if isinstance(condition, (All, AnyOf)):
+        if isinstance(condition, All) != negated:  # a conjunction: cross product
+            if any(alternatives(item, negated) == 0 for item in condition.items):
+                return []  # can never hold: expand nothing else
+            result: list[list[Literal]] = [[]]
+            for item in condition.items:
+                part = _expand(item, negated)
+                result = [left + right for left in result for right in part]
+            return result
+        return [conjunction for item in condition.items for conjunction in _expand(item, negated)]
+    return [[(condition, negated)]]
+
+
+def _split(conjunction: list[Literal]) -> tuple[list[Any], list[Literal]]:
+    """Finding patterns and answer literals of one conjunction."""
+    findings: list[Any] = []
+    answers: list[Literal] = []
+    for leaf, negated in conjunction:
+        if isinstance(leaf, HasFinding):
+            finding = Finding(name=leaf.name)
+            findings.append(NOT(finding) if negated else finding)
+        else:
+            answers.append((leaf, negated))
+    return findings, answers
+
+
+Values = tuple[Any, ...]  # every answer, in questionnaire order (None = not answered)
+Position = Mapping[str, int]  # question id -> its place in Values
+
+
+def _literal_check(literal: Literal, position: Position) -> Callable[[Values], bool]:
+    """An answer literal (a comparison or ``unanswered``, maybe negated) as a test on the
+    answer values: :func:`triage.conditions.test`, specialised once when compiling."""
+    leaf, negated = literal
+    if isinstance(leaf, Unscreened):
+        return _unscreened_check(leaf, position, negated)
+    assert isinstance(leaf, (Compare, Unanswered))
+    index = position[leaf.question]
+    if isinstance(leaf, Unanswered):
+        return lambda values: (values[index] is None) != negated
+    if leaf.op == "is" and not leaf.multi:
+        wanted = leaf.value
+        return lambda values: (values[index] is not None
+                               and bool(values[index] == wanted)) != negated
+    compare = leaf
+    return lambda values: test(compare, values[index]) != negated
+
+
+class _ValuesView:
+    """The answer values read by question id, for the few conditions that need a mapping."""
+
+    __slots__ = ("values", "position")
+
+    def __init__(self, values: Values, position: Position) -> None:
+        self.values, self.position = values, position
+
+    def get(self, qid: str, default: Any = None) -> Any:
+        index = self.position.get(qid)
+        value = None if index is None else self.values[index]
+        return default if value is None else value
+
+
+def _unscreened_check(leaf: Unscreened, position: Position,
+                      negated: bool) -> Callable[[Values], bool]:
+    """``unscreened: true``: a question that must be answered was left blank."""
+    watched = tuple((position[q.id], q) for q in leaf.questions)
+
+    def holds(values: Values) -> bool:
+        view = _ValuesView(values, position)
+        return any(values[index] is None and question.needed(view)  # type: ignore[arg-type]
+                   for index, question in watched) != negated
+    return holds
+
+
+def _answers_test(alternatives: list[list[Literal]], position: Position) -> Any:
+    """A rule's answer tests (alternatives sharing the same findings) as one test on the
+    whole answer set.
+
+    One alpha node and one activation per rule, instead of a chain of per-answer nodes
+    (and one activation per alternative for wide ``any`` lists): fewer tokens copied.
+    """
+    checks = tuple(tuple(_literal_check(literal, position) for literal in alternative)
+                   for alternative in alternatives)
+
+    def holds(values: Values) -> bool:
+        for alternative in checks:
+            for check in alternative:
+                if not check(values):
+                    break
+            else:
+                return True
+        return False
+    return Answers(all_answers=P(holds))
+
+
+def compile_condition(condition: Condition, position: Position) -> Any:
+    """Compile a condition into experta conditional elements (None if it can never hold)."""
+    groups: dict[tuple[str, ...], tuple[list[Any], list[list[Literal]]]] = {}
+    for conjunction in dnf(condition):
+        findings, answers = _split(conjunction)
+        key = tuple(sorted(repr(f) for f in findings))
+        groups.setdefault(key, (findings, []))[1].append(answers)
+    alternatives = []
+    for findings, answer_sets in groups.values():
+        answers = _answers_test(answer_sets, position) if any(answer_sets) else Answers()
+        alternatives.append(AND(answers, *findings))
+    if not alternatives:
+        return None
+    return alternatives[0] if len(alternatives) == 1 else OR(*alternatives)
+
+
+class _SalienceStrategy(experta.strategies.DepthStrategy):  # type: ignore[misc]
+    """experta's depth strategy without its unbounded-hash ``lru_cache`` on activations.
+
+    Same ordering (salience, then most recent facts); the cached version spent most
+    of the engine's time hashing and comparing activations.
+    """
+
+    def get_key(self, activation: Any) -> tuple[int, list[int]]:
+        facts = sorted((fact["__factid__"] for fact in activation.facts), reverse=True)
+        return (activation.rule.salience, facts)
+
+
+class _TrackedConflictSetNode(ConflictSetNode):  # type: ignore[misc]
+    """experta's conflict-set node (one per rule), noting when it has news."""
+
+    changed: list[int]
+    position: int
+
+    def _activate(self, token: Any) -> None:
+        super()._activate(token)
+        self.changed.append(self.position)
+
+
+class _Matcher(ReteMatcher):  # type: ignore[misc]
+    """experta's Rete matcher, with shortcuts that leave the network as it is.
+
+    * A new fact goes straight to the alpha nodes under the test of its type, and a
+      finding straight to those testing its name (the stock network offers each fact
+      to every type test, and a finding to every name test, copying the token each
+      time). Same nodes reached with the same tokens: same activations.
+    * Activations are collected only from the conflict-set nodes that were activated
+      (the stock matcher asks all of them, one per rule, after every firing), in the
+      same order.
+    * A reset wipes each node once, not once per path to it.
+    """
+
+    def __init__(self, engine: Any) -> None:
+        super().__init__(engine)
+        self._nodes = self._all_nodes()
+        self._routes = self._direct_routes()
+        self._changed: list[int] = []
+        self._conflict_sets = self._get_conflict_set_nodes()
+        for position, node in enumerate(self._conflict_sets):
+            node.__class__ = _TrackedConflictSetNode
+            node.changed, node.position = self._changed, position
+
+    def _direct_routes(self) -> tuple[dict[type, list[Any]], dict[str, list[Any]]] | None:
+        """(fact type -> alpha nodes under its type test, finding name -> alpha nodes
+        testing it), or None (the stock path) if the network has another shape."""
+        by_type: dict[type, list[Any]] = {}
+        for child in self.root_node.children:
+            check = getattr(child.node, "matcher", None)
+            if not isinstance(check, TypeCheck) or check.fact_type in by_type:
+                return None
+            by_type[check.fact_type] = list(child.node.children)
+        by_name: dict[str, list[Any]] = {}
+        for tester in by_type.get(Finding, []):
+            check = getattr(tester.node, "matcher", None)
+            if not (isinstance(check, FeatureCheck) and check.what == "name"
+                    and type(check.how) is L and isinstance(check.how.value, str)):
+                return None
+            by_name.setdefault(check.how.value, []).append(tester)
+        return by_type, by_name
+
+    def _all_nodes(self) -> tuple[Any, ...]:
+        """Every node of the network once (shared nodes are reached by several paths)."""
+        seen: dict[int, Any] = {}
+        stack = [self.root_node]
+        while stack:
+            node = stack.pop()
+            if id(node) not in seen:
+                seen[id(node)] = node
+                stack.extend(child.node for child in node.children)
+        return tuple(seen.values())
+
+    def reset(self) -> None:
+        """Wipe every node's memory, each node once; drop news left by an aborted run."""
+        for node in self._nodes:
+            node._reset()
+        for node in self._conflict_sets:
+            node.get_activations()
+        self._changed.clear()
+
+    def _add(self, fact: Any) -> None:
+        if self._routes is None:
+            self.root_node.add(fact)
+            return
+        by_type, by_name = self._routes
+        token = Token.valid(fact)
+        if type(fact) is Finding:
+            testers = by_name.get(fact["name"], ())
+        else:
+            testers = by_type.get(type(fact), ())
+        for tester in testers:
+            tester.callback(token)
+
+    def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
+        for fact in deleting or ():
+            self.root_node.remove(fact)
+        for fact in adding or ():
+            self._add(fact)
+        added: list[Any] = []
+        removed: list[Any] = []
+        if self._changed:
+            for position in sorted(set(self._changed)):
+                new, gone = self._conflict_sets[position].get_activations()
+                added.extend(new)
+                removed.extend(gone)
+            self._changed.clear()
+        return added, removed
+
+
+class _Recorder(experta.KnowledgeEngine):  # type: ignore[misc]
+    """An experta engine whose rule actions record which rules fired."""
+
+    __matcher__ = _Matcher
+    __strategy__ = _SalienceStrategy
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fired: set[int] = set()
+
+    def reset(self, facts: tuple[Any, ...] = ()) -> None:
+        """experta's reset, minus what it redoes on every call for nothing.
+
+        The stock reset finds the ``DefFacts`` by ``inspect.getmembers`` on the engine
+        and calls ``inspect.signature`` on each, every time. Here the facts are given:
+        the same facts in the same order (``InitialFact`` first), one agenda update.
+        """
+        self.agenda = Agenda()
+        self.facts = FactList()
+        self.matcher.reset()
+        self._KnowledgeEngine__declare(InitialFact(), *facts)
+        self.running = False
+
+    def run(self, steps: Any = None) -> None:
+        """experta's run loop without its log line per firing.
+
+        The stock loop builds the text of every fired rule's facts (the whole answer
+        set) for a log record that is then dropped. Same agenda, same firing order.
+        """
+        self.running = True
+        while self.running:
+            added, removed = self.get_activations()
+            self.strategy.update_agenda(self.agenda, added, removed)
+            activation = self.agenda.get_next()
+            if activation is None:
+                break
+            activation.rule(self, **{key: value for key, value in activation.context.items()
+                                     if not key.startswith("__")})
+        self.running = False
+
+
+def _make_action(index: int, findings: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    def action(self: _Recorder) -> None:
+        self.fired.add(index)
+        for name in findings:
+            self.declare(Finding(name=name))
+    return action
+
+
+class Engine:
+    """A compiled rule set. ``evaluate`` may be called many times, from any thread.
+
+    One experta engine is reset per answer set, so runs are serialised by a lock;
+    use processes, not threads, for parallel batches.
+    """
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        self.ruleset = ruleset
+        self.rules = ruleset.active_rules
+        level = strata(self.rules)
+        self._questions = tuple(q.id for q in ruleset.questions)
+        position = {qid: index for index, qid in enumerate(self._questions)}
+        members: dict[str, Any] = {}
+        problems = []
+        for index, rule in enumerate(self.rules):
+            try:
+                pattern = compile_condition(rule.when, position)
+            except TooComplex as exc:
+                problems.append(f"{rule.place}: rule {rule.id}: {exc}")
+                continue
+            if pattern is None:  # an empty ``any`` under ``not``: can never hold
+                continue
+            members[f"rule_{index}"] = experta.Rule(pattern, salience=-level[rule.id])(
+                _make_action(index, rule.then.findings))
+        if problems:
+            raise RulesetError(problems)
+        self._engine = type("CompiledRules", (_Recorder,), members)()
+        self._kind_order = {kind: i for i, kind in enumerate(ADVICE_KINDS)}
+        self._advice_order = {aid: i for i, aid in enumerate(ruleset.advice)}
+        self._lock = threading.Lock()
+
+    def _facts(self, answers: Mapping[str, Any]) -> tuple[Any, ...]:
+        values = tuple(_hashable(answers.get(qid)) for qid in self._questions)
+        return (Answers(all_answers=values),)
+
+    def run(self, answers: Mapping[str, Any]) -> tuple[list[Rule], set[str]]:
+        """Run the rules on typed answers; return the fired rules (in file order) and findings."""
+        engine = self._engine
+        with self._lock:
+            engine.fired = set()
+            engine.reset(self._facts(answers))
+            engine.run()
+            findings = {fact["name"] for fact in engine.facts.values()
+                        if isinstance(fact, Finding)}
+            fired = sorted(engine.fired)
+        return [self.rules[index] for index in fired], findings
+
+    def evaluate(self, answers: Mapping[str, Any], locale: str | None = None) -> Result:
+        """Triage one set of typed, validated answers (``None`` or absent = not answered).
+
+        Unanswered danger signs are found here, from the answers themselves, so no caller
+        can lose one by forgetting to pass it on.
+        """
+        fired, findings = self.run(answers)
+        return assemble(self.ruleset, fired, findings, answers, locale,
+                        self._kind_order, self._advice_order)
+
+
+def _hashable(value: Any) -> Any:
+    """A list answer as a tuple (its typed form), so the answers fact can be hashed."""
+    return tuple(value) if isinstance(value, list) else value

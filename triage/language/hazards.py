@@ -1,0 +1,101 @@
+"""The hazard log (``hazards:`` in the manifest): read it and check its controls exist.
+
+Each hazard names what could go wrong (cause, effect, possible harm), how bad and how
+likely on DCB0129's scales, and the controls that mitigate it by id: questions, rules,
+invariants and cases. A control that does not exist is an error with file:line (case ids
+are checked by ``triage rules check``, which reads the case files); a hazard with no
+invariant or no case, and a danger-sign rule no hazard names, are warnings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from triage.errors import did_you_mean
+
+from . import yamlio
+from .model import CONTROL_KINDS, LIKELIHOODS, SEVERITIES, Hazard, Invariant, Question, Rule
+
+HAZARD_KEYS = ("id", "title", "cause", "effect", "harm", "severity", "likelihood",
+               "residual_likelihood", "controls")
+
+
+def load_hazards(ctx: Any, paths: list[Path], questions: Mapping[str, Question],
+                 rules: Iterable[Rule], invariants: Iterable[Invariant]) -> list[Hazard]:
+    """Every hazard of ``paths``; problems go to the loader's ``ctx`` with file:line."""
+    known = {"questions": set(questions), "rules": {rule.id for rule in rules},
+             "invariants": {item.id for item in invariants}}
+    found: list[Hazard] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        where = ctx.rel(path)
+        data = ctx.read(path)
+        records = data.get("hazards") if isinstance(data, Mapping) else None
+        if not isinstance(records, list):
+            if where not in ctx.unreadable:
+                ctx.problem(where, getattr(data, "line", 0), "expected a top-level "
+                            "'hazards' list")
+            continue
+        for index, record in enumerate(records):
+            if not isinstance(record, Mapping):
+                ctx.problem(where, yamlio.line_of(records, index),
+                            "each hazards item must be a mapping")
+                continue
+            hazard = _hazard(ctx, record, where, known)
+            if hazard is None:
+                continue
+            if hazard.id in seen:
+                ctx.problem(where, getattr(record, "line", 0),
+                            f"duplicate hazard id {hazard.id!r} (first at {seen[hazard.id]})")
+                continue
+            seen[hazard.id] = hazard.place
+            found.append(hazard)
+    return found
+
+
+def _hazard(ctx: Any, record: Mapping[str, Any], where: str,
+            known: Mapping[str, set[str]]) -> Hazard | None:
+    ctx.keys(record, HAZARD_KEYS, where, "a hazard")
+    hid = ctx.text(record, "id", where)
+    what = f"hazard {hid}: " if hid else ""
+    texts = {key: ctx.text(record, key, where, what=what)
+             for key in ("title", "cause", "effect", "harm")}
+    severity = ctx.choice(record, "severity", where, SEVERITIES, what=what)
+    likelihood = ctx.choice(record, "likelihood", where, LIKELIHOODS, what=what)
+    residual = ctx.choice(record, "residual_likelihood", where, LIKELIHOODS, what=what)
+    if likelihood and residual and LIKELIHOODS.index(residual) < LIKELIHOODS.index(likelihood):
+        ctx.problem(where, yamlio.line_of(record, "residual_likelihood"),
+                    f"{what}residual likelihood {residual!r} is higher than before the "
+                    f"controls ({likelihood!r})")
+    controls, lines = _controls(ctx, record, where, what, known)
+    if not (hid and severity and likelihood and residual):
+        return None
+    return Hazard(id=hid, severity=severity, likelihood=likelihood,
+                  residual_likelihood=residual, controls=controls,
+                  place=f"{where}:{getattr(record, 'line', 0)}", control_lines=lines,
+                  **texts)
+
+
+def _controls(ctx: Any, record: Mapping[str, Any], where: str, what: str,
+              known: Mapping[str, set[str]]) -> tuple[dict[str, tuple[str, ...]],
+                                                      dict[str, int]]:
+    raw = record.get("controls")
+    line = yamlio.line_of(record, "controls")
+    if not isinstance(raw, Mapping) or not raw:
+        ctx.problem(where, line, f"{what}'controls' must name the "
+                    + ", ".join(CONTROL_KINDS) + " that mitigate it")
+        return {}, {}
+    ctx.keys(raw, CONTROL_KINDS, where, "'controls'")
+    controls: dict[str, tuple[str, ...]] = {}
+    lines: dict[str, int] = {}
+    for kind in CONTROL_KINDS:
+        ids = ctx.texts(raw, kind, where, what=what)
+        controls[kind] = ids
+        lines[kind] = yamlio.line_of(raw, kind) or line
+        for cid in ids if kind in known else ():
+            if cid not in known[kind]:
+                ctx.problem(where, lines[kind], f"{what}control {cid!r} is not one of the "
+                            f"rule set's {kind}{did_you_mean(cid, known[kind])}")
+    return controls, lines

@@ -1,0 +1,157 @@
+"""Read the safety invariants file (``invariants:`` in the manifest), checked like rules.
+
+An invariant names a scope (``for: every_answer_set`` or ``for: unscreened``), an
+optional ``when`` condition on answers (the rules' own condition language) and an
+``expect`` block: ``urgency``, ``urgency_at_least``, ``not_urgency``, ``excludes``
+(advice ids or patterns never advised), ``includes`` (advice ids always advised),
+``plan: non_empty``, and two properties that relate a result to the answers:
+``blank_answers: never_lower_urgency`` (leaving any optional answer blank never gives a
+lower urgency than answering it) and ``safety_net: consistent`` (every "get help if"
+line the person's own answers already meet is reflected in the urgency). The file may also give
+``baseline:`` answers, the benign values that counterexamples are shrunk towards.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from triage.errors import AnswersError, did_you_mean, shown
+from triage.intake.answers import check_answers
+
+from . import yamlio
+from .conditions import Parser
+from .model import INVARIANT_SCOPES, Advice, Expectation, Invariant, Question, Ruleset, Urgency
+
+INVARIANT_KEYS = ("id", "title", "statement", "evidence", "for", "when", "expect")
+EXPECT_KEYS = ("urgency", "urgency_at_least", "not_urgency", "excludes", "includes", "plan",
+               "blank_answers", "safety_net")
+RELATIONS = {"blank_answers": "never_lower_urgency", "safety_net": "consistent"}
+LEVELS = tuple(level.value for level in Urgency)
+
+
+def load_invariants(ctx: Any, paths: list[Path], questions: Mapping[str, Question],
+                    advice: Mapping[str, Advice]) -> tuple[list[Invariant], Any]:
+    """Every invariant of ``paths`` and the raw ``baseline`` mapping (None if not given).
+
+    ``ctx`` is the loader's problem collector; problems are recorded there with file:line.
+    """
+    parser = Parser(questions, ctx.problems, allow_findings=False)
+    found: list[Invariant] = []
+    seen: dict[str, str] = {}
+    baseline = None
+    for path in paths:
+        where = ctx.rel(path)
+        data = ctx.read(path)
+        if isinstance(data, Mapping) and data.get("baseline") is not None:
+            baseline = (data["baseline"], where)
+        for record in _records(ctx, data, where):
+            item = _invariant(ctx, parser, record, where, advice)
+            if item is None:
+                continue
+            if item.id in seen:
+                ctx.problem(where, getattr(record, "line", 0),
+                            f"duplicate invariant id {item.id!r} (first at {seen[item.id]})")
+                continue
+            seen[item.id] = item.place
+            found.append(item)
+    return found, baseline
+
+
+def check_baseline(ruleset: Ruleset, raw: Any) -> dict[str, Any] | None:
+    """The baseline answers, typed; raise AnswersError naming file:line for a bad one."""
+    if raw is None:
+        return None
+    answers, where = raw
+    if not isinstance(answers, Mapping):
+        raise AnswersError([f"{where}: baseline must be a mapping of question id to value"])
+    return check_answers(ruleset, answers, source=where, missing="conservative").values
+
+
+def _records(ctx: Any, data: Any, where: str) -> list[Any]:
+    if not isinstance(data, Mapping) or not isinstance(data.get("invariants"), list):
+        if where not in ctx.unreadable:
+            ctx.problem(where, getattr(data, "line", 0), "expected a top-level 'invariants' list")
+        return []
+    good = []
+    for index, record in enumerate(data["invariants"]):
+        if isinstance(record, Mapping):
+            good.append(record)
+        else:
+            ctx.problem(where, yamlio.line_of(data["invariants"], index),
+                        "each invariants item must be a mapping")
+    return good
+
+
+def _invariant(ctx: Any, parser: Parser, record: Mapping[str, Any], where: str,
+               advice: Mapping[str, Advice]) -> Invariant | None:
+    ctx.keys(record, INVARIANT_KEYS, where, "an invariant")
+    iid = ctx.text(record, "id", where)
+    what = f"invariant {iid}: " if iid else ""
+    scope = str(record.get("for", "every_answer_set"))
+    if scope not in INVARIANT_SCOPES:
+        ctx.problem(where, yamlio.line_of(record, "for"),
+                    f"{what}for: {shown(scope)} is not one of {', '.join(INVARIANT_SCOPES)}"
+                    f"{did_you_mean(scope, INVARIANT_SCOPES)}")
+    when = None
+    if record.get("when") is not None:
+        when = parser.parse(record["when"], where, yamlio.line_of(record, "when"))
+    line = yamlio.line_of(record, "expect") or getattr(record, "line", 0)
+    expect = _expectation(ctx, record.get("expect"), where, line, advice, what)
+    invariant = Invariant(
+        id=iid, title=ctx.text(record, "title", where, what=what),
+        statement=ctx.text(record, "statement", where, what=what),
+        evidence=ctx.texts(record, "evidence", where, required=True, what=what),
+        scope=scope, when=when, expect=expect, place=f"{where}:{getattr(record, 'line', 0)}")
+    return invariant if iid else None
+
+
+def _level(ctx: Any, value: Any, where: str, line: int, what: str) -> Urgency | None:
+    if value not in LEVELS:
+        ctx.problem(where, line, f"{what}urgency {shown(value)} is not one of {', '.join(LEVELS)}"
+                    f"{did_you_mean(str(value), LEVELS)}")
+        return None
+    return Urgency(value)
+
+
+def _expectation(ctx: Any, node: Any, where: str, line: int, advice: Mapping[str, Advice],
+                 what: str) -> Expectation:
+    if not isinstance(node, Mapping) or not node:
+        ctx.problem(where, line, f"{what}'expect' must be a mapping with "
+                    + ", ".join(EXPECT_KEYS))
+        return Expectation()
+    ctx.keys(node, EXPECT_KEYS, where, "'expect'")
+    fields: dict[str, Any] = {}
+    for key in ("urgency", "urgency_at_least"):
+        if key in node:
+            fields[key] = _level(ctx, node[key], where, yamlio.line_of(node, key), what)
+    if "not_urgency" in node:
+        raw = node["not_urgency"]
+        levels = [_level(ctx, value, where, yamlio.line_of(node, "not_urgency"), what)
+                  for value in (raw if isinstance(raw, list) else [raw])]
+        fields["not_urgency"] = tuple(level for level in levels if level is not None)
+    excludes = ctx.texts(node, "excludes", where, what=what)
+    for pattern in excludes:
+        if not fnmatch.filter(advice, pattern):
+            ctx.problem(where, yamlio.line_of(node, "excludes"),
+                        f"{what}excludes {shown(pattern)}, which matches no advice id"
+                        f"{did_you_mean(pattern, advice)}")
+    fields["excludes"] = excludes
+    includes = ctx.texts(node, "includes", where, what=what)
+    for aid in includes:
+        if aid not in advice:
+            ctx.problem(where, yamlio.line_of(node, "includes"),
+                        f"{what}includes unknown advice id {aid!r}{did_you_mean(aid, advice)}")
+    fields["includes"] = includes
+    for key, word in RELATIONS.items():
+        if key in node:
+            if node[key] != word:
+                ctx.problem(where, yamlio.line_of(node, key), f"{what}{key}: must be {word!r}")
+            fields["blank_never_lowers" if key == "blank_answers" else key] = True
+    if "plan" in node:
+        if node["plan"] != "non_empty":
+            ctx.problem(where, yamlio.line_of(node, "plan"), f"{what}plan: must be 'non_empty'")
+        fields["plan"] = True
+    return Expectation(**fields)

@@ -1,0 +1,89 @@
+"""The questionnaire flow: which question comes next is a pure function of the answers.
+
+The terminal prompt (``triage ask``), an answers file and the tests all go through
+these functions, so they share one flow:
+
+* danger signs first (in questionnaire order), then the other questions in order;
+* a question is asked only where it applies and where its answer can change the plan
+  (see :mod:`triage.questionnaire.relevance`);
+* an answer that makes the result an emergency ends the questionnaire at once.
+
+Answers here are typed values, as :func:`triage.language.values.coerce` returns them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from triage.engine import Engine
+from triage.language.model import Question, Ruleset
+
+from .relevance import applies, is_emergency, relevant
+
+
+def flow_order(ruleset: Ruleset) -> tuple[Question, ...]:
+    """Every question in asking order: danger signs first, then the rest, each in file order."""
+    return (tuple(q for q in ruleset.questions if q.danger_sign)
+            + tuple(q for q in ruleset.questions if not q.danger_sign))
+
+
+
+def next_question(engine: Engine, answers: Mapping[str, Any]) -> Question | None:
+    """The next question to ask, or None when the questionnaire is over (done or emergency)."""
+    if is_emergency(engine, answers):
+        return None
+    for question in flow_order(engine.ruleset):
+        if answers.get(question.id) is None and relevant(engine, question, answers):
+            return question
+    return None
+
+
+def answered(ruleset: Ruleset, answers: Mapping[str, Any]) -> tuple[Question, ...]:
+    """The answered questions in asking order: the summary rows, and what "back" undoes."""
+    return tuple(q for q in flow_order(ruleset) if answers.get(q.id) is not None)
+
+
+def number(ruleset: Ruleset, answers: Mapping[str, Any], question: Question) -> int:
+    """The question's number as shown to a person: its row in the summary once answered
+    (1 + the answered questions before it in asking order)."""
+    order = flow_order(ruleset)
+    before = order[:order.index(question)]
+    return 1 + sum(1 for q in before if answers.get(q.id) is not None)
+
+
+def back(ruleset: Ruleset, answers: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """The answers without the last answered question (in asking order), and its id."""
+    done = answered(ruleset, answers)
+    if not done:
+        return dict(answers), None
+    last = done[-1].id
+    return {key: value for key, value in answers.items() if key != last}, last
+
+
+def pruned(ruleset: Ruleset, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Drop answers to questions that no longer apply (``pregnant`` after sex is changed
+    to male). Danger-sign answers are always kept."""
+    questions = ruleset.question_map
+    return {key: value for key, value in answers.items()
+            if value is not None and key in questions and applies(questions[key], answers)}
+
+
+def show_value(question: Question, value: Any) -> str:
+    """An answer as a person reads it: yes/no, the choice label, a number with its unit."""
+    if value is None:
+        return "not answered"
+    if question.type == "yes_no":
+        return "yes" if value else "no"
+    labels = {choice.value: choice.label for choice in question.choices}
+    if question.type == "choice":
+        return labels.get(value, str(value))
+    if question.type == "multi":
+        return "; ".join(labels.get(item, str(item)) for item in value)
+    return f"{value} {question.unit}".strip()
+
+
+def summary_rows(ruleset: Ruleset, answers: Mapping[str, Any]) -> list[tuple[int, str, str, str]]:
+    """(number, id, question text, answer shown) for each answered question, in asking order."""
+    return [(number, q.id, q.text, show_value(q, answers[q.id]))
+            for number, q in enumerate(answered(ruleset, answers), 1)]
