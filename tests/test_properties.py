@@ -13,7 +13,8 @@ import triage
 from triage.clinician.answer_space import default_baseline, levels, thresholds
 from triage.engine.plan import assemble
 from triage.language.conditions import Condition
-from triage.language.model import ADVICE_KINDS, Question
+from triage.language.model import ADVICE_KINDS
+from triage.language.questions import Question
 from triage.language.stratify import strata
 
 ENGINE = triage.engine(RULES)

@@ -27,7 +27,8 @@ from triage.documents.render import URGENCY_LABELS, render_html, render_markdown
 from triage.engine import Engine
 from triage.errors import ExitStatus, did_you_mean, shown
 from triage.intake.files import read_answers
-from triage.language.model import Question, Result, Ruleset, Urgency, fill
+from triage.language.model import Result, Ruleset, Urgency, fill
+from triage.language.questions import Question
 from triage.language.values import ValueProblem, coerce
 from triage.safewrite import OutputError, Target, write_text
 

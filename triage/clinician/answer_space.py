@@ -27,13 +27,15 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from triage.language.conditions import All, AnyOf, Compare, Condition, HasFinding, Not, Unanswered
-from triage.language.model import Invariant, Question, Ruleset
+from triage.language.model import Invariant, Ruleset
+from triage.language.predicate import Predicate
+from triage.language.questions import Question
 
 CORE_BUDGET = 1024  # named answers' combinations above this: an all-pairs design of them
 AnswerSet = dict[str, Any]  # question id -> typed value (None: left blank)
 
 
-def walk(condition: Condition | None) -> Iterator[Condition]:
+def walk(condition: Condition | Predicate | None) -> Iterator[Condition | Predicate]:
     """Every node of a condition tree."""
     if condition is None:
         return
@@ -47,7 +49,7 @@ def walk(condition: Condition | None) -> Iterator[Condition]:
 
 def thresholds(ruleset: Ruleset) -> dict[str, tuple[int, ...]]:
     """For each number question, the values on both sides of every threshold tested."""
-    conditions = [rule.when for rule in ruleset.active_rules]
+    conditions: list[Condition | Predicate] = [rule.when for rule in ruleset.active_rules]
     conditions += [q.ask_when for q in ruleset.questions if q.ask_when is not None]
     conditions += [inv.when for inv in ruleset.invariants if inv.when is not None]
     found: dict[str, set[int]] = {}

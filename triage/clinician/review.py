@@ -27,7 +27,8 @@ from triage.language.conditions import (
     Unscreened,
     finding_polarity,
 )
-from triage.language.model import Advice, Invariant, Question, Rule, Ruleset
+from triage.language.model import Advice, Invariant, Rule, Ruleset
+from triage.language.questions import Question
 
 from .cases import load_cases, run_case
 from .verify import VerifyReport

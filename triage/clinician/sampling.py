@@ -6,7 +6,8 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
-from triage.language.model import Question, Ruleset
+from triage.language.model import Ruleset
+from triage.language.questions import Question
 
 
 def random_value(question: Question, rng: random.Random) -> Any:

@@ -33,13 +33,12 @@ from triage.language.model import (
     INVARIANT_SCOPES,
     LIKELIHOODS,
     PLACEHOLDERS,
-    QUESTION_TYPES,
     RULE_STATUSES,
     SEVERITIES,
-    Question,
     Ruleset,
     Urgency,
 )
+from triage.language.questions import QUESTION_TYPES, Question
 from triage.language.rulefiles import RULE_KEYS, RULE_REQUIRED, THEN_KEYS
 from triage.language.vocabulary import (
     ADVICE_KEYS,

@@ -142,8 +142,7 @@ def blank_problem(engine: Engine, answers: Mapping[str, Any], qid: str,
     """Does leaving ``qid`` blank give a lower urgency than the answer given? (None: no,
     or the blank would be refused or does not apply)."""
     question = engine.ruleset.question_map[qid]
-    if answers.get(qid) is None or (question.ask_when is not None
-                                    and not question.ask_when.holds(answers, frozenset())):
+    if answers.get(qid) is None or not question.applies(answers):
         return None  # not answered, or does not apply (blank is then the normal state)
     blank = {**answers, qid: None}
     if engine.ruleset.missing_required(blank):

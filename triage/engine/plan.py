@@ -18,7 +18,7 @@ def _not_answered(ruleset: Ruleset, answers: Mapping[str, Any]) -> tuple[str, ..
     """Questions that apply to this person (by ``ask_when``) but were not answered."""
     return tuple(q.id for q in ruleset.questions if not q.needed(answers)
                  and answers.get(q.id) is None
-                 and (q.ask_when is None or q.ask_when.holds(answers, frozenset())))
+                 and q.applies(answers))
 
 
 def assemble(ruleset: Ruleset, fired: list[Rule], findings: set[str],

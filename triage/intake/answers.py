@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from triage.errors import (
-    MAX_LINES_PER_FILE,
     AnswersError,
     MissingDangerSignsError,
     TriageError,
@@ -16,13 +15,9 @@ from triage.errors import (
     shown,
 )
 from triage.language.model import Ruleset
-from triage.language.values import ValueProblem, coerce
-from triage.language.yamlio import line_of
+from triage.language.values import typed_answers
 
 MISSING_MODES = ("refuse", "conservative")
-# Problems described in full per answer set, the rest counted: with the count and the
-# danger-sign line, what one file may show in an error message.
-MAX_PROBLEMS = MAX_LINES_PER_FILE - 2
 
 
 @dataclass(frozen=True)
@@ -50,30 +45,7 @@ def check_answers(ruleset: Ruleset, raw: Any, source: str = "answers",
                           f"{did_you_mean(str(missing), MISSING_MODES)}", place="missing")
     if not isinstance(raw, Mapping):
         raise AnswersError([f"{source}: answers must be a mapping of question id to value"])
-    questions = ruleset.question_map
-    values: dict[str, Any] = {}
-    problems: list[str] = []
-    more = 0
-    for key, value in raw.items():
-        if key not in questions:
-            if len(problems) < MAX_PROBLEMS:
-                problems.append(f"{_place(raw, key, source)}unknown answer id {shown(key)}"
-                                f"{did_you_mean(str(key), questions)}")
-            else:
-                more += 1
-            continue
-        if value is None:
-            continue
-        try:
-            values[key] = coerce(questions[key], value)
-        except ValueProblem as exc:
-            if len(problems) < MAX_PROBLEMS:
-                problems.append(f"{_place(raw, key, source)}{key}: {exc}")
-            else:
-                more += 1
-    if more:
-        problems.append(f"{source}: and {more:,} more problem{'s' if more != 1 else ''} "
-                        "like these")
+    values, problems = typed_answers(ruleset.question_map, raw, source)
     absent = [qid for qid in ruleset.missing_required(values) if raw.get(qid) is None]
     if problems:
         if absent and missing == "refuse":  # say everything at once
@@ -82,11 +54,6 @@ def check_answers(ruleset: Ruleset, raw: Any, source: str = "answers",
     if absent and missing == "refuse":
         raise MissingDangerSignsError(absent, source)
     return Answers(values)
-
-
-def _place(raw: Any, key: Any, source: str) -> str:
-    line = line_of(raw, key)
-    return f"{source}:{line}: " if line else f"{source}: "
 
 
 def check_locale(ruleset: Ruleset, locale: str | None, option: str = "locale") -> str | None:

@@ -17,16 +17,15 @@ values (``not: {onset: gradual}`` holds for sudden *and* for a blank onset).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Set
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from triage.errors import did_you_mean, shown
 
+from .predicate import Predicate
+from .questions import Question
 from .values import ValueProblem, coerce
-
-if TYPE_CHECKING:
-    from .model import Question
 
 OPERATORS = ("is", "in", ">=", "<=", "between")
 KEYWORDS = ("all", "any", "not", "finding", "unanswered", "unscreened")
@@ -39,7 +38,7 @@ class Compare:
     value: Any
     multi: bool = False
 
-    def holds(self, answers: Mapping[str, Any], findings: frozenset[str] | set[str]) -> bool:
+    def holds(self, answers: Mapping[str, Any], findings: Set[str]) -> bool:
         return test(self, answers.get(self.question))
 
     def describe(self) -> str:
@@ -62,7 +61,7 @@ class HasFinding:
     name: str
     line: int = field(default=0, compare=False)  # where it is written, for messages
 
-    def holds(self, answers: Mapping[str, Any], findings: frozenset[str] | set[str]) -> bool:
+    def holds(self, answers: Mapping[str, Any], findings: Set[str]) -> bool:
         return self.name in findings
 
     def describe(self) -> str:
@@ -73,7 +72,7 @@ class HasFinding:
 class Unanswered:
     question: str
 
-    def holds(self, answers: Mapping[str, Any], findings: frozenset[str] | set[str]) -> bool:
+    def holds(self, answers: Mapping[str, Any], findings: Set[str]) -> bool:
         return answers.get(self.question) is None
 
     def describe(self) -> str:
@@ -86,7 +85,7 @@ class Unscreened:
 
     questions: tuple[Question, ...] = field(compare=False, repr=False)
 
-    def holds(self, answers: Mapping[str, Any], findings: frozenset[str] | set[str]) -> bool:
+    def holds(self, answers: Mapping[str, Any], findings: Set[str]) -> bool:
         return any(answers.get(q.id) is None and q.needed(answers) for q in self.questions)
 
     def describe(self) -> str:
@@ -97,7 +96,7 @@ class Unscreened:
 class All:
     items: tuple[Condition, ...]
 
-    def holds(self, answers: Mapping[str, Any], findings: frozenset[str] | set[str]) -> bool:
+    def holds(self, answers: Mapping[str, Any], findings: Set[str]) -> bool:
         return all(item.holds(answers, findings) for item in self.items)
 
     def describe(self) -> str:
@@ -110,7 +109,7 @@ class All:
 class AnyOf:
     items: tuple[Condition, ...]
 
-    def holds(self, answers: Mapping[str, Any], findings: frozenset[str] | set[str]) -> bool:
+    def holds(self, answers: Mapping[str, Any], findings: Set[str]) -> bool:
         return any(item.holds(answers, findings) for item in self.items)
 
     def describe(self) -> str:
@@ -121,7 +120,7 @@ class AnyOf:
 class Not:
     item: Condition
 
-    def holds(self, answers: Mapping[str, Any], findings: frozenset[str] | set[str]) -> bool:
+    def holds(self, answers: Mapping[str, Any], findings: Set[str]) -> bool:
         return not self.item.holds(answers, findings)
 
     def describe(self) -> str:
@@ -173,7 +172,7 @@ def finding_line(condition: Condition, name: str) -> int:
 
 
 def holds_partly_known(condition: Condition, answers: Mapping[str, Any],
-                       findings: frozenset[str] | set[str],
+                       findings: Set[str],
                        unknown: frozenset[str] | set[str]) -> bool | None:
     """The condition's value when the findings in ``unknown`` may or may not hold and
     every other finding holds exactly when it is in ``findings``: True or False whatever
@@ -196,7 +195,7 @@ def holds_partly_known(condition: Condition, answers: Mapping[str, Any],
     return condition.holds(answers, findings)
 
 
-def questions_read(condition: Condition) -> set[str]:
+def questions_read(condition: Condition | Predicate) -> set[str]:
     """Every question id the condition reads (comparisons and ``unanswered``). A kind of
     condition this function does not know raises TypeError, so that a caller relying on
     the answer can take every question as read rather than miss one."""
@@ -347,8 +346,6 @@ class Parser:
 
 
 def _as_choice(question: Question) -> Question:
-    from dataclasses import replace
-
     return replace(question, type="choice")
 
 

@@ -16,7 +16,8 @@ from typing import Any
 from triage.errors import did_you_mean
 
 from . import yamlio
-from .model import CONTROL_KINDS, LIKELIHOODS, SEVERITIES, Hazard, Invariant, Question, Rule
+from .model import CONTROL_KINDS, LIKELIHOODS, SEVERITIES, Hazard, Invariant, Rule
+from .questions import Question
 
 HAZARD_KEYS = ("id", "title", "cause", "effect", "harm", "severity", "likelihood",
                "residual_likelihood", "controls")

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from triage.errors import AnswersError, did_you_mean, shown
-from triage.intake.answers import check_answers
 
 from . import yamlio
 from .conditions import Parser
-from .model import INVARIANT_SCOPES, Advice, Expectation, Invariant, Question, Ruleset, Urgency
+from .model import INVARIANT_SCOPES, Advice, Expectation, Invariant, Ruleset, Urgency
+from .questions import Question
+from .values import typed_answers
 
 INVARIANT_KEYS = ("id", "title", "statement", "evidence", "for", "when", "expect")
 EXPECT_KEYS = ("urgency", "urgency_at_least", "not_urgency", "excludes", "includes", "plan",
@@ -67,7 +68,10 @@ def check_baseline(ruleset: Ruleset, raw: Any) -> dict[str, Any] | None:
     answers, where = raw
     if not isinstance(answers, Mapping):
         raise AnswersError([f"{where}: baseline must be a mapping of question id to value"])
-    return check_answers(ruleset, answers, source=where, missing="conservative").values
+    values, problems = typed_answers(ruleset.question_map, answers, where)
+    if problems:
+        raise AnswersError(problems)
+    return values
 
 
 def _records(ctx: Any, data: Any, where: str) -> list[Any]:

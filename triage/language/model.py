@@ -10,6 +10,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from .conditions import Condition
+from .questions import Question
 
 
 class Urgency(StrEnum):
@@ -32,62 +33,7 @@ class Urgency(StrEnum):
 _RANK = {level: index for index, level in enumerate(Urgency)}
 
 ADVICE_KINDS = ("emergency", "doctor", "activity", "stretch", "heat_cold", "otc", "info")
-QUESTION_TYPES = ("yes_no", "choice", "multi", "integer")
 RULE_STATUSES = ("draft", "active", "retired")
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label: str
-    exclusive: bool = False  # for ``multi``: cannot be combined with other values
-
-
-@dataclass(frozen=True)
-class Question:
-    """One question of the data dictionary."""
-
-    id: str
-    section: str
-    type: str
-    text: str
-    help: str = ""
-    choices: tuple[Choice, ...] = ()
-    minimum: int | None = None
-    maximum: int | None = None
-    unit: str = ""
-    danger_sign: bool = False
-    ask_when: Condition | None = None
-    required: bool = False  # a blank answer is refused where the question applies
-    required_when: Condition | None = None  # ...and, if given, only where this holds
-    place: str = ""
-
-    def needed(self, answers: Mapping[str, Any]) -> bool:
-        """Must this question be answered, given the other answers? Danger signs always;
-        a ``required`` question where its ``ask_when`` and ``required_when`` hold."""
-        if self.danger_sign:
-            return True
-        return (self.required
-                and (self.ask_when is None or self.ask_when.holds(answers, frozenset()))
-                and (self.required_when is None
-                     or self.required_when.holds(answers, frozenset())))
-
-    @property
-    def values(self) -> tuple[Any, ...]:
-        """The allowed values, for messages and the data dictionary."""
-        if self.type == "yes_no":
-            return (True, False)
-        return tuple(choice.value for choice in self.choices)
-
-    def allowed_text(self) -> str:
-        if self.type == "yes_no":
-            return "yes or no"
-        if self.type == "integer":
-            return f"a whole number from {self.minimum} to {self.maximum}"
-        values = [str(value) for value in self.values]
-        if self.type == "multi":
-            return "a list of: " + ", ".join(values)
-        return ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else values[0]
 
 
 @dataclass(frozen=True)
@@ -298,8 +244,7 @@ class Ruleset:
                  for k, v in (self.baseline or {}).items()}
         benign = {**derived, **given}
         for question in self.questions:  # not asked of this person: left unanswered
-            if question.id not in given and question.ask_when is not None \
-                    and not question.ask_when.holds(benign, frozenset()):
+            if question.id not in given and not question.applies(benign):
                 benign[question.id] = None
         return benign
 

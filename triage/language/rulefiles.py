@@ -14,7 +14,8 @@ from triage.errors import RulesetError, did_you_mean, shown
 from . import yamlio
 from .conditions import Parser, finding_line, finding_polarity
 from .fields import FieldReader, check_placeholders, collect, node_line, read_urgency
-from .model import RULE_STATUSES, Advice, FindingInfo, Outcome, Question, Rule
+from .model import RULE_STATUSES, Advice, FindingInfo, Outcome, Rule
+from .questions import Question
 from .stratify import strata
 
 RULE_KEYS = ("id", "title", "category", "when", "then", "rationale", "reason", "evidence",

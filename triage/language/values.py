@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
-from triage.errors import did_you_mean, shown
+from triage.errors import MAX_LINES_PER_FILE, did_you_mean, shown
 
-if TYPE_CHECKING:
-    from .model import Question
+from .questions import Question
+from .yamlio import line_of
 
 _YES = {"yes", "true", "y"}
 _NO = {"no", "false", "n"}
 _WHOLE = re.compile(r"(-?[0-9]+)(?:\.0*)?")
+# Problems described in full per answer set, the rest counted: with the count and the
+# danger-sign line, what one file may show in an error message.
+MAX_PROBLEMS = MAX_LINES_PER_FILE - 2
 
 
 class ValueProblem(ValueError):
@@ -84,3 +88,39 @@ def _multi(question: Question, raw: Any) -> tuple[str, ...]:
             raise ValueProblem(f"{choice.value} cannot be combined with other values")
     order = {value: index for index, value in enumerate(question.values)}
     return tuple(sorted(chosen, key=order.__getitem__))
+
+
+def typed_answers(questions: Mapping[str, Question], raw: Mapping[Any, Any],
+                  source: str) -> tuple[dict[str, Any], list[str]]:
+    """Every answer typed (None and absent answers left out), and a problem for each
+    unknown id or value that does not fit, named by ``source`` and line: the first
+    :data:`MAX_PROBLEMS` in full, the rest counted."""
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    more = 0
+    for key, value in raw.items():
+        if key not in questions:
+            if len(problems) < MAX_PROBLEMS:
+                problems.append(f"{_place(raw, key, source)}unknown answer id {shown(key)}"
+                                f"{did_you_mean(str(key), questions)}")
+            else:
+                more += 1
+            continue
+        if value is None:
+            continue
+        try:
+            values[key] = coerce(questions[key], value)
+        except ValueProblem as exc:
+            if len(problems) < MAX_PROBLEMS:
+                problems.append(f"{_place(raw, key, source)}{key}: {exc}")
+            else:
+                more += 1
+    if more:
+        problems.append(f"{source}: and {more:,} more problem{'s' if more != 1 else ''} "
+                        "like these")
+    return values, problems
+
+
+def _place(raw: Any, key: Any, source: str) -> str:
+    line = line_of(raw, key)
+    return f"{source}:{line}: " if line else f"{source}: "

@@ -12,7 +12,8 @@ from typing import Any, TypeGuard
 from . import yamlio
 from .conditions import Parser
 from .fields import FieldReader, check_placeholders, collect, node_line, read_urgency
-from .model import ADVICE_KINDS, QUESTION_TYPES, Advice, Choice, FindingInfo, Point, Question
+from .model import ADVICE_KINDS, Advice, FindingInfo, Point
+from .questions import QUESTION_TYPES, Choice, Question
 
 QUESTION_ID = re.compile(r"[a-z][a-z0-9_]*")
 RESERVED_IDS = {"all", "any", "not", "finding", "unanswered", "all_answers"}

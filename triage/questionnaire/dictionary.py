@@ -5,7 +5,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from triage.language.model import Question, Ruleset
+from triage.language.model import Ruleset
+from triage.language.questions import Question
 
 
 def _allowed(question: Question) -> str:

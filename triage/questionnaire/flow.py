@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from triage.engine import Engine
-from triage.language.model import Question, Ruleset
+from triage.language.model import Ruleset
+from triage.language.questions import Question
 
 from .relevance import applies, is_emergency, relevant
 

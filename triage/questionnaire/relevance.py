@@ -1,10 +1,9 @@
 """Which questions are relevant: whether an answer can change the plan.
 
-The terminal prompt (``triage ask``), an answers file and the tests all go through
-these functions, so they share one flow:
+The flow (:mod:`triage.questionnaire.flow`) asks a question only where it is relevant,
+and a result lists as "not answered" only the questions still relevant:
 
-* danger signs first (in questionnaire order), then the other questions in order;
-* a question is asked only where it applies: its ``ask_when`` holds, and
+* a question is relevant only where it applies: its ``ask_when`` holds, and
 * the medicines safety questions (section ``medicines``) are asked, every one of them,
   exactly when over-the-counter medicine advice is on the table: it reaches the plan
   when every medicines answer is read as "no". So none are asked with a same-day or
@@ -29,7 +28,7 @@ given, without running it again (see "without the engine" below); the engine set
 the rest. Runs are cached by the answers that decide them, in a small bounded cache, so
 a long batch keeps flat memory.
 
-Answers here are typed values, as :func:`triage.values.coerce` returns them.
+Answers here are typed values, as :func:`triage.language.values.coerce` returns them.
 """
 
 from __future__ import annotations
@@ -43,7 +42,8 @@ from typing import Any
 
 from triage.engine import Engine
 from triage.language.conditions import finding_polarity, holds_partly_known, questions_read
-from triage.language.model import Question, Result, Rule, Ruleset, Urgency
+from triage.language.model import Result, Rule, Ruleset, Urgency
+from triage.language.questions import Question
 
 Outcome = tuple[Urgency, tuple[str, ...]]
 MEDICINES = "medicines"  # the section of medicines safety questions
@@ -169,7 +169,7 @@ def is_emergency(engine: Engine, answers: Mapping[str, Any]) -> bool:
 
 def applies(question: Question, answers: Mapping[str, Any]) -> bool:
     """The question's own ``ask_when`` (danger signs have none: they always apply)."""
-    return question.ask_when is None or question.ask_when.holds(answers, frozenset())
+    return question.applies(answers)
 
 
 def _can_change_plan(engine: Engine, question: Question, answers: Mapping[str, Any]) -> bool:
