@@ -88,7 +88,7 @@ def test_wrong_values_and_missing_danger_signs_are_reported_together(ruleset):
     with pytest.raises(triage.AnswersError) as info:
         triage.check_answers(ruleset, answers)
     assert len(info.value.problems) == 2
-    assert "questions needed for safety not answered: fever" in info.value.problems[1]
+    assert "questions needed for safety not answered: fever" in str(info.value.problems[1])
 
 
 def test_a_misspelt_list_value_gets_a_suggestion(ruleset):

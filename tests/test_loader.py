@@ -22,7 +22,7 @@ def problems_of(tmp_path, rules_text: str, **kwargs) -> list[str]:
     folder = make_ruleset(tmp_path / "rs", rules_text, **kwargs)
     with pytest.raises(RulesetError) as info:
         triage.load_ruleset(folder)
-    return info.value.problems
+    return [str(problem) for problem in info.value.problems]
 
 
 def test_the_shipped_rule_set_loads(ruleset):
@@ -123,7 +123,8 @@ def test_a_broken_file_is_reported_once_without_follow_on_errors(tmp_path):
     (folder / "rules.yaml").write_text("rules:\n  - id: [unclosed\n", encoding="utf-8")
     with pytest.raises(RulesetError) as info:
         triage.load_ruleset(folder)
-    assert len(info.value.problems) == 1 and info.value.problems[0].startswith("rs/rules.yaml:")
+    (problem,) = info.value.problems
+    assert str(problem).startswith("rs/rules.yaml:")
 
 
 def test_places_outside_the_working_folder_are_absolute(tmp_path, monkeypatch):
@@ -134,7 +135,7 @@ def test_places_outside_the_working_folder_are_absolute(tmp_path, monkeypatch):
     monkeypatch.chdir(elsewhere)
     with pytest.raises(RulesetError) as info:
         triage.load_ruleset(folder)
-    assert info.value.problems[0].startswith(f"{folder / 'rules.yaml'}:5: ")
+    assert str(info.value.problems[0]).startswith(f"{folder / 'rules.yaml'}:5: ")
 
 
 def test_a_folder_without_manifest_is_not_a_rule_set(tmp_path):
@@ -166,7 +167,7 @@ def edited(tmp_path, filename: str, old: str, new: str) -> list[str]:
     (folder / filename).write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(RulesetError) as info:
         triage.load_ruleset(folder)
-    return info.value.problems
+    return [str(problem) for problem in info.value.problems]
 
 
 def test_a_safety_net_line_with_a_misspelt_answer_is_reported_at_its_line(tmp_path):

@@ -10,7 +10,7 @@ from rulesets import make_ruleset, rule
 from typer.testing import CliRunner
 
 from triage.cli import app
-from triage.clinician.ruleset_check import Problem, check, parse_problem
+from triage.clinician.ruleset_check import check
 
 TODAY = "2026-11-30"
 runner = CliRunner()
@@ -275,10 +275,16 @@ def test_problems_are_sorted_by_place():
     assert report.problems == sorted(report.problems)
 
 
-def test_loader_messages_keep_their_place():
-    """A loader message becomes a Problem with its file and line."""
-    assert parse_problem("a/b.yaml:7: bad") == Problem("a/b.yaml", 7, "error", "bad")
-    assert parse_problem("a/b.yaml: too big") == Problem("a/b.yaml", 0, "error", "too big")
+def test_a_loader_problem_keeps_its_place_and_suggestion_as_data(tmp_path):
+    """What the loader refuses reaches the report with its file, line and suggestion as
+    data, not parsed back out of a message."""
+    folder = make_ruleset(tmp_path / "rs",
+                          rule("R1", "{saddle_numbnes: true}", "{urgency: urgent}"))
+    (issue,) = check(folder).problems
+    assert (issue.file, issue.line, issue.severity) == ("rs/rules.yaml", 5, "error")
+    assert issue.problem.suggestion == "saddle_numbness"
+    assert str(issue) == ("rs/rules.yaml:5: error: unknown question id 'saddle_numbnes' "
+                          "(did you mean 'saddle_numbness'?)")
 
 
 def _alias_bomb() -> str:
@@ -534,11 +540,13 @@ def test_ordering_a_long_chain_of_not_finding_rules_takes_linear_time():
     from triage.language.conditions import Compare, HasFinding, Not
     from triage.language.model import Outcome, Rule
     from triage.language.stratify import strata
+    from triage.problems import Place
 
     def chained(index: int, when) -> Rule:
         return Rule(id=f"C{index}", title="t", category="c", when=when,
                     then=Outcome(findings=(f"f{index}",)), rationale="r", evidence=("E",),
-                    status="active", reviewed_by="me", reviewed_on=TODAY, place=f"r.yaml:{index}")
+                    status="active", reviewed_by="me", reviewed_on=TODAY,
+                    place=Place("r.yaml", index))
 
     count = 20_000
     rules = [chained(index, Not(HasFinding(f"f{index - 1}"))) for index in

@@ -148,7 +148,7 @@ def test_schema_required_rule_keys_are_what_the_loader_requires(tmp_path, key):
         text = text.replace("    title:", "  - title:")
     with pytest.raises(RulesetError) as info:
         triage.load_ruleset(make_ruleset(tmp_path / "rs", text))
-    assert any(f"'{key}'" in problem for problem in info.value.problems), info.value.problems
+    assert any(f"'{key}'" in str(problem) for problem in info.value.problems), str(info.value)
 
 
 @pytest.mark.parametrize("key", ADVICE_REQUIRED_BY_KIND["stretch"])
@@ -164,7 +164,7 @@ def test_schema_required_stretch_keys_are_what_the_loader_requires(tmp_path, key
                       encoding="utf-8")
     with pytest.raises(RulesetError) as info:
         triage.load_ruleset(folder)
-    assert any(f"missing '{key}'" in problem for problem in info.value.problems)
+    assert any(f"missing '{key}'" in str(problem) for problem in info.value.problems)
 
 
 def test_regenerating_writes_the_shipped_files(tmp_path, capsys):

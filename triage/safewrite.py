@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .errors import ExitStatus, TriageError, printable
+from .errors import ExitStatus, TriageError
+from .problems import printable
 
 
 class OutputError(TriageError):

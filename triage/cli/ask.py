@@ -25,11 +25,12 @@ from triage import api
 from triage import questionnaire as flow
 from triage.documents.render import URGENCY_LABELS, render_html, render_markdown, render_text
 from triage.engine import Engine
-from triage.errors import ExitStatus, did_you_mean, shown
+from triage.errors import ExitStatus
 from triage.intake.files import read_answers
 from triage.language.model import Result, Ruleset, Urgency, fill
 from triage.language.questions import Question
 from triage.language.values import ValueProblem, coerce
+from triage.problems import shown, suggest
 from triage.safewrite import OutputError, Target, write_text
 
 from .common import (
@@ -148,10 +149,12 @@ def _word(question: Question, raw: str) -> tuple[str, bool]:
         return matches[0], True
     if matches:
         raise ValueProblem(f"{shown(raw)} could be " + " or ".join(matches))
-    hint = (_closest(question, key) if guessing else "") or did_you_mean(raw, question.values)
+    closest = _closest(question, key) if guessing else None
+    suggestion, given = (closest, "") if closest else (suggest(raw, question.values), raw)
     if question.type == "choice":
-        raise ValueProblem(f"{shown(raw)} is not allowed; expected {question.allowed_text()}{hint}")
-    raise ValueProblem(f"{shown(raw)} is not on the list{hint}")
+        raise ValueProblem(f"{shown(raw)} is not allowed; expected {question.allowed_text()}",
+                           suggestion, given)
+    raise ValueProblem(f"{shown(raw)} is not on the list", suggestion, given)
 
 
 def _words(question: Question) -> dict[str, set[str]]:
@@ -170,12 +173,12 @@ def _begun_by(question: Question, key: str) -> list[str]:
     return [c.value for c in question.choices if c.value in chosen or c.value.startswith(key)]
 
 
-def _closest(question: Question, key: str) -> str:
-    """' (did you mean X?)' for a misspelt word of one choice (``liftng`` -> lifting...)."""
+def _closest(question: Question, key: str) -> str | None:
+    """The choice a misspelt word of one choice means (``liftng`` -> lifting_or_bending)."""
     words = {word: values for word, values in _words(question).items()
              if len(values) == 1 and len(word) >= PREFIX_MIN}
     close = difflib.get_close_matches(key, sorted(words), n=1, cutoff=0.75)
-    return f" (did you mean {next(iter(words[close[0]]))!r}?)" if close else ""
+    return next(iter(words[close[0]])) if close else None
 
 
 def _show_question(term: Terminal, question: Question, number: int) -> None:

@@ -15,8 +15,9 @@ from typing import IO, Annotated, Any
 import typer
 
 from triage import api, batch
-from triage.errors import ExitStatus, TriageError, printable
+from triage.errors import ExitStatus, TriageError
 from triage.intake import rows
+from triage.problems import printable
 from triage.safewrite import Output, OutputClosed, Target, replacing
 
 from .common import (

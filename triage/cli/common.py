@@ -16,9 +16,10 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from triage.errors import ExitStatus, Terminated, TriageError, bounded_lines
+from triage.errors import ExitStatus, Terminated, TriageError
 from triage.intake.answers import check_locale
 from triage.language.model import Ruleset
+from triage.problems import bounded_lines
 from triage.safewrite import Input, Output, OutputClosed, Target, check_output, write_text
 
 
@@ -37,9 +38,11 @@ state = {"traceback": False}
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def fail(message: str, status: ExitStatus) -> typer.Exit:
+def fail(message: str | TriageError, status: ExitStatus) -> typer.Exit:
     """Print each problem as one ``triage: error:`` line on stderr; return the exit."""
-    for line in bounded_lines(message.splitlines()):
+    lines = (message.lines() if isinstance(message, TriageError)
+             else [("", line) for line in message.splitlines()])
+    for line in bounded_lines(lines):
         typer.echo(f"triage: error: {line}", err=True)
     return typer.Exit(int(status))
 
@@ -57,7 +60,7 @@ def handles_errors(command: F) -> F:
         except TriageError as exc:
             if state["traceback"]:
                 raise
-            raise fail(str(exc), exc.exit_status) from None
+            raise fail(exc, exc.exit_status) from None
         except typer.Exit:
             raise
         except Terminated:

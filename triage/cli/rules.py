@@ -15,7 +15,8 @@ from typing import Annotated
 import typer
 
 from triage import api
-from triage.errors import MAX_REPORT_LINES_PER_FILE, ExitStatus, bounded_lines, shown
+from triage.errors import MAX_REPORT_LINES_PER_FILE, ExitStatus
+from triage.problems import bounded_lines, shown
 
 from .common import RulesOption, emit, fail, handles_errors, output_target, write_output
 
@@ -105,7 +106,7 @@ def check_command(
                     "warnings": len(report.warnings)}
         emit(json.dumps(document, indent=2, sort_keys=True) + "\n")
     else:
-        listed = bounded_lines((str(problem) for problem in report.problems),
+        listed = bounded_lines(((issue.file, str(issue)) for issue in report.problems),
                                more=" (--format json lists them all)",
                                per_file=MAX_REPORT_LINES_PER_FILE)
         emit("".join(f"{line}\n" for line in listed) + report.summary() + "\n")

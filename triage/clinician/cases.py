@@ -15,19 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from triage.engine import Engine
-from triage.errors import (
-    MissingDangerSignsError,
-    RulesetError,
-    TriageError,
-    did_you_mean,
-    openable,
-    printable,
-    shown,
-)
+from triage.errors import MissingDangerSignsError, RulesetError, TriageError
 from triage.intake.answers import MISSING_MODES, check_answers
 from triage.language import yamlio
 from triage.language.loader import MANIFEST
 from triage.language.model import Result, Ruleset, Urgency
+from triage.problems import NOWHERE, Place, Problem, openable, printable, shown
 
 CASE_KEYS = ("id", "title", "source", "answers", "missing", "expect")
 EXPECT_KEYS = ("urgency", "includes", "excludes", "fired", "not_fired", "findings", "refused")
@@ -41,7 +34,7 @@ class Case:
     expect: dict[str, Any]
     missing: str = "refuse"
     source: str = ""
-    place: str = ""
+    place: Place = NOWHERE
 
 
 @dataclass(frozen=True)
@@ -55,7 +48,7 @@ class CaseOutcome:
         return not self.problems
 
 
-def case_files(ruleset: Ruleset, problems: list[str] | None = None) -> list[Path]:
+def case_files(ruleset: Ruleset, problems: list[Problem] | None = None) -> list[Path]:
     """The case files named in the manifest's ``cases:`` (files, or folders of *.yaml),
     confined like rule files: each must be inside the rule set folder once symlinks are
     resolved. One that is not is left out, and said in ``problems`` when given."""
@@ -70,9 +63,9 @@ def case_files(ruleset: Ruleset, problems: list[str] | None = None) -> list[Path
             elif problems is not None:
                 shown = (printable(entry) if file == path
                          else f"{printable(entry)}/{printable(file.name)}")
-                problems.append(f"{openable(root / MANIFEST)}: cases: {shown!r} is outside the "
-                                "rule set directory (case files must be inside it, like rule "
-                                "files)")
+                problems.append(Problem(Place(openable(root / MANIFEST)), f"cases: {shown!r} is "
+                                        "outside the rule set directory (case files must be "
+                                        "inside it, like rule files)"))
     return files
 
 
@@ -80,30 +73,30 @@ def load_cases(ruleset: Ruleset, files: list[Path] | None = None) -> list[Case]:
     """Read and check every case; raise RulesetError listing every problem. Each file is
     read as rule files are: a regular file of at most 2 MB (a FIFO or a device is refused,
     not read)."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     cases: list[Case] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, Place] = {}
     for file in files if files is not None else case_files(ruleset, problems):
         path = openable(file)
         try:
             data = yamlio.load_file(file, path)
         except TriageError as exc:
-            problems.append(str(exc))
+            problems.extend(exc.problems)
             continue
         defaults = (data.get("defaults") or {}).get("answers") or {} if isinstance(
             data, Mapping) else {}
         records = data.get("cases") if isinstance(data, Mapping) else None
         if not isinstance(records, list):
-            problems.append(f"{path}: expected a top-level 'cases' list")
+            problems.append(Problem(Place(path), "expected a top-level 'cases' list"))
             continue
         for index, record in enumerate(records):
-            case = _case(ruleset, record, defaults, f"{path}:{yamlio.line_of(records, index)}",
+            case = _case(ruleset, record, defaults, Place(path, yamlio.line_of(records, index)),
                          problems)
             if case is None:
                 continue
             if case.id in seen:
-                problems.append(f"{case.place}: duplicate case id {case.id!r} "
-                                f"(first at {seen[case.id]})")
+                problems.append(Problem(case.place, f"duplicate case id {case.id!r} "
+                                        f"(first at {seen[case.id]})"))
             seen[case.id] = case.place
             cases.append(case)
     if problems:
@@ -111,56 +104,56 @@ def load_cases(ruleset: Ruleset, files: list[Path] | None = None) -> list[Case]:
     return cases
 
 
-
-def _case(ruleset: Ruleset, record: Any, defaults: Mapping[str, Any], place: str,
-          problems: list[str]) -> Case | None:
+def _case(ruleset: Ruleset, record: Any, defaults: Mapping[str, Any], place: Place,
+          problems: list[Problem]) -> Case | None:
     if not isinstance(record, Mapping) or not record.get("id"):
-        problems.append(f"{place}: each case needs an 'id'")
+        problems.append(Problem(place, "each case needs an 'id'"))
         return None
     for key in record:
         if key not in CASE_KEYS:
-            problems.append(f"{place}: unknown key {shown(key)} in a case"
-                            f"{did_you_mean(key, CASE_KEYS)}")
+            problems.append(Problem.misspelt(place, f"unknown key {shown(key)} in a case", key,
+                                             CASE_KEYS))
     answers = {**defaults, **(record.get("answers") or {})}
     expect = record.get("expect") or {}
     if not isinstance(expect, Mapping) or ("urgency" in expect) == ("refused" in expect):
-        problems.append(f"{place}: case {record['id']}: 'expect' needs 'urgency' (or "
-                        "'refused', for answers that must be refused), not both")
+        problems.append(Problem(place, f"case {record['id']}: 'expect' needs 'urgency' (or "
+                                "'refused', for answers that must be refused), not both"))
         return None
-    _check_expect(ruleset, expect, f"{place}: case {record['id']}", problems)
+    _check_expect(ruleset, expect, place, f"case {record['id']}: ", problems)
     missing = record.get("missing", "refuse")
     if missing not in MISSING_MODES:
-        problems.append(f"{place}: missing must be one of {', '.join(MISSING_MODES)}")
+        problems.append(Problem(place, f"missing must be one of {', '.join(MISSING_MODES)}"))
     return Case(id=str(record["id"]), title=str(record.get("title", "")), answers=answers,
                 expect=dict(expect), missing=missing, source=str(record.get("source", "")),
                 place=place)
 
 
-def _check_expect(ruleset: Ruleset, expect: Mapping[str, Any], where: str,
-                  problems: list[str]) -> None:
+def _check_expect(ruleset: Ruleset, expect: Mapping[str, Any], place: Place, what: str,
+                  problems: list[Problem]) -> None:
     levels = [level.value for level in Urgency]
     rule_ids = {rule.id for rule in ruleset.rules}
     for key, value in expect.items():
         if key not in EXPECT_KEYS:
-            problems.append(f"{where}: unknown expectation {shown(key)}"
-                            f"{did_you_mean(key, EXPECT_KEYS)}")
+            problems.append(Problem.misspelt(place, f"{what}unknown expectation {shown(key)}",
+                                             key, EXPECT_KEYS))
         elif key == "urgency" and value not in levels:
-            problems.append(f"{where}: urgency must be one of {', '.join(levels)}")
+            problems.append(Problem(place, f"{what}urgency must be one of {', '.join(levels)}"))
         elif key in ("includes", "excludes"):
             for aid in value or []:
                 if aid not in ruleset.advice:
-                    problems.append(f"{where}: unknown advice id {shown(aid)}"
-                                    f"{did_you_mean(aid, ruleset.advice)}")
+                    problems.append(Problem.misspelt(place, f"{what}unknown advice id {shown(aid)}",
+                                                     aid, ruleset.advice))
         elif key == "refused":
             for qid in value or []:
                 if qid not in ruleset.question_map:
-                    problems.append(f"{where}: unknown question id {shown(qid)}"
-                                    f"{did_you_mean(qid, ruleset.question_map)}")
+                    problems.append(Problem.misspelt(
+                        place, f"{what}unknown question id {shown(qid)}", qid,
+                        ruleset.question_map))
         elif key in ("fired", "not_fired"):
             for rid in value or []:
                 if rid not in rule_ids:
-                    problems.append(f"{where}: unknown rule id {shown(rid)}"
-                                    f"{did_you_mean(rid, rule_ids)}")
+                    problems.append(Problem.misspelt(place, f"{what}unknown rule id {shown(rid)}",
+                                                     rid, rule_ids))
 
 
 def run_case(engine: Engine, case: Case) -> CaseOutcome:

@@ -22,6 +22,7 @@ from triage.engine import Engine
 from triage.errors import MissingDangerSignsError, TriageError
 from triage.intake.answers import check_answers
 from triage.language.model import Result, Rule, Ruleset, Urgency
+from triage.problems import NOWHERE, Place
 
 from .cases import Case, load_cases
 from .sampling import random_answers
@@ -34,7 +35,7 @@ class Change:
     """One answer set whose outcome differs between the old and the new rules."""
 
     label: str
-    place: str
+    place: Place
     old: Urgency
     new: Urgency
     added: tuple[str, ...]
@@ -117,7 +118,7 @@ def diff_rulesets(old: Engine, new: Engine, *, samples: int = 2000, seed: int = 
     _diff_cases(old, new, report)
     for index, answers in enumerate(itertools.islice(random_answers(new.ruleset, seed), samples)):
         try:
-            change = _compare(old, new, answers, f"sample {index + 1}", "")
+            change = _compare(old, new, answers, f"sample {index + 1}", NOWHERE)
         except TriageError:
             report.samples_skipped += 1
             continue
@@ -127,7 +128,7 @@ def diff_rulesets(old: Engine, new: Engine, *, samples: int = 2000, seed: int = 
 
 
 def _comparable(rule: Rule) -> Rule:
-    return dataclasses.replace(rule, place="")
+    return dataclasses.replace(rule, place=NOWHERE)
 
 
 def _diff_rules(old: Ruleset, new: Ruleset, report: DiffReport) -> None:
@@ -177,7 +178,7 @@ def _evaluate(engine: Engine, answers: Mapping[str, Any], missing: str) -> Resul
     return engine.evaluate(checked.values)
 
 
-def _compare(old: Engine, new: Engine, answers: Mapping[str, Any], label: str, place: str,
+def _compare(old: Engine, new: Engine, answers: Mapping[str, Any], label: str, place: Place,
              missing: str = "refuse") -> Change | None:
     """The change for one answer set, None if both give the same urgency and advice."""
     before = _evaluate(old, answers, missing)

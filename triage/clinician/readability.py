@@ -15,6 +15,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from triage.language.model import Ruleset
+from triage.problems import Place
 
 MAX_GRADE = 7.0  # danger-sign questions: reading age about 12 at most
 MAX_WORDS = 20  # words in any one sentence of a danger-sign question
@@ -26,7 +27,7 @@ class Flag:
     """A danger-sign question a reader may struggle with, and why."""
 
     qid: str
-    place: str
+    place: Place
     message: str
 
 

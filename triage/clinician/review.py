@@ -29,6 +29,7 @@ from triage.language.conditions import (
 )
 from triage.language.model import Advice, Invariant, Rule, Ruleset
 from triage.language.questions import Question
+from triage.problems import Place
 
 from .cases import load_cases, run_case
 from .verify import VerifyReport
@@ -255,16 +256,15 @@ def _summary(ruleset: Ruleset, coverage: Coverage, report: VerifyReport | None,
     return blocks
 
 
-def source(ruleset: Ruleset, place: str) -> str:
+def source(ruleset: Ruleset, place: Place) -> str:
     """``file:line`` inside the rule set folder (``rules/danger_signs.yaml:15``), whatever
     the working folder or install location: the same rules give the same document."""
-    path, _, line = place.rpartition(":")
     root = Path(ruleset.root).resolve()
     try:
-        inside = Path(path).resolve().relative_to(root)
+        inside = Path(place.file).resolve().relative_to(root)
     except ValueError:
-        return place
-    return f"{root.name}/{inside.as_posix()}:{line}"
+        return str(place)
+    return f"{root.name}/{inside.as_posix()}:{place.line}"
 
 
 def _categories(rules: tuple[Rule, ...]) -> dict[str, list[Rule]]:

@@ -12,39 +12,43 @@ questions that are hard to read.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from triage.engine import Engine
-from triage.errors import RulesetError, did_you_mean, openable
+from triage.errors import RulesetError
 from triage.language import yamlio
 from triage.language.conditions import All, AnyOf, Condition, HasFinding, Not, finding_polarity
 from triage.language.loader import load_ruleset
 from triage.language.model import Rule, Ruleset
+from triage.problems import NOWHERE, Place, Problem, openable
 
 from .cases import Case, load_cases
 
 DEFAULT_MAX_REVIEW_AGE = 365
 SEVERITIES = ("error", "warning")
-_PLACED = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<message>.*)$", re.S)
-_FILED = re.compile(r"^(?P<file>[^\s:]+): (?P<message>.*)$", re.S)
 
 
 @dataclass(frozen=True, order=True)
-class Problem:
-    """One finding of ``rules check``; ``line`` is 0 when the whole file is meant."""
+class Issue:
+    """One line of the ``rules check`` report: a problem and how serious it is, in the
+    order of its place (``line`` is 0 when the whole file is meant)."""
 
     file: str
     line: int
     severity: str
-    message: str
+    message: str  # the problem's text, its suggestion included
+    problem: Problem = field(compare=False, repr=False)
+
+    @classmethod
+    def of(cls, problem: Problem, severity: str = "error") -> Issue:
+        place = problem.place or NOWHERE
+        return cls(place.file, place.line, severity, problem.text, problem)
 
     def __str__(self) -> str:
-        place = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{place}: {self.severity}: {self.message}"
+        return f"{Place(self.file, self.line)}: {self.severity}: {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"file": self.file, "line": self.line, "severity": self.severity,
@@ -55,15 +59,15 @@ class Problem:
 class CheckReport:
     """The problems found, sorted by place, and what was checked."""
 
-    problems: list[Problem]
+    problems: list[Issue]
     counts: dict[str, int] = field(default_factory=dict)  # rules, advice, questions
 
     @property
-    def errors(self) -> list[Problem]:
+    def errors(self) -> list[Issue]:
         return [p for p in self.problems if p.severity == "error"]
 
     @property
-    def warnings(self) -> list[Problem]:
+    def warnings(self) -> list[Issue]:
         return [p for p in self.problems if p.severity == "warning"]
 
     def summary(self) -> str:
@@ -74,24 +78,13 @@ class CheckReport:
         return f"{what}: {tally}" if what else tally
 
 
-def parse_problem(text: str, severity: str = "error") -> Problem:
-    """A loader message (``file:line: message`` or ``file: message``) as a Problem."""
-    placed = _PLACED.match(text)
-    if placed:
-        return Problem(placed["file"], int(placed["line"]), severity, placed["message"])
-    filed = _FILED.match(text)
-    if filed:
-        return Problem(filed["file"], 0, severity, filed["message"])
-    return Problem("", 0, severity, text)
-
-
 def check(directory: str | Path, *, max_review_age: int = DEFAULT_MAX_REVIEW_AGE,
           today: dt.date | None = None) -> CheckReport:
     """Check the rule set in ``directory`` whole: loader errors, case files, then warnings."""
     try:
         ruleset = load_ruleset(directory)
     except RulesetError as exc:
-        return CheckReport(sorted({parse_problem(text) for text in exc.problems}))
+        return CheckReport(sorted({Issue.of(problem) for problem in exc.problems}))
     cases, case_problems = _cases(ruleset)
     problems = [*_refused(Engine, ruleset), *case_problems,
                 *_draft_only_findings(ruleset), *_never_fire(ruleset),
@@ -103,34 +96,33 @@ def check(directory: str | Path, *, max_review_age: int = DEFAULT_MAX_REVIEW_AGE
     return CheckReport(sorted(set(problems)), counts)
 
 
-def _at(rule_place: str, severity: str, message: str) -> Problem:
-    where, _, line = rule_place.rpartition(":")
-    return Problem(where, int(line) if line.isdigit() else 0, severity, message)
+def _at(place: Place, severity: str, message: str) -> Issue:
+    return Issue.of(Problem(place, message), severity)
 
 
-def _refused(step: Callable[[Ruleset], object], ruleset: Ruleset) -> list[Problem]:
+def _refused(step: Callable[[Ruleset], object], ruleset: Ruleset) -> list[Issue]:
     """The problems a further step on the loaded rules refuses them for: compiling them
     (a condition too complex for the engine: check passes nothing `triage run` would
     refuse)."""
     try:
         step(ruleset)
     except RulesetError as exc:
-        return [parse_problem(text) for text in exc.problems]
+        return [Issue.of(problem) for problem in exc.problems]
     return []
 
 
-def _cases(ruleset: Ruleset) -> tuple[list[Case] | None, list[Problem]]:
+def _cases(ruleset: Ruleset) -> tuple[list[Case] | None, list[Issue]]:
     """The clinical cases (None if a case file is broken) and their problems."""
     try:
         return load_cases(ruleset), []
     except RulesetError as exc:
-        return None, [parse_problem(text) for text in exc.problems]
+        return None, [Issue.of(problem) for problem in exc.problems]
 
 
 DANGER_SIGN_CATEGORY = "red_flag"  # rules in red_flag.* categories are danger-sign rules
 
 
-def _hazards(ruleset: Ruleset, cases: list[Case] | None) -> list[Problem]:
+def _hazards(ruleset: Ruleset, cases: list[Case] | None) -> list[Issue]:
     """Case controls that do not exist (errors); hazards with no invariant or no case, and
     danger-sign rules that no hazard names as a control (warnings)."""
     if not ruleset.hazards:
@@ -138,16 +130,16 @@ def _hazards(ruleset: Ruleset, cases: list[Case] | None) -> list[Problem]:
     problems = []
     known = {case.id for case in cases} if cases is not None else None
     for hazard in ruleset.hazards:
-        where = hazard.place.rpartition(":")[0]
         for kind in ("invariants", "cases"):
             if not hazard.controls.get(kind):
                 problems.append(_at(hazard.place, "warning", f"hazard {hazard.id}: no "
                                     f"{kind[:-1]} among its controls"))
         for cid in hazard.controls.get("cases", ()):
             if known is not None and cid not in known:
-                problems.append(Problem(where, hazard.control_lines.get("cases", 0), "error",
-                                        f"hazard {hazard.id}: control {cid!r} is not one of "
-                                        f"the rule set's cases{did_you_mean(cid, known)}"))
+                place = Place(hazard.place.file, hazard.control_lines.get("cases", 0))
+                problems.append(Issue.of(Problem.misspelt(
+                    place, f"hazard {hazard.id}: control {cid!r} is not one of the rule set's "
+                    "cases", cid, known)))
     named = {rid for hazard in ruleset.hazards for rid in hazard.controls.get("rules", ())}
     for rule in ruleset.active_rules:
         if rule.category.split(".")[0] == DANGER_SIGN_CATEGORY and rule.id not in named:
@@ -156,17 +148,17 @@ def _hazards(ruleset: Ruleset, cases: list[Case] | None) -> list[Problem]:
     return problems
 
 
-def _readability(ruleset: Ruleset) -> list[Problem]:
+def _readability(ruleset: Ruleset) -> list[Issue]:
     """Danger-sign questions above the reading age, or with a sentence over 20 words."""
     from .readability import measure
 
     found = measure(ruleset)
     if found.error:
-        return [Problem("", 0, "warning", found.summary())]
+        return [_at(NOWHERE, "warning", found.summary())]
     return [_at(flag.place, "warning", flag.message) for flag in found.flags]
 
 
-def _never_fire(ruleset: Ruleset) -> list[Problem]:
+def _never_fire(ruleset: Ruleset) -> list[Issue]:
     """A warning for each active rule that can never fire whatever the answers: it needs a
     finding that only rules which can never fire assert (two rules each needing the
     other's finding), or its condition can never hold.
@@ -237,7 +229,7 @@ def _users(rules: Iterable[Rule]) -> dict[str, list[Rule]]:
     return found
 
 
-def _draft_only_findings(ruleset: Ruleset) -> list[Problem]:
+def _draft_only_findings(ruleset: Ruleset) -> list[Issue]:
     """An active rule testing a finding that no active rule asserts can never fire as meant."""
     active = _asserters(ruleset.active_rules)
     others = _asserters(rule for rule in ruleset.rules if rule.status != "active")
@@ -252,7 +244,7 @@ def _draft_only_findings(ruleset: Ruleset) -> list[Problem]:
     return problems
 
 
-def _unused_findings(ruleset: Ruleset) -> list[Problem]:
+def _unused_findings(ruleset: Ruleset) -> list[Issue]:
     """One warning per finding that active rules assert, none test and the glossary does not
     declare (at its first asserter); one per glossary entry no active rule asserts."""
     users = _users(ruleset.active_rules)
@@ -269,19 +261,19 @@ def _unused_findings(ruleset: Ruleset) -> list[Problem]:
     return problems
 
 
-def _unrecommended_advice(ruleset: Ruleset) -> list[Problem]:
+def _unrecommended_advice(ruleset: Ruleset) -> list[Issue]:
     recommended = {aid for rule in ruleset.active_rules for aid in rule.then.recommend}
     return [_at(item.place, "warning", f"advice {aid!r} is never recommended by an active rule")
             for aid, item in ruleset.advice.items() if aid not in recommended]
 
 
-def _drafts(ruleset: Ruleset) -> list[Problem]:
+def _drafts(ruleset: Ruleset) -> list[Issue]:
     return [_at(rule.place, "warning", f"rule {rule.id} is a draft: it does not run until "
                 "its status is active")
             for rule in ruleset.rules if rule.status == "draft"]
 
 
-def _reviews(ruleset: Ruleset, max_age: int, today: dt.date) -> list[Problem]:
+def _reviews(ruleset: Ruleset, max_age: int, today: dt.date) -> list[Issue]:
     problems = []
     for rule in ruleset.rules:
         if rule.status == "retired":
@@ -297,7 +289,7 @@ def _reviews(ruleset: Ruleset, max_age: int, today: dt.date) -> list[Problem]:
     return problems
 
 
-def _stale_schemas(ruleset: Ruleset) -> list[Problem]:
+def _stale_schemas(ruleset: Ruleset) -> list[Issue]:
     """Shipped schemas that no longer match the questionnaire or the code (editors would lie)."""
     from .schemas import SCHEMA_DIR, schemas
 
@@ -312,7 +304,7 @@ def _stale_schemas(ruleset: Ruleset) -> list[Problem]:
         except yamlio.YamlError:  # missing, or not a regular file: out of date either way
             current = None
         if current != text:
-            problems.append(Problem(openable(path), 0, "warning", "schema is out of date: run "
-                                    f"python -m triage.schemas {openable(Path(ruleset.root))}"))
+            problems.append(_at(Place(openable(path)), "warning", "schema is out of date: run "
+                                f"python -m triage.schemas {openable(Path(ruleset.root))}"))
     return problems
 

@@ -47,6 +47,7 @@ from triage.language.conditions import (
 )
 from triage.language.model import ADVICE_KINDS, Result, Rule, Ruleset
 from triage.language.stratify import strata
+from triage.problems import Problem
 
 from .plan import assemble
 
@@ -392,7 +393,7 @@ class Engine:
             try:
                 pattern = compile_condition(rule.when, position)
             except TooComplex as exc:
-                problems.append(f"{rule.place}: rule {rule.id}: {exc}")
+                problems.append(Problem(rule.place, f"rule {rule.id}: {exc}"))
                 continue
             if pattern is None:  # an empty ``any`` under ``not``: can never hold
                 continue

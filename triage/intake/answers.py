@@ -6,16 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from triage.errors import (
-    AnswersError,
-    MissingDangerSignsError,
-    TriageError,
-    did_you_mean,
-    missing_message,
-    shown,
-)
+from triage.errors import AnswersError, MissingDangerSignsError, TriageError, missing_message
 from triage.language.model import Ruleset
 from triage.language.values import typed_answers
+from triage.problems import Problem, Source, place_of, shown, suggest
 
 MISSING_MODES = ("refuse", "conservative")
 
@@ -31,7 +25,7 @@ class Answers:
     values: dict[str, Any]
 
 
-def check_answers(ruleset: Ruleset, raw: Any, source: str = "answers",
+def check_answers(ruleset: Ruleset, raw: Any, source: Source = "answers",
                   missing: str = "refuse") -> Answers:
     """Type and range-check every answer; report all problems at once.
 
@@ -41,15 +35,16 @@ def check_answers(ruleset: Ruleset, raw: Any, source: str = "answers",
     unscreened and gives at least a same-day check, with no home treatment.
     """
     if missing not in MISSING_MODES:
-        raise TriageError(f"{shown(missing)} is not one of {', '.join(MISSING_MODES)}"
-                          f"{did_you_mean(str(missing), MISSING_MODES)}", place="missing")
+        raise TriageError(f"{shown(missing)} is not one of {', '.join(MISSING_MODES)}",
+                          "missing", suggest(str(missing), MISSING_MODES), str(missing))
     if not isinstance(raw, Mapping):
-        raise AnswersError([f"{source}: answers must be a mapping of question id to value"])
+        raise AnswersError([Problem(place_of(source),
+                                    "answers must be a mapping of question id to value")])
     values, problems = typed_answers(ruleset.question_map, raw, source)
     absent = [qid for qid in ruleset.missing_required(values) if raw.get(qid) is None]
     if problems:
         if absent and missing == "refuse":  # say everything at once
-            problems.append(f"{source}: {missing_message(absent)}")
+            problems.append(Problem(place_of(source), missing_message(absent)))
         raise AnswersError(problems)
     if absent and missing == "refuse":
         raise MissingDangerSignsError(absent, source)

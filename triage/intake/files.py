@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from triage.errors import TriageError, printable, shown
+from triage.errors import TriageError
 from triage.language import yamlio
+from triage.problems import Place, printable, shown
 
 
 class AnswersFileError(TriageError):
@@ -66,8 +67,7 @@ def parse_answers(text: str, where: str) -> Any:
         try:
             return json_value(text)
         except JsonProblem as exc:
-            place = f"{where}:{exc.line}" if exc.line else where
-            raise AnswersFileError(f"invalid JSON: {exc.reason}", place) from None
+            raise AnswersFileError(f"invalid JSON: {exc.reason}", Place(where, exc.line)) from None
     try:
         return yamlio.loads(text, where)
     except yamlio.YamlError as exc:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from triage.errors import TriageError, did_you_mean, shown
+from triage.errors import TriageError
+from triage.problems import Place, Problem, shown
 
 from .files import JsonProblem, json_value
 
@@ -162,8 +163,8 @@ class Records:
                                       self._place()) from None
             raise RowError(f"malformed CSV: {reason}") from None
 
-    def _place(self) -> str:
-        return f"{self.where}:{self._line}"
+    def _place(self) -> Place:
+        return Place(self.where, self._line)
 
     def _check_header(self, cells: list[str]) -> tuple[str, ...]:
         """The column names, once: a problem here would otherwise fail every row."""
@@ -173,14 +174,14 @@ class Records:
         if len(header) == 1 and ";" in header[0]:
             raise BatchInputError("the header is one column with ';' in it: save the file "
                                   "as comma-separated CSV (lists inside a cell use ';')", place)
-        problems = [f"column {shown(name)} appears twice in the header"
+        problems = [Problem(place, f"column {shown(name)} appears twice in the header")
                     for name in sorted({n for n in header if header.count(n) > 1})]
         if self.columns is not None:
-            problems += [f"column {shown(name)} is not an answer id"
-                         f"{did_you_mean(name, self.columns)}"
+            problems += [Problem.misspelt(place, f"column {shown(name)} is not an answer id",
+                                          name, self.columns)
                          for name in header if name != ID_COLUMN and name not in self.columns]
         if problems:
-            raise BatchInputError("\n".join(f"{place}: {problem}" for problem in problems))
+            raise BatchInputError.of(problems)
         return header
 
 

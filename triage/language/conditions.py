@@ -17,11 +17,11 @@ values (``not: {onset: gradual}`` holds for sudden *and* for a blank onset).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from triage.errors import did_you_mean, shown
+from triage.problems import Place, Problem, shown
 
 from .predicate import Predicate
 from .questions import Question
@@ -232,14 +232,18 @@ def _show(value: Any) -> str:
 class Parser:
     """Reads condition trees from YAML, collecting every problem with its place."""
 
-    def __init__(self, questions: Mapping[str, Question], problems: list[str],
+    def __init__(self, questions: Mapping[str, Question], problems: list[Problem],
                  allow_findings: bool = True) -> None:
         self.questions = questions
         self.problems = problems
         self.allow_findings = allow_findings
 
     def problem(self, where: str, line: int, message: str) -> None:
-        self.problems.append(f"{where}:{line}: {message}")
+        self.problems.append(Problem(Place(where, line), message))
+
+    def misspelt(self, where: str, line: int, message: str, word: Any,
+                 known: Iterable[str]) -> None:
+        self.problems.append(Problem.misspelt(Place(where, line), message, word, known))
 
     def parse(self, node: Any, where: str, line: int) -> Condition:
         line = getattr(node, "line", line) or line
@@ -292,8 +296,7 @@ class Parser:
         if isinstance(key, str) and key in self.questions:
             return self.questions[key]
         known = list(self.questions) + list(KEYWORDS)
-        self.problem(where, line,
-                     f"unknown question id {shown(key)}{did_you_mean(str(key), known)}")
+        self.misspelt(where, line, f"unknown question id {shown(key)}", key, known)
         return None
 
     def _parse_leaf(self, question: Question, value: Any, where: str, line: int) -> Condition:
@@ -306,8 +309,8 @@ class Parser:
         else:
             op, operand = "is", value
         if op not in OPERATORS:
-            self.problem(where, line, f"{question.id}: unknown operator {shown(op)}; "
-                         f"use one of {', '.join(OPERATORS)}{did_you_mean(str(op), OPERATORS)}")
+            self.misspelt(where, line, f"{question.id}: unknown operator {shown(op)}; "
+                          f"use one of {', '.join(OPERATORS)}", op, OPERATORS)
             return All(())
         operand = self._operand(question, op, operand, where, line)
         if operand is None:
@@ -341,7 +344,8 @@ class Parser:
         try:
             return coerce(single, raw)
         except ValueProblem as exc:
-            self.problem(where, line, f"{question.id}: {exc}")
+            self.problems.append(Problem(Place(where, line), f"{question.id}: {exc.reason}",
+                                         exc.suggestion, exc.given))
             return None
 
 

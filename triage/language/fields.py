@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from triage.errors import did_you_mean, openable, shown
+from triage.problems import Place, Problem, openable, shown
 
 from . import yamlio
 from .model import PLACEHOLDERS, Urgency
@@ -35,7 +35,7 @@ class FieldReader:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.problems: list[str] = []
+        self.problems: list[Problem] = []
         self.unreadable: set[str] = set()  # files whose later checks would only echo the error
 
     def rel(self, path: Path) -> str:
@@ -43,13 +43,18 @@ class FieldReader:
         return openable(path)
 
     def problem(self, where: str, line: int, message: str) -> None:
-        self.problems.append(f"{where}:{line}: {message}" if line else f"{where}: {message}")
+        self.problems.append(Problem(Place(where, line), message))
+
+    def misspelt(self, where: str, line: int, message: str, word: Any,
+                 known: Iterable[str]) -> None:
+        """A problem about ``word``, suggesting the closest of the ``known`` words."""
+        self.problems.append(Problem.misspelt(Place(where, line), message, word, known))
 
     def read(self, path: Path) -> Any:
         try:
             return yamlio.load_file(path, self.rel(path))
         except yamlio.YamlError as exc:
-            self.problems.append(str(exc))
+            self.problems.extend(exc.problems)
             self.unreadable.add(self.rel(path))
             return None
 
@@ -57,8 +62,8 @@ class FieldReader:
              what: str) -> None:
         for key in record:
             if key not in allowed and not str(key).startswith("x-"):
-                self.problem(where, yamlio.line_of(record, key),
-                             f"unknown key {shown(key)} in {what}{did_you_mean(str(key), allowed)}")
+                self.misspelt(where, yamlio.line_of(record, key),
+                              f"unknown key {shown(key)} in {what}", key, allowed)
 
     def text(self, record: Mapping[str, Any], key: str, where: str, required: bool = True,
              what: str = "") -> str:
@@ -102,9 +107,9 @@ class FieldReader:
         """A required text field that must be one of ``allowed`` ('' if it is not)."""
         value = self.text(record, key, where, what=what)
         if value and value not in allowed:
-            self.problem(where, yamlio.line_of(record, key),
-                         f"{what}{key} {shown(value)} is not one of {', '.join(allowed)}"
-                         f"{did_you_mean(value, allowed)}")
+            self.misspelt(where, yamlio.line_of(record, key),
+                          f"{what}{key} {shown(value)} is not one of {', '.join(allowed)}",
+                          value, allowed)
             return ""
         return value
 
@@ -177,8 +182,8 @@ def read_urgency(ctx: FieldReader, value: Any, where: str, line: int, what: str)
         return Urgency(value)
     except ValueError:
         levels = [level.value for level in Urgency]
-        ctx.problem(where, line, f"{what}urgency {shown(value)} is not one of {', '.join(levels)}"
-                    f"{did_you_mean(str(value), levels)}")
+        ctx.misspelt(where, line, f"{what}urgency {shown(value)} is not one of "
+                     f"{', '.join(levels)}", value, levels)
         return None
 
 
@@ -187,8 +192,8 @@ def check_placeholders(ctx: FieldReader, text: Any, where: str, line: int, what:
         return
     for name in PLACEHOLDER.findall(text):
         if name not in ALLOWED_PLACEHOLDERS:
-            ctx.problem(where, line, f"{what}unknown placeholder {{{name}}}; use one of "
-                        + ", ".join("{" + known + "}" for known in PLACEHOLDERS)
-                        + did_you_mean(name, PLACEHOLDERS))
+            ctx.misspelt(where, line, f"{what}unknown placeholder {{{name}}}; use one of "
+                         + ", ".join("{" + known + "}" for known in PLACEHOLDERS),
+                         name, PLACEHOLDERS)
 
 

@@ -13,9 +13,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from triage.errors import did_you_mean
+from triage.problems import Place
 
 from . import yamlio
+from .fields import FieldReader, node_line
 from .model import CONTROL_KINDS, LIKELIHOODS, SEVERITIES, Hazard, Invariant, Rule
 from .questions import Question
 
@@ -23,20 +24,20 @@ HAZARD_KEYS = ("id", "title", "cause", "effect", "harm", "severity", "likelihood
                "residual_likelihood", "controls")
 
 
-def load_hazards(ctx: Any, paths: list[Path], questions: Mapping[str, Question],
+def load_hazards(ctx: FieldReader, paths: list[Path], questions: Mapping[str, Question],
                  rules: Iterable[Rule], invariants: Iterable[Invariant]) -> list[Hazard]:
     """Every hazard of ``paths``; problems go to the loader's ``ctx`` with file:line."""
     known = {"questions": set(questions), "rules": {rule.id for rule in rules},
              "invariants": {item.id for item in invariants}}
     found: list[Hazard] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, Place] = {}
     for path in paths:
         where = ctx.rel(path)
         data = ctx.read(path)
         records = data.get("hazards") if isinstance(data, Mapping) else None
         if not isinstance(records, list):
             if where not in ctx.unreadable:
-                ctx.problem(where, getattr(data, "line", 0), "expected a top-level "
+                ctx.problem(where, node_line(data), "expected a top-level "
                             "'hazards' list")
             continue
         for index, record in enumerate(records):
@@ -48,7 +49,7 @@ def load_hazards(ctx: Any, paths: list[Path], questions: Mapping[str, Question],
             if hazard is None:
                 continue
             if hazard.id in seen:
-                ctx.problem(where, getattr(record, "line", 0),
+                ctx.problem(where, node_line(record),
                             f"duplicate hazard id {hazard.id!r} (first at {seen[hazard.id]})")
                 continue
             seen[hazard.id] = hazard.place
@@ -56,7 +57,7 @@ def load_hazards(ctx: Any, paths: list[Path], questions: Mapping[str, Question],
     return found
 
 
-def _hazard(ctx: Any, record: Mapping[str, Any], where: str,
+def _hazard(ctx: FieldReader, record: Mapping[str, Any], where: str,
             known: Mapping[str, set[str]]) -> Hazard | None:
     ctx.keys(record, HAZARD_KEYS, where, "a hazard")
     hid = ctx.text(record, "id", where)
@@ -75,11 +76,11 @@ def _hazard(ctx: Any, record: Mapping[str, Any], where: str,
         return None
     return Hazard(id=hid, severity=severity, likelihood=likelihood,
                   residual_likelihood=residual, controls=controls,
-                  place=f"{where}:{getattr(record, 'line', 0)}", control_lines=lines,
+                  place=Place(where, node_line(record)), control_lines=lines,
                   **texts)
 
 
-def _controls(ctx: Any, record: Mapping[str, Any], where: str, what: str,
+def _controls(ctx: FieldReader, record: Mapping[str, Any], where: str, what: str,
               known: Mapping[str, set[str]]) -> tuple[dict[str, tuple[str, ...]],
                                                       dict[str, int]]:
     raw = record.get("controls")
@@ -97,6 +98,6 @@ def _controls(ctx: Any, record: Mapping[str, Any], where: str, what: str,
         lines[kind] = yamlio.line_of(raw, kind) or line
         for cid in ids if kind in known else ():
             if cid not in known[kind]:
-                ctx.problem(where, lines[kind], f"{what}control {cid!r} is not one of the "
-                            f"rule set's {kind}{did_you_mean(cid, known[kind])}")
+                ctx.misspelt(where, lines[kind], f"{what}control {cid!r} is not one of the "
+                             f"rule set's {kind}", cid, known[kind])
     return controls, lines

@@ -18,10 +18,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from triage.errors import AnswersError, did_you_mean, shown
+from triage.errors import AnswersError
+from triage.problems import Place, Problem, shown
 
 from . import yamlio
 from .conditions import Parser
+from .fields import FieldReader, node_line, read_urgency, records
 from .model import INVARIANT_SCOPES, Advice, Expectation, Invariant, Ruleset, Urgency
 from .questions import Question
 from .values import typed_answers
@@ -33,7 +35,7 @@ RELATIONS = {"blank_answers": "never_lower_urgency", "safety_net": "consistent"}
 LEVELS = tuple(level.value for level in Urgency)
 
 
-def load_invariants(ctx: Any, paths: list[Path], questions: Mapping[str, Question],
+def load_invariants(ctx: FieldReader, paths: list[Path], questions: Mapping[str, Question],
                     advice: Mapping[str, Advice]) -> tuple[list[Invariant], Any]:
     """Every invariant of ``paths`` and the raw ``baseline`` mapping (None if not given).
 
@@ -41,19 +43,19 @@ def load_invariants(ctx: Any, paths: list[Path], questions: Mapping[str, Questio
     """
     parser = Parser(questions, ctx.problems, allow_findings=False)
     found: list[Invariant] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, Place] = {}
     baseline = None
     for path in paths:
         where = ctx.rel(path)
         data = ctx.read(path)
         if isinstance(data, Mapping) and data.get("baseline") is not None:
             baseline = (data["baseline"], where)
-        for record in _records(ctx, data, where):
+        for record in records(ctx, data, "invariants", where):
             item = _invariant(ctx, parser, record, where, advice)
             if item is None:
                 continue
             if item.id in seen:
-                ctx.problem(where, getattr(record, "line", 0),
+                ctx.problem(where, node_line(record),
                             f"duplicate invariant id {item.id!r} (first at {seen[item.id]})")
                 continue
             seen[item.id] = item.place
@@ -67,60 +69,38 @@ def check_baseline(ruleset: Ruleset, raw: Any) -> dict[str, Any] | None:
         return None
     answers, where = raw
     if not isinstance(answers, Mapping):
-        raise AnswersError([f"{where}: baseline must be a mapping of question id to value"])
+        raise AnswersError([Problem(Place(where),
+                                    "baseline must be a mapping of question id to value")])
     values, problems = typed_answers(ruleset.question_map, answers, where)
     if problems:
         raise AnswersError(problems)
     return values
 
 
-def _records(ctx: Any, data: Any, where: str) -> list[Any]:
-    if not isinstance(data, Mapping) or not isinstance(data.get("invariants"), list):
-        if where not in ctx.unreadable:
-            ctx.problem(where, getattr(data, "line", 0), "expected a top-level 'invariants' list")
-        return []
-    good = []
-    for index, record in enumerate(data["invariants"]):
-        if isinstance(record, Mapping):
-            good.append(record)
-        else:
-            ctx.problem(where, yamlio.line_of(data["invariants"], index),
-                        "each invariants item must be a mapping")
-    return good
-
-
-def _invariant(ctx: Any, parser: Parser, record: Mapping[str, Any], where: str,
+def _invariant(ctx: FieldReader, parser: Parser, record: Mapping[str, Any], where: str,
                advice: Mapping[str, Advice]) -> Invariant | None:
     ctx.keys(record, INVARIANT_KEYS, where, "an invariant")
     iid = ctx.text(record, "id", where)
     what = f"invariant {iid}: " if iid else ""
     scope = str(record.get("for", "every_answer_set"))
     if scope not in INVARIANT_SCOPES:
-        ctx.problem(where, yamlio.line_of(record, "for"),
-                    f"{what}for: {shown(scope)} is not one of {', '.join(INVARIANT_SCOPES)}"
-                    f"{did_you_mean(scope, INVARIANT_SCOPES)}")
+        ctx.misspelt(where, yamlio.line_of(record, "for"),
+                     f"{what}for: {shown(scope)} is not one of {', '.join(INVARIANT_SCOPES)}",
+                     scope, INVARIANT_SCOPES)
     when = None
     if record.get("when") is not None:
         when = parser.parse(record["when"], where, yamlio.line_of(record, "when"))
-    line = yamlio.line_of(record, "expect") or getattr(record, "line", 0)
+    line = yamlio.line_of(record, "expect") or node_line(record)
     expect = _expectation(ctx, record.get("expect"), where, line, advice, what)
     invariant = Invariant(
         id=iid, title=ctx.text(record, "title", where, what=what),
         statement=ctx.text(record, "statement", where, what=what),
         evidence=ctx.texts(record, "evidence", where, required=True, what=what),
-        scope=scope, when=when, expect=expect, place=f"{where}:{getattr(record, 'line', 0)}")
+        scope=scope, when=when, expect=expect, place=Place(where, node_line(record)))
     return invariant if iid else None
 
 
-def _level(ctx: Any, value: Any, where: str, line: int, what: str) -> Urgency | None:
-    if value not in LEVELS:
-        ctx.problem(where, line, f"{what}urgency {shown(value)} is not one of {', '.join(LEVELS)}"
-                    f"{did_you_mean(str(value), LEVELS)}")
-        return None
-    return Urgency(value)
-
-
-def _expectation(ctx: Any, node: Any, where: str, line: int, advice: Mapping[str, Advice],
+def _expectation(ctx: FieldReader, node: Any, where: str, line: int, advice: Mapping[str, Advice],
                  what: str) -> Expectation:
     if not isinstance(node, Mapping) or not node:
         ctx.problem(where, line, f"{what}'expect' must be a mapping with "
@@ -130,24 +110,24 @@ def _expectation(ctx: Any, node: Any, where: str, line: int, advice: Mapping[str
     fields: dict[str, Any] = {}
     for key in ("urgency", "urgency_at_least"):
         if key in node:
-            fields[key] = _level(ctx, node[key], where, yamlio.line_of(node, key), what)
+            fields[key] = read_urgency(ctx, node[key], where, yamlio.line_of(node, key), what)
     if "not_urgency" in node:
         raw = node["not_urgency"]
-        levels = [_level(ctx, value, where, yamlio.line_of(node, "not_urgency"), what)
+        levels = [read_urgency(ctx, value, where, yamlio.line_of(node, "not_urgency"), what)
                   for value in (raw if isinstance(raw, list) else [raw])]
         fields["not_urgency"] = tuple(level for level in levels if level is not None)
     excludes = ctx.texts(node, "excludes", where, what=what)
     for pattern in excludes:
         if not fnmatch.filter(advice, pattern):
-            ctx.problem(where, yamlio.line_of(node, "excludes"),
-                        f"{what}excludes {shown(pattern)}, which matches no advice id"
-                        f"{did_you_mean(pattern, advice)}")
+            ctx.misspelt(where, yamlio.line_of(node, "excludes"),
+                         f"{what}excludes {shown(pattern)}, which matches no advice id",
+                         pattern, advice)
     fields["excludes"] = excludes
     includes = ctx.texts(node, "includes", where, what=what)
     for aid in includes:
         if aid not in advice:
-            ctx.problem(where, yamlio.line_of(node, "includes"),
-                        f"{what}includes unknown advice id {aid!r}{did_you_mean(aid, advice)}")
+            ctx.misspelt(where, yamlio.line_of(node, "includes"),
+                         f"{what}includes unknown advice id {aid!r}", aid, advice)
     fields["includes"] = includes
     for key, word in RELATIONS.items():
         if key in node:

@@ -8,7 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from triage.errors import AnswersError, RulesetError, did_you_mean
+from triage.errors import AnswersError, RulesetError
+from triage.problems import Place, Problem
 
 from . import yamlio
 from .fields import FieldReader, check_placeholders
@@ -32,7 +33,7 @@ def load_ruleset(directory: str | Path) -> Ruleset:
     root = Path(directory)
     manifest_path = root / MANIFEST
     if not manifest_path.is_file():
-        raise RulesetError([f"{root}: not a rule set directory (no {MANIFEST})"])
+        raise RulesetError([Problem(Place(str(root)), f"not a rule set directory (no {MANIFEST})")])
     ctx = FieldReader(root)
     manifest = ctx.read(manifest_path)
     if not isinstance(manifest, Mapping):
@@ -122,9 +123,9 @@ def _load_wording(ctx: FieldReader, manifest: Mapping[str, Any],
                        yamlio.line_of(manifest, "locales"))
     locale = ctx.text(manifest, "default_locale", where)
     if locales and locale and locale not in locales:
-        ctx.problem(where, yamlio.line_of(manifest, "default_locale"),
-                    f"default_locale {locale!r} is not one of the locales: "
-                    f"{', '.join(locales)}{did_you_mean(locale, locales)}")
+        ctx.misspelt(where, yamlio.line_of(manifest, "default_locale"),
+                     f"default_locale {locale!r} is not one of the locales: "
+                     f"{', '.join(locales)}", locale, locales)
     return headlines, locales, locale
 
 

@@ -9,6 +9,8 @@ from enum import StrEnum
 from functools import cached_property, lru_cache
 from typing import Any
 
+from triage.problems import NOWHERE, Place
+
 from .conditions import Condition
 from .questions import Question
 
@@ -48,7 +50,7 @@ class Point:
     text: str
     when: Condition | None = None
     urgency: Urgency | None = None
-    place: str = ""
+    place: Place = NOWHERE
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ class Advice:
     cautions: tuple[str, ...] = ()
     points: tuple[Point, ...] = ()
     corrects_source: str = ""
-    place: str = ""
+    place: Place = NOWHERE
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ class Rule:
     reviewed_by: str
     reviewed_on: str
     reason: str = ""  # the rule's reason in the person's words ("you are 65 or over")
-    place: str = ""
+    place: Place = NOWHERE
 
 
 INVARIANT_SCOPES = ("every_answer_set", "unscreened")
@@ -134,7 +136,7 @@ class Invariant:
     scope: str
     when: Condition | None
     expect: Expectation
-    place: str = ""
+    place: Place = NOWHERE
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,7 @@ class FindingInfo:
 
     id: str
     meaning: str
-    place: str = ""
+    place: Place = NOWHERE
 
 
 SEVERITIES = ("catastrophic", "major", "considerable", "significant", "minor")
@@ -166,7 +168,7 @@ class Hazard:
     likelihood: str
     residual_likelihood: str
     controls: dict[str, tuple[str, ...]]
-    place: str = ""
+    place: Place = NOWHERE
     control_lines: dict[str, int] = field(default_factory=dict, compare=False)
 
     @property

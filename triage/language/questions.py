@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from triage.problems import NOWHERE, Place
+
 from .predicate import Predicate
 
 QUESTION_TYPES = ("yes_no", "choice", "multi", "integer")
@@ -41,7 +43,7 @@ class Question:
     ask_when: Predicate | None = None
     required: bool = False  # a blank answer is refused where the question applies
     required_when: Predicate | None = None  # ...and, if given, only where this holds
-    place: str = ""
+    place: Place = NOWHERE
 
     def needed(self, answers: Mapping[str, Any]) -> bool:
         """Must this question be answered, given the other answers? Danger signs always;

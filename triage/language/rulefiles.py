@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from triage.errors import RulesetError, did_you_mean, shown
+from triage.errors import RulesetError
+from triage.problems import Place, Problem, shown, suggest
 
 from . import yamlio
 from .conditions import Parser, finding_line, finding_polarity
@@ -45,9 +46,9 @@ def _check_glossary(ctx: FieldReader, rules: list[Rule],
     for rule in rules:
         for name in rule.then.findings:
             if name not in glossary:
-                where, _, line = rule.place.rpartition(":")
-                ctx.problem(where, int(line), f"rule {rule.id}: asserts finding {name!r}, "
-                            f"which is not in the findings glossary{did_you_mean(name, glossary)}")
+                ctx.problems.append(Problem.misspelt(
+                    rule.place, f"rule {rule.id}: asserts finding {name!r}, which is not in "
+                    "the findings glossary", name, glossary))
 
 
 def _rule(ctx: FieldReader, parser: Parser, record: Mapping[str, Any], where: str,
@@ -74,7 +75,7 @@ def _rule(ctx: FieldReader, parser: Parser, record: Mapping[str, Any], where: st
         reason=ctx.text(record, "reason", where, required=False),
         evidence=ctx.texts(record, "evidence", where, required=True, what=what),
         status=status, reviewed_by=ctx.text(record, "reviewed_by", where, what=what),
-        reviewed_on=reviewed_on, place=f"{where}:{node_line(record)}")
+        reviewed_on=reviewed_on, place=Place(where, node_line(record)))
     return rule if rid else None
 
 
@@ -100,15 +101,14 @@ def _outcome(ctx: FieldReader, node: Any, where: str, line: int, advice: Mapping
     recommend = ctx.texts(node, "recommend", where)
     for aid in recommend:
         if aid not in advice:
-            ctx.problem(where, yamlio.line_of(node, "recommend"),
-                        f"{what}recommends unknown advice id {shown(aid)}"
-                        f"{did_you_mean(aid, advice)}")
+            ctx.misspelt(where, yamlio.line_of(node, "recommend"),
+                         f"{what}recommends unknown advice id {shown(aid)}", aid, advice)
     exclude = ctx.texts(node, "exclude", where)
     for pattern in exclude:
         if not fnmatch.filter(advice, pattern):
-            ctx.problem(where, yamlio.line_of(node, "exclude"),
-                        f"{what}excludes {shown(pattern)}, which matches no advice id"
-                        f"{did_you_mean(pattern, advice)}")
+            ctx.misspelt(where, yamlio.line_of(node, "exclude"),
+                         f"{what}excludes {shown(pattern)}, which matches no advice id",
+                         pattern, advice)
     return Outcome(urgency=urgency, findings=findings, recommend=recommend, exclude=exclude)
 
 
@@ -117,13 +117,17 @@ def _unasserted_with_glossary(ctx: FieldReader, name: str, using: list[Rule],
                               glossary: Mapping[str, FindingInfo]) -> None:
     """A tested finding no rule asserts, when a glossary says which spellings are right."""
     undeclared = [other for other in asserted if other not in glossary]
-    if name in glossary and did_you_mean(name, undeclared):
+    if name in glossary and suggest(name, undeclared):
         return  # the asserting rule misspelt it: reported there, against the glossary
-    hint = did_you_mean(name, sorted(set(asserted) | set(glossary)))
     for rule in using:
-        where, _, line = rule.place.rpartition(":")
-        ctx.problem(where, finding_line(rule.when, name) or int(line),
-                    f"rule {rule.id}: tests finding {name!r}, which no rule asserts{hint}")
+        ctx.problems.append(Problem.misspelt(
+            _finding_place(rule, name), f"rule {rule.id}: tests finding {name!r}, which no "
+            "rule asserts", name, set(asserted) | set(glossary)))
+
+
+def _finding_place(rule: Rule, name: str) -> Place:
+    """Where the rule tests finding ``name`` (the rule's own line if not known)."""
+    return Place(rule.place.file, finding_line(rule.when, name) or rule.place.line)
 
 
 def _check_findings(ctx: FieldReader, rules: list[Rule],
@@ -144,20 +148,17 @@ def _check_findings(ctx: FieldReader, rules: list[Rule],
         if glossary is not None:
             _unasserted_with_glossary(ctx, name, using, asserted, glossary)
             continue
-        typo = did_you_mean(name, unused)
-        if typo:  # most likely the asserting side is misspelt: point there
-            wrong = typo.split("'")[1]
+        wrong = suggest(name, unused)
+        if wrong is not None:  # most likely the asserting side is misspelt: point there
             for rule in asserted[wrong]:
-                where, _, line = rule.place.rpartition(":")
-                ctx.problem(where, int(line), f"rule {rule.id}: asserts finding {wrong!r}, which "
-                            f"no rule uses (did you mean {name!r}, used by "
-                            f"{', '.join(r.id for r in using)}?)")
+                ctx.problems.append(Problem(
+                    rule.place, f"rule {rule.id}: asserts finding {wrong!r}, which no rule uses "
+                    f"(did you mean {name!r}, used by {', '.join(r.id for r in using)}?)"))
             continue
         for rule in using:
-            where, _, line = rule.place.rpartition(":")
-            ctx.problem(where, finding_line(rule.when, name) or int(line),
-                        f"rule {rule.id}: finding {name!r} is never "
-                        f"asserted by any rule{did_you_mean(name, asserted)}")
+            ctx.problems.append(Problem.misspelt(
+                _finding_place(rule, name), f"rule {rule.id}: finding {name!r} is never "
+                "asserted by any rule", name, asserted))
     try:
         strata(rule for rule in rules if rule.status == "active")
     except RulesetError as exc:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from triage.errors import RulesetError
+from triage.problems import Problem
 
 from .conditions import finding_polarity
 from .model import Rule
@@ -37,8 +38,9 @@ def strata(rules: Iterable[Rule]) -> dict[str, int]:
                      for target, weight in edges)}
     if cyclic:
         raise RulesetError([
-            f"{rule.place}: rule {rule.id} is in a cycle through 'not finding' (it depends, "
-            "through other rules, on the absence of a finding it helps to assert)"
+            Problem(rule.place, f"rule {rule.id} is in a cycle through 'not finding' (it "
+                    "depends, through other rules, on the absence of a finding it helps to "
+                    "assert)")
             for index, rule in enumerate(rules) if component[index] in cyclic])
     return {rule.id: level for rule, level in zip(rules, _levels(graph, component), strict=False)}
 

@@ -6,7 +6,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from triage.errors import MAX_LINES_PER_FILE, did_you_mean, shown
+from triage.errors import MAX_LINES_PER_FILE
+from triage.problems import Problem, Source, hint, place_of, shown, suggest
 
 from .questions import Question
 from .yamlio import line_of
@@ -20,7 +21,12 @@ MAX_PROBLEMS = MAX_LINES_PER_FILE - 2
 
 
 class ValueProblem(ValueError):
-    """The value does not fit the question; the message says what is allowed."""
+    """The value does not fit the question; the reason says what is allowed, and the
+    suggestion (data) what was probably meant."""
+
+    def __init__(self, reason: str, suggestion: str | None = None, given: str = "") -> None:
+        self.reason, self.suggestion, self.given = reason, suggestion, given
+        super().__init__(reason + hint(suggestion, given))
 
 
 def _show(raw: Any) -> str:
@@ -73,8 +79,9 @@ def _choice(question: Question, raw: Any) -> str:
     allowed = question.values
     if isinstance(raw, str) and raw.strip().lower() in allowed:
         return raw.strip().lower()
-    hint = did_you_mean(raw, allowed) if isinstance(raw, str) else ""
-    raise ValueProblem(f"{_show(raw)} is not allowed; expected {question.allowed_text()}{hint}")
+    suggestion = suggest(raw, allowed) if isinstance(raw, str) else None
+    raise ValueProblem(f"{_show(raw)} is not allowed; expected {question.allowed_text()}",
+                       suggestion, raw if isinstance(raw, str) else "")
 
 
 def _multi(question: Question, raw: Any) -> tuple[str, ...]:
@@ -91,18 +98,19 @@ def _multi(question: Question, raw: Any) -> tuple[str, ...]:
 
 
 def typed_answers(questions: Mapping[str, Question], raw: Mapping[Any, Any],
-                  source: str) -> tuple[dict[str, Any], list[str]]:
+                  source: Source) -> tuple[dict[str, Any], list[Problem]]:
     """Every answer typed (None and absent answers left out), and a problem for each
     unknown id or value that does not fit, named by ``source`` and line: the first
     :data:`MAX_PROBLEMS` in full, the rest counted."""
     values: dict[str, Any] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     more = 0
     for key, value in raw.items():
         if key not in questions:
             if len(problems) < MAX_PROBLEMS:
-                problems.append(f"{_place(raw, key, source)}unknown answer id {shown(key)}"
-                                f"{did_you_mean(str(key), questions)}")
+                problems.append(Problem.misspelt(place_of(source, line_of(raw, key)),
+                                                 f"unknown answer id {shown(key)}", key,
+                                                 questions))
             else:
                 more += 1
             continue
@@ -112,15 +120,11 @@ def typed_answers(questions: Mapping[str, Question], raw: Mapping[Any, Any],
             values[key] = coerce(questions[key], value)
         except ValueProblem as exc:
             if len(problems) < MAX_PROBLEMS:
-                problems.append(f"{_place(raw, key, source)}{key}: {exc}")
+                problems.append(Problem(place_of(source, line_of(raw, key)),
+                                        f"{key}: {exc.reason}", exc.suggestion, exc.given))
             else:
                 more += 1
     if more:
-        problems.append(f"{source}: and {more:,} more problem{'s' if more != 1 else ''} "
-                        "like these")
+        problems.append(Problem(place_of(source), f"and {more:,} more problem"
+                                f"{'s' if more != 1 else ''} like these"))
     return values, problems
-
-
-def _place(raw: Any, key: Any, source: str) -> str:
-    line = line_of(raw, key)
-    return f"{source}:{line}: " if line else f"{source}: "

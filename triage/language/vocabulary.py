@@ -9,6 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from triage.problems import Place
+
 from . import yamlio
 from .conditions import Parser
 from .fields import FieldReader, check_placeholders, collect, node_line, read_urgency
@@ -101,7 +103,7 @@ def _question(ctx: FieldReader, record: Mapping[str, Any], where: str) -> Questi
         minimum=low if _is_int(low) else None, maximum=high if _is_int(high) else None,
         unit=ctx.text(record, "unit", where, required=False), danger_sign=danger is True,
         required=required is True or isinstance(required, Mapping),
-        place=f"{where}:{node_line(record)}")
+        place=Place(where, node_line(record)))
 
 
 def _is_int(value: Any) -> TypeGuard[int]:
@@ -160,7 +162,7 @@ def _points(ctx: FieldReader, parser: Parser, record: Mapping[str, Any], where: 
     for index, item in enumerate(raw):
         line = yamlio.line_of(raw, index)
         if isinstance(item, str) and item.strip():
-            points.append(Point(item.strip(), place=f"{where}:{line}"))
+            points.append(Point(item.strip(), place=Place(where, line)))
             continue
         if not isinstance(item, Mapping):
             ctx.problem(where, line, f"{what}each point is a line of text, or a mapping "
@@ -175,7 +177,7 @@ def _points(ctx: FieldReader, parser: Parser, record: Mapping[str, Any], where: 
             when = parser.parse(item.get("when"), where, yamlio.line_of(item, "when") or line)
             urgency = read_urgency(ctx, item.get("urgency"), where,
                                yamlio.line_of(item, "urgency") or line, what)
-        points.append(Point(text, when, urgency, f"{where}:{line}"))
+        points.append(Point(text, when, urgency, Place(where, line)))
     return tuple(points)
 
 
@@ -190,7 +192,7 @@ def _advice(ctx: FieldReader, parser: Parser, record: Mapping[str, Any],
         "text": ctx.text(record, "text", where, what=what),
         "evidence": ctx.texts(record, "evidence", where, required=True, what=what),
         "corrects_source": ctx.text(record, "corrects_source", where, required=False),
-        "place": f"{where}:{node_line(record)}",
+        "place": Place(where, node_line(record)),
     }
     needed = ADVICE_REQUIRED_BY_KIND.get(kind, ())
     for key in ("hold", "repetitions", "frequency"):
@@ -211,7 +213,7 @@ def load_findings(ctx: FieldReader, paths: list[Path]) -> dict[str, FindingInfo]
         fid = ctx.text(record, "id", where)
         what = f"finding {fid}: " if fid else ""
         meaning = ctx.text(record, "meaning", where, what=what)
-        return FindingInfo(fid, meaning, f"{where}:{node_line(record)}") if fid else None
+        return FindingInfo(fid, meaning, Place(where, node_line(record))) if fid else None
 
     return collect(ctx, paths, "findings", "finding", build)
 

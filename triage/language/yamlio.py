@@ -28,7 +28,8 @@ from typing import Any
 
 import yaml
 
-from triage.errors import TriageError, shown
+from triage.errors import TriageError
+from triage.problems import Place, shown
 
 try:  # pragma: no cover - depends on how PyYAML was built
     _Base: type = yaml.CSafeLoader
@@ -161,10 +162,10 @@ def _check_shape(node: yaml.Node, where: str) -> None:
         seen += 1
         if seen > MAX_NODES:
             raise YamlError(f"too many values (more than {MAX_NODES:,}, after expanding aliases)",
-                            f"{where}:{current.start_mark.line + 1}")
+                            Place(where, current.start_mark.line + 1))
         if depth > MAX_DEPTH:
             raise YamlError(f"nested more than {MAX_DEPTH} levels deep",
-                            f"{where}:{current.start_mark.line + 1}")
+                            Place(where, current.start_mark.line + 1))
         if isinstance(current, yaml.SequenceNode):
             stack.extend((child, depth + 1) for child in current.value)
         elif isinstance(current, yaml.MappingNode):
@@ -173,9 +174,9 @@ def _check_shape(node: yaml.Node, where: str) -> None:
                 stack.append((value, depth + 1))
 
 
-def _mark_place(where: str, exc: yaml.YAMLError) -> str:
+def _mark_place(where: str, exc: yaml.YAMLError) -> Place:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    return f"{where}:{mark.line + 1}" if mark is not None else where
+    return Place(where, mark.line + 1 if mark is not None else 0)
 
 
 def _problem(exc: yaml.YAMLError, text: str) -> str:
