@@ -285,13 +285,13 @@ def test_unreadable_input_is_one_error_line_and_exit_2(tmp_path, name, message):
 
 def test_a_bug_in_one_row_is_loud_but_does_not_stop_the_batch(tmp_path, monkeypatch):
     """An unexpected exception becomes an 'internal error' row; the batch ends with 70."""
-    real = Engine.evaluate
+    real = Engine.run
 
-    def flaky(self, answers, locale=None):
+    def flaky(self, answers):
         if answers.get("age") == 41:
             raise KeyError("boom")
-        return real(self, answers, locale=locale)
-    monkeypatch.setattr(Engine, "evaluate", flaky)
+        return real(self, answers)
+    monkeypatch.setattr(Engine, "run", flaky)
     rows = [healthy_adult(), {**healthy_adult(), "age": 41}, healthy_adult()]
     result = run(write(tmp_path, "in.jsonl", jsonl(rows)))
     first, bug, last = outputs(result)

@@ -31,15 +31,15 @@ def test_a_row_with_unanswered_optional_questions_costs_about_one_engine_run(mon
     needed more than 5: four for each unanswered yes/no question, less what the cache
     caught)."""
     runs = 0
-    real = Engine.evaluate
+    real = Engine.run
 
-    def counted(self, answers, locale=None):
+    def counted(self, answers):
         nonlocal runs
         runs += 1
-        return real(self, answers, locale=locale)
+        return real(self, answers)
 
     rows = partial_rows(100, 8, seed=21)
-    monkeypatch.setattr(Engine, "evaluate", counted)
+    monkeypatch.setattr(Engine, "run", counted)
     for answers in rows:
         triage.triage(answers, rules=RULES)
     assert runs / len(rows) < 1.5

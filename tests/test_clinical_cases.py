@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from conftest import RULES
+import yaml
+from conftest import ROOT, RULES
+from typer.testing import CliRunner
 
 import triage
-from triage.clinician.cases import load_cases, run_case
+from triage.cli import app
+from triage.clinician.cases import Case, load_cases, run_case
 
 RULESET = triage.ruleset(RULES)
 CASES = load_cases(RULESET)
@@ -39,3 +44,17 @@ def test_each_semigran_back_pain_vignette_is_a_case():
     """Both back-pain vignettes of Semigran 2015 (CLINICAL.md section 2) are included."""
     sources = " ".join(case.source.lower() for case in CASES)
     assert "semigran" in sources and "foot drop" in sources and "lifting boxes" in sources
+
+
+def test_a_case_checks_the_result_triage_run_prints(shipped):
+    """`rules test` compares the result `triage run` prints, "not answered" included: both
+    triage through the same recipe."""
+    answers = yaml.safe_load((ROOT / "tests" / "golden" / "self-care-held-back.yaml")
+                             .read_text(encoding="utf-8"))
+    case = Case("CASE-BLANKS", "blank optional answers", answers, {"urgency": "self_care"})
+    outcome = run_case(shipped, case)
+    printed = CliRunner().invoke(app, ["run", "-", "--rules", str(RULES), "-f", "json"],
+                                 input=json.dumps(answers))
+    assert outcome.passed and outcome.result is not None
+    assert outcome.result.not_answered == ("previous_episodes",)
+    assert outcome.result.to_dict() == json.loads(printed.stdout)

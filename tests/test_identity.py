@@ -29,7 +29,8 @@ from triage.clinician.cases import load_cases
 from triage.clinician.sampling import random_answers
 from triage.documents.render import render_json
 from triage.engine import Engine
-from triage.questionnaire import final_result, next_question
+from triage.pipeline import triage_answers
+from triage.questionnaire import next_question
 
 RULESET_SHA256 = "b871fc095f4d"  # the rule set the digest was recorded on (prefix)
 GOLDEN = "cb8d3f1a69b83f702629762d21bd9b2503fe03fcec0f92dcce006c9e65f2d3ea"
@@ -72,12 +73,11 @@ def flow_digest(engine: Engine) -> str:
     hasher = hashlib.sha256()
     for answers, missing, locale in partial_sets(engine):
         try:
-            checked = triage.check_answers(engine.ruleset, answers, missing=missing)
+            result = triage_answers(engine, answers, missing=missing, locale=locale)
         except triage.MissingDangerSignsError as refused:  # a required answer left out
             hasher.update(str(refused).encode("utf-8"))
             continue
-        hasher.update(render_json(final_result(engine, checked.values, locale=locale))
-                      .encode("utf-8"))
+        hasher.update(render_json(result).encode("utf-8"))
     return hasher.hexdigest()
 
 

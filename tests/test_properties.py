@@ -11,9 +11,8 @@ from hypothesis import strategies as st
 
 import triage
 from triage.clinician.answer_space import default_baseline, levels, thresholds
-from triage.engine.plan import assemble
+from triage.engine.plan import Firing, applicable_unanswered, assemble
 from triage.language.conditions import Condition
-from triage.language.model import ADVICE_KINDS
 from triage.language.questions import Question
 from triage.language.stratify import strata
 
@@ -82,9 +81,8 @@ def reference(answers: dict[str, Any]) -> triage.Result:
                     fired.add(rule.id)
                     findings.update(rule.then.findings)
                     changed = True
-    return assemble(RULESET, [r for r in rules if r.id in fired], findings, answers, None,
-                    {k: i for i, k in enumerate(ADVICE_KINDS)},
-                    {a: i for i, a in enumerate(RULESET.advice)})
+    firing = Firing(tuple(r for r in rules if r.id in fired), frozenset(findings))
+    return assemble(RULESET, firing, answers, None, applicable_unanswered(RULESET, answers))
 
 
 def evaluate(answers: dict[str, Any]) -> triage.Result:

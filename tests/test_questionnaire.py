@@ -9,6 +9,7 @@ from asking import person
 
 from triage import questionnaire as flow
 from triage.language.model import Urgency
+from triage.pipeline import triage_answers
 from triage.questionnaire import relevance
 
 MEDICINES = ("stomach_ulcer_or_bleed", "kidney_disease", "heart_disease_or_stroke",
@@ -75,7 +76,7 @@ def test_at_70_no_medicine_is_held_back_for_an_unanswered_question(shipped):
     """At 70, the plan's hold-back reasons are answers given, never "not answered"."""
     source = person(**RECURRENT_70)
     answers = {qid: source[qid] for qid in walk(shipped, source)}
-    result = flow.final_result(shipped, answers)
+    result = triage_answers(shipped, answers, missing="conservative")
     assert not [item for item in result.excluded if "not answered" in item.reason]
     assert "MED-CAUTION-AGE-65" in {item.because for item in result.excluded}
 
@@ -109,7 +110,7 @@ def test_an_emergency_answer_ends_the_questionnaire_at_once(shipped):
     answers = {"saddle_numbness": True}
     assert flow.next_question(shipped, answers) is None
     assert flow.is_emergency(shipped, answers)
-    assert flow.final_result(shipped, answers).urgency is Urgency.EMERGENCY
+    assert triage_answers(shipped, answers, missing="conservative").urgency is Urgency.EMERGENCY
 
 
 def test_an_emergency_from_a_later_answer_ends_it_too(shipped):
@@ -121,7 +122,7 @@ def test_an_emergency_from_a_later_answer_ends_it_too(shipped):
 def test_missing_answers_are_never_an_emergency_nor_self_care(shipped):
     """No answers: not an emergency yet, and the result so far is not self-care."""
     assert not flow.is_emergency(shipped, {})
-    assert flow.final_result(shipped, {}).urgency is not Urgency.SELF_CARE
+    assert triage_answers(shipped, {}, missing="conservative").urgency is not Urgency.SELF_CARE
 
 
 @pytest.mark.parametrize("changes", [
@@ -135,7 +136,7 @@ def test_skipped_questions_never_change_the_plan(shipped, changes):
     """The plan from the questions asked equals the plan from every answer given."""
     source = person(**changes)
     asked = walk(shipped, source)
-    partial = flow.final_result(shipped, {qid: source[qid] for qid in asked})
+    partial = triage_answers(shipped, {qid: source[qid] for qid in asked}, missing="conservative")
     full = shipped.evaluate(source)
     assert (partial.urgency, partial.advice) == (full.urgency, full.advice)
 
@@ -144,7 +145,7 @@ def test_a_completed_questionnaire_has_nothing_left_unanswered(shipped):
     """Questions skipped because they cannot change the plan are not reported missing."""
     source = person()
     answers = {qid: source[qid] for qid in walk(shipped, source)}
-    assert flow.final_result(shipped, answers).not_answered == ()
+    assert triage_answers(shipped, answers, missing="conservative").not_answered == ()
 
 
 def test_the_next_question_is_a_pure_function_of_the_answers(shipped):
@@ -216,8 +217,9 @@ def test_deciding_relevance_without_the_engine_decides_as_the_engine_does(shippe
     people = list(itertools.islice(random_answers(shipped.ruleset, seed=31), 80))
 
     def decisions() -> list[tuple]:
-        found: list[tuple] = [flow.final_result(shipped, answers).not_answered
-                              for answers in sets]
+        found: list[tuple] = [
+            triage_answers(shipped, answers, missing="conservative").not_answered
+            for answers in sets]
         for person_answers in people:  # each question `ask` asks, in order
             answers: dict[str, Any] = {}
             while (question := flow.next_question(shipped, answers)) is not None:

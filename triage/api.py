@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from .engine import Engine
-from .intake.answers import check_answers, check_locale
+from .intake.answers import check_locale
 from .language.loader import MANIFEST, load_ruleset
 from .language.model import Result, Ruleset
+from .pipeline import triage_answers
 
 
 def default_rules_dir() -> Path:
@@ -47,9 +48,6 @@ def triage(answers: Mapping[str, Any], *, rules: str | Path | None = None,
     :class:`triage.MissingDangerSignsError` for unanswered danger signs unless
     ``missing="conservative"``. Inputs and the returned :class:`Result` are picklable.
     """
-    from .questionnaire import final_result
-
     compiled = engine(rules)
     locale = check_locale(compiled.ruleset, locale)
-    checked = check_answers(compiled.ruleset, answers, missing=missing)
-    return final_result(compiled, checked.values, locale=locale)
+    return triage_answers(compiled, answers, missing=missing, locale=locale)

@@ -16,10 +16,9 @@ from typing import Any
 from triage import api
 from triage.engine import Engine
 from triage.errors import TriageError
-from triage.intake.answers import check_answers
 from triage.intake.rows import Record, parse_record
 from triage.language.model import Result
-from triage.questionnaire import final_result
+from triage.pipeline import triage_answers
 
 OUTPUT_FORMATS = ("jsonl", "csv")
 CSV_COLUMNS = ("row", "id", "urgency", "headline", "advice", "excluded", "unscreened", "error")
@@ -56,9 +55,8 @@ class RowTriage:
         number, row_id = record[0], None
         try:
             row_id, raw = parse_record(self.settings.input_format, header, record)
-            checked = check_answers(self.engine.ruleset, raw, source=f"row {number}",
-                                    missing=self.settings.missing)
-            result = final_result(self.engine, checked.values, locale=self.settings.locale)
+            result = triage_answers(self.engine, raw, source=f"row {number}",
+                                    missing=self.settings.missing, locale=self.settings.locale)
         except TriageError as exc:
             return self._error(number, row_id, "; ".join(str(exc).splitlines())), ERROR
         except Exception as exc:  # a bug: this row says so loudly, the batch goes on

@@ -30,6 +30,7 @@ from triage.intake.files import read_answers
 from triage.language.model import Result, Ruleset, Urgency, fill
 from triage.language.questions import Question
 from triage.language.values import ValueProblem, coerce
+from triage.pipeline import triage_answers
 from triage.problems import shown, suggest
 from triage.safewrite import OutputError, Target, write_text
 
@@ -442,7 +443,7 @@ def ask(
     answers = resumed_answers(term, engine.ruleset, resume) if resume else {}
     _intro(term, engine.ruleset, answers, locale)
     answers = _session(term, engine, answers, saving)
-    result = flow.final_result(engine, answers, locale=locale)
+    result = triage_answers(engine, answers, missing="conservative", locale=locale)
     show_plan(term, result)
     if handout_target is not None:
         _write_handout(handout_target, handout(result, date=printed_on), engine.ruleset,

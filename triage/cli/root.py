@@ -18,10 +18,10 @@ import typer
 from triage import api
 from triage.documents.render import RENDERERS
 from triage.errors import ExitStatus
-from triage.intake.answers import MISSING_MODES, check_answers
+from triage.intake.answers import MISSING_MODES
 from triage.intake.files import read_answers
 from triage.language.model import Urgency
-from triage.questionnaire import final_result
+from triage.pipeline import triage_answers
 
 from .ask import ask
 from .batch import batch_command
@@ -105,8 +105,7 @@ def run(
     locale = checked_locale(ruleset, locale)
     target = output_target(output, [0 if answers == "-" else Path(answers)])
     raw, where = read_answers(answers)
-    checked = check_answers(ruleset, raw, source=where, missing=missing.value)
-    result = final_result(compiled, checked.values, locale=locale)
+    result = triage_answers(compiled, raw, source=where, missing=missing.value, locale=locale)
     write_output(target, RENDERERS[format.value](result))
     if urgency_exit_code:
         raise typer.Exit(URGENCY_EXIT[result.urgency])

@@ -16,10 +16,11 @@ from typing import Any
 
 from triage.engine import Engine
 from triage.errors import MissingDangerSignsError, RulesetError, TriageError
-from triage.intake.answers import MISSING_MODES, check_answers
+from triage.intake.answers import MISSING_MODES
 from triage.language import yamlio
 from triage.language.loader import MANIFEST
 from triage.language.model import Result, Ruleset, Urgency
+from triage.pipeline import triage_answers
 from triage.problems import NOWHERE, Place, Problem, openable, printable, shown
 
 CASE_KEYS = ("id", "title", "source", "answers", "missing", "expect")
@@ -160,8 +161,7 @@ def run_case(engine: Engine, case: Case) -> CaseOutcome:
     """Triage the case's answers and compare with what it expects."""
     refused = case.expect.get("refused")
     try:
-        checked = check_answers(engine.ruleset, case.answers, source=case.place,
-                                missing=case.missing)
+        result = triage_answers(engine, case.answers, source=case.place, missing=case.missing)
     except MissingDangerSignsError as exc:
         if refused is not None and sorted(exc.missing) == sorted(refused):
             return CaseOutcome(case, None)
@@ -171,7 +171,6 @@ def run_case(engine: Engine, case: Case) -> CaseOutcome:
     if refused is not None:
         return CaseOutcome(case, None, ["expected the answers to be refused for want of "
                                         f"{', '.join(refused)}, but they were accepted"])
-    result = engine.evaluate(checked.values)
     return CaseOutcome(case, result, compare(case.expect, result))
 
 

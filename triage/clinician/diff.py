@@ -21,7 +21,8 @@ import yaml
 from triage.engine import Engine
 from triage.errors import MissingDangerSignsError, TriageError
 from triage.intake.answers import check_answers
-from triage.language.model import Result, Rule, Ruleset, Urgency
+from triage.language.model import Rule, Ruleset, Urgency
+from triage.pipeline import triage_answers
 from triage.problems import NOWHERE, Place
 
 from .cases import Case, load_cases
@@ -173,16 +174,11 @@ def _refused_alike(old: Engine, new: Engine, case: Case) -> bool:
     return len(missing) == 2 and missing[0] == missing[1]
 
 
-def _evaluate(engine: Engine, answers: Mapping[str, Any], missing: str) -> Result:
-    checked = check_answers(engine.ruleset, answers, missing=missing)
-    return engine.evaluate(checked.values)
-
-
 def _compare(old: Engine, new: Engine, answers: Mapping[str, Any], label: str, place: Place,
              missing: str = "refuse") -> Change | None:
     """The change for one answer set, None if both give the same urgency and advice."""
-    before = _evaluate(old, answers, missing)
-    after = _evaluate(new, answers, missing)
+    before = triage_answers(old, answers, missing=missing)
+    after = triage_answers(new, answers, missing=missing)
     old_advice = {item.id for item in before.advice}
     new_advice = {item.id for item in after.advice}
     if before.urgency == after.urgency and old_advice == new_advice:

@@ -19,6 +19,7 @@ from typing import Any
 
 from triage.engine import Engine
 from triage.language.model import Invariant, Result, Ruleset, Urgency
+from triage.pipeline import triage_answers
 
 from .answer_space import (
     AnswerSet,
@@ -160,7 +161,7 @@ def _urgency(engine: Engine, answers: Mapping[str, Any],
     if cache is not None and key in cache:
         return cache[key]
     try:
-        urgency: Urgency | None = engine.evaluate(answers).urgency
+        urgency: Urgency | None = _triaged(engine, answers).urgency
     except Exception:  # noqa: BLE001 - reported by the plan invariant
         urgency = None
     if cache is not None:
@@ -178,7 +179,7 @@ def violation(engine: Engine, invariant: Invariant, answers: Mapping[str, Any],
     if not in_scope(invariant, engine.ruleset, answers):
         return []
     try:
-        result = engine.evaluate(answers)
+        result = _triaged(engine, answers)
     except Exception as exc:  # noqa: BLE001 - a crash is a violation to report, not to raise
         return [f"evaluation failed ({type(exc).__name__})"]
     problems = broken(invariant, result, answers, engine.ruleset)
@@ -188,6 +189,11 @@ def violation(engine: Engine, invariant: Invariant, answers: Mapping[str, Any],
             if found:
                 problems.append(found)
     return problems
+
+
+def _triaged(engine: Engine, answers: Mapping[str, Any]) -> Result:
+    """The result ``triage run --missing conservative`` prints for these answers."""
+    return triage_answers(engine, answers, missing="conservative")
 
 
 def shrink(engine: Engine, invariant: Invariant, answers: AnswerSet,
@@ -294,7 +300,7 @@ def _check(engine: Engine, reports: list[InvariantReport], answers: AnswerSet, p
     if not relevant:
         return
     try:
-        result: Result | None = engine.evaluate(answers)
+        result: Result | None = _triaged(engine, answers)
     except Exception:  # noqa: BLE001 - reported as a violation of each invariant in scope
         result = None
     for item in relevant:
@@ -350,7 +356,7 @@ def _counterexample(engine: Engine, invariant: Invariant, answers: AnswerSet,
     small = shrink(engine, invariant, answers, baseline, blank)
     problems = violation(engine, invariant, small, blank)
     try:
-        urgency = engine.evaluate(small).urgency.value
+        urgency = _triaged(engine, small).urgency.value
     except Exception:  # noqa: BLE001
         urgency = "routine"
     return Counterexample(invariant, small, tuple(problems), urgency, blank)

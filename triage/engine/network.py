@@ -45,11 +45,11 @@ from triage.language.conditions import (
     Unscreened,
     test,
 )
-from triage.language.model import ADVICE_KINDS, Result, Rule, Ruleset
+from triage.language.model import Result, Ruleset
 from triage.language.stratify import strata
 from triage.problems import Problem
 
-from .plan import assemble
+from .plan import Firing, applicable_unanswered, assemble
 
 
 class Answers(experta.Fact):  # type: ignore[misc]
@@ -402,16 +402,15 @@ class Engine:
         if problems:
             raise RulesetError(problems)
         self._engine = type("CompiledRules", (_Recorder,), members)()
-        self._kind_order = {kind: i for i, kind in enumerate(ADVICE_KINDS)}
-        self._advice_order = {aid: i for i, aid in enumerate(ruleset.advice)}
         self._lock = threading.Lock()
 
     def _facts(self, answers: Mapping[str, Any]) -> tuple[Any, ...]:
         values = tuple(_hashable(answers.get(qid)) for qid in self._questions)
         return (Answers(all_answers=values),)
 
-    def run(self, answers: Mapping[str, Any]) -> tuple[list[Rule], set[str]]:
-        """Run the rules on typed answers; return the fired rules (in file order) and findings."""
+    def run(self, answers: Mapping[str, Any]) -> Firing:
+        """Run the rules on typed answers: the rules that fired (in file order) and the
+        findings."""
         engine = self._engine
         with self._lock:
             engine.fired = set()
@@ -420,17 +419,19 @@ class Engine:
             findings = {fact["name"] for fact in engine.facts.values()
                         if isinstance(fact, Finding)}
             fired = sorted(engine.fired)
-        return [self.rules[index] for index in fired], findings
+        return Firing(tuple(self.rules[index] for index in fired), frozenset(findings))
 
     def evaluate(self, answers: Mapping[str, Any], locale: str | None = None) -> Result:
-        """Triage one set of typed, validated answers (``None`` or absent = not answered).
+        """The engine's own result for typed, validated answers (``None`` or absent = not
+        answered): ``not_answered`` names every applicable question left blank. What
+        ``triage run`` prints names only those still relevant: see
+        :func:`triage.pipeline.triage_answers`.
 
         Unanswered danger signs are found here, from the answers themselves, so no caller
         can lose one by forgetting to pass it on.
         """
-        fired, findings = self.run(answers)
-        return assemble(self.ruleset, fired, findings, answers, locale,
-                        self._kind_order, self._advice_order)
+        return assemble(self.ruleset, self.run(answers), answers, locale,
+                        applicable_unanswered(self.ruleset, answers))
 
 
 def _hashable(value: Any) -> Any:

@@ -16,7 +16,7 @@ MISSING_MODES = ("refuse", "conservative")
 
 @dataclass(frozen=True)
 class Answers:
-    """Typed answers, ready for :meth:`triage.engine.Engine.evaluate`.
+    """Typed answers, ready for the engine (:meth:`triage.engine.Engine.run`).
 
     Unanswered danger signs are not carried here: the engine finds them in the answers
     itself, so they cannot be dropped on the way.

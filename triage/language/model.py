@@ -262,6 +262,12 @@ class Ruleset:
                      if answers.get(q.id) is None and q.needed(answers))
 
     @cached_property
+    def advice_order(self) -> dict[str, tuple[int, int]]:
+        """Each advice id's place in reading order: by kind, then catalogue order."""
+        return {aid: (ADVICE_KINDS.index(item.kind), index)
+                for index, (aid, item) in enumerate(self.advice.items())}
+
+    @cached_property
     def active_rules(self) -> tuple[Rule, ...]:
         return tuple(rule for rule in self.rules if rule.status == "active")
 

@@ -11,7 +11,7 @@ from .flow import (
     show_value,
     summary_rows,
 )
-from .relevance import applies, final_result, is_emergency, relevant
+from .relevance import applies, is_emergency, relevant, still_relevant
 
-__all__ = ["answered", "applies", "back", "final_result", "flow_order", "is_emergency",
-           "next_question", "number", "pruned", "relevant", "show_value", "summary_rows"]
+__all__ = ["answered", "applies", "back", "flow_order", "is_emergency", "next_question",
+           "number", "pruned", "relevant", "show_value", "still_relevant", "summary_rows"]

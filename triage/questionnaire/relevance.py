@@ -36,16 +36,16 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from triage.engine import Engine
+from triage.engine.plan import Advised, Firing, advised, applicable_unanswered
 from triage.language.conditions import finding_polarity, holds_partly_known, questions_read
-from triage.language.model import Result, Rule, Ruleset, Urgency
+from triage.language.model import Rule, Ruleset, Urgency
 from triage.language.questions import Question
 
-Outcome = tuple[Urgency, tuple[str, ...]]
 MEDICINES = "medicines"  # the section of medicines safety questions
 
 
@@ -131,11 +131,13 @@ class _Runs:
             if run is not None:
                 self._runs.move_to_end(key)
                 return run
-        return self.put(key, engine.evaluate(answers))
+        return self.put(key, engine, answers, engine.run(answers))
 
-    def put(self, key: tuple[Any, ...], result: Result) -> _Run:
-        run = _Run(result.urgency, tuple(item.id for item in result.advice),
-                   frozenset(result.findings), frozenset(rule.id for rule in result.fired_rules))
+    def put(self, key: tuple[Any, ...], engine: Engine, answers: Mapping[str, Any],
+            firing: Firing) -> _Run:
+        urgency, advice = advised(engine.ruleset, firing, answers)
+        run = _Run(urgency, advice, firing.findings,
+                   frozenset(rule.id for rule in firing.rules))
         with self._lock:
             self._runs[key] = run
             if len(self._runs) > self.SIZE:
@@ -150,7 +152,7 @@ def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-def outcome(engine: Engine, answers: Mapping[str, Any]) -> Outcome:
+def outcome(engine: Engine, answers: Mapping[str, Any]) -> Advised:
     """Urgency and advice ids for these answers (cached: the flow asks the same often)."""
     run = _RUNS.get(engine, answers)
     return run.urgency, run.advice
@@ -328,20 +330,15 @@ def relevant(engine: Engine, question: Question, answers: Mapping[str, Any]) -> 
     return question.type != "yes_no" or _can_change_plan(engine, question, answers)
 
 
-def final_result(engine: Engine, answers: Mapping[str, Any],
-                 locale: str | None = None) -> Result:
-    """The result for the answers given: what ``triage ask``, ``triage run`` and
-    :func:`triage.triage` return, so an answers file saved by ``ask`` gives the same plan.
-
-    Only ``not_answered`` is narrowed to questions the flow would still ask: a question
-    skipped because its answer cannot change the plan (or a medicines question with no
-    over-the-counter advice on the table) is not "missing".
-    """
-    result = engine.evaluate(answers, locale=locale)
-    if not result.not_answered:
-        return result
-    _RUNS.put(_RUNS.key(engine, answers), result)  # what the relevance test starts from
+def still_relevant(engine: Engine, answers: Mapping[str, Any],
+                   firing: Firing) -> tuple[str, ...]:
+    """The questions left blank that the flow would still ask: what a result names as
+    "not answered". A question skipped because its answer cannot change the plan (or a
+    medicines question with no over-the-counter advice on the table) is not "missing".
+    ``firing`` is the engine run on ``answers``, which the relevance test starts from."""
+    blank = applicable_unanswered(engine.ruleset, answers)
+    if not blank:
+        return ()
+    _RUNS.put(_RUNS.key(engine, answers), engine, answers, firing)
     questions = engine.ruleset.question_map
-    still = tuple(qid for qid in result.not_answered
-                  if relevant(engine, questions[qid], answers))
-    return replace(result, not_answered=still)
+    return tuple(qid for qid in blank if relevant(engine, questions[qid], answers))
