@@ -72,7 +72,10 @@ def long_batch(tmp_path):
                                stderr=subprocess.PIPE, text=True)
     workers = wait_for(lambda: len(children(process.pid)) == 2 and children(process.pid))
     assert workers, "the two workers did not start"
-    time.sleep(1.0)  # let them get going
+    # rows are being written (to the temporary file beside out.jsonl), so some are done:
+    # a fixed sleep was too short on a busy machine, where the workers were still loading
+    assert wait_for(lambda: any(path.name.startswith(".out.jsonl.") and path.stat().st_size
+                                for path in tmp_path.iterdir())), "no row was written"
     yield process, workers, out
     if process.poll() is None:
         process.kill()
