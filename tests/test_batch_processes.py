@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import deque
 from pathlib import Path
 
 import pytest
@@ -71,7 +72,10 @@ def long_batch(tmp_path):
                                stderr=subprocess.PIPE, text=True)
     workers = wait_for(lambda: len(children(process.pid)) == 2 and children(process.pid))
     assert workers, "the two workers did not start"
-    time.sleep(1.0)  # let them get going
+    # rows are being written (to the temporary file beside out.jsonl), so some are done:
+    # a fixed sleep was too short on a busy machine, where the workers were still loading
+    assert wait_for(lambda: any(path.name.startswith(".out.jsonl.") and path.stat().st_size
+                                for path in tmp_path.iterdir())), "no row was written"
     yield process, workers, out
     if process.poll() is None:
         process.kill()
@@ -132,3 +136,24 @@ def test_jobs_is_capped_at_the_cpus_with_a_note(tmp_path):
     assert (f"triage: batch: --jobs 1000 is more than the {cpus} CPU"
             in runs[1].stderr) and f"using {cpus}" in runs[1].stderr
     assert runs[0].stdout == runs[1].stdout and runs[1].returncode == 0
+
+
+def test_a_worker_dead_while_its_chunk_never_completes_is_reported_not_waited_for(
+        monkeypatch):
+    """A worker that died while sending its result leaves its chunk's future waiting for
+    ever (the pool reads half a message): after a short grace the batch names the dead
+    worker instead of hanging (CI once hung here for two minutes)."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+    from types import SimpleNamespace
+
+    from triage.batch import workers as batch
+
+    monkeypatch.setattr(batch, "DEAD_WORKER_GRACE", 0.3)
+    never = Future()  # a chunk whose result never arrives
+    dead = SimpleNamespace(exitcode=-signal.SIGKILL, join=lambda timeout=None: None)
+    started = time.monotonic()
+    with pytest.raises(batch.WorkerDied, match=r"killed by SIGKILL .* while triaging rows 2 to 9"):
+        batch._next_lines(deque([(never, 2, 9)]), {4242: dead}, lambda: None,
+                          BrokenProcessPool)
+    assert time.monotonic() - started < 5

@@ -32,9 +32,9 @@ from triage.engine import Engine
 from triage.pipeline import triage_answers
 from triage.questionnaire import next_question
 
-RULESET_SHA256 = "b871fc095f4d"  # the rule set the digest was recorded on (prefix)
-GOLDEN = "cb8d3f1a69b83f702629762d21bd9b2503fe03fcec0f92dcce006c9e65f2d3ea"
-FLOW_GOLDEN = "f6c5667ab6d69300a919264fda413e79ba16986c4be09cc80fe8b1b35805be7e"
+RULESET_SHA256 = "f792de342c56"  # the rule set the digest was recorded on (prefix)
+GOLDEN = "5ec8bcf9a5ccb664eab73f712fa160bf493c1a7896dce226c791fce40047166d"
+FLOW_GOLDEN = "2a5a386e4b16547b5b71e8d689c878437ddf0a0ed9f78bc4febe855858f1ca33"
 ASKED_GOLDEN = "665914e506f1ad9064651ab7800bbc45aa7d143039d230daf5d2d984f71ba7da"
 ASK_SESSIONS = 300
 RANDOM_SETS = 400

@@ -2,6 +2,7 @@
 
 from triage.batch.lines import CSV_COLUMNS, Line, RowTriage, Settings, csv_header
 from triage.batch.run import Summary, triage_records
+from triage.batch.workers import WorkerDied
 
 __all__ = ["CSV_COLUMNS", "Line", "RowTriage", "Settings", "Summary", "csv_header",
-           "triage_records"]
+           "triage_records", "WorkerDied"]

@@ -5,6 +5,7 @@ in flight, results collected in input order; a worker that dies is named with it
 from __future__ import annotations
 
 import contextlib
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -54,7 +55,6 @@ def _exit_with_parent(parent: int) -> None:
     """Once the parent is gone (this process is adopted by another), nobody will read the
     results: exit at once rather than work on, holding the terminal's standard error."""
     import os
-    import time
 
     while os.getppid() == parent:
         time.sleep(PARENT_POLL)
@@ -101,23 +101,58 @@ def in_workers(records: Records, settings: Settings, jobs: int, chunk_rows: int,
         while pending:
             yield from _next_lines(pending, workers, check, BrokenProcessPool)
         finished = True
+    except WorkerDied:
+        _tear_down(pool, workers)
+        raise
     finally:
         # Stopping early: the rows not started are cancelled and the workers end after
-        # the chunk in hand (under a second). They are not terminated: one killed while
-        # sending its result would leave the pool reading half a message for ever.
+        # the chunk in hand (under a second). They are not terminated (but when one has
+        # died): one killed while sending its result would leave the pool reading half a
+        # message for ever.
         pool.shutdown(wait=finished, cancel_futures=True)
+
+
+DEAD_WORKER_GRACE = 3.0  # seconds a dead worker's chunk may take to be reported broken
 
 
 def _next_lines(pending: deque[tuple[Future[list[Line]], int, int]], workers: dict[int, Any],
                 check: Callable[[], None], broken: type[Exception]) -> list[Line]:
+    """The next chunk's lines. Waits in short steps, so that Ctrl-C is honoured and a
+    worker that died while sending its result (the pool then waits for the rest of the
+    message for ever) is reported instead of hanging the batch."""
     future, first, last = pending[0]
-    try:
-        lines = future.result()
-    except broken:
-        raise _worker_died(workers, first, last) from None
+    dead_since: float | None = None
+    while True:
+        try:
+            lines = future.result(timeout=0.25)
+            break
+        except broken:
+            raise _worker_died(workers, first, last) from None
+        except TimeoutError:
+            check()
+            if dead_since is None and any(process.exitcode not in (None, 0)
+                                          for process in workers.values()):
+                dead_since = time.monotonic()
+            if dead_since is not None and time.monotonic() - dead_since > DEAD_WORKER_GRACE:
+                raise _worker_died(workers, first, last) from None
     pending.popleft()
     check()
     return lines
+
+
+def _tear_down(pool: Any, workers: dict[int, Any]) -> None:
+    """After a worker died: end the others and close the parent's end of the results
+    pipe, so the pool's reading thread sees the end of the pipe instead of waiting for the
+    rest of a half-sent message (which would also hang the interpreter at exit)."""
+    for process in workers.values():
+        with contextlib.suppress(Exception):
+            if process.exitcode is None:
+                process.kill()
+                process.join(timeout=5.0)
+    queue = getattr(pool, "_result_queue", None)  # private; absent: nothing more to do
+    if queue is not None:
+        with contextlib.suppress(Exception):
+            queue._writer.close()
 
 
 def _worker_died(workers: dict[int, Any], first: int, last: int) -> WorkerDied:

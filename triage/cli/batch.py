@@ -101,7 +101,8 @@ def batch_command(
                     summary.add(status)
                     tick(summary.rows)
     except (TriageError, KeyboardInterrupt) as exc:
-        if summary.rows and not quiet and not isinstance(exc, OutputClosed):
+        if (summary.rows or isinstance(exc, batch.WorkerDied)) and not quiet \
+                and not isinstance(exc, OutputClosed):
             # what was reached, before the reason it stopped (a closed pipe stops quietly)
             kept = ("written to standard output" if target is None
                     else f"not saved: {target.shown} was left as it was")
