@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +180,11 @@ def expectation_text(invariant: Invariant) -> str:
         parts.append("never advised: " + ", ".join(expect.excludes))
     if expect.includes:
         parts.append("always advised: " + ", ".join(expect.includes))
+    if expect.includes_any:
+        parts.append("always advised, at least one of: " + ", ".join(expect.includes_any))
+    for level, inner in expect.by_urgency:
+        parts.append(f"when the urgency is {level.value.replace('_', ' ')}, "
+                     + expectation_text(replace(invariant, expect=inner)))
     if expect.plan:
         parts.append("exactly one urgency and at least one piece of advice")
     if expect.blank_never_lowers:

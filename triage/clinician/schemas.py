@@ -24,6 +24,7 @@ from typing import Any
 
 from triage.language.conditions import KEYWORDS, OPERATORS
 from triage.language.hazards import HAZARD_KEYS
+from triage.language.invariants import ADVICE_KEYS as EXPECT_ADVICE_KEYS
 from triage.language.invariants import EXPECT_KEYS as INVARIANT_EXPECT_KEYS
 from triage.language.invariants import INVARIANT_KEYS
 from triage.language.loader import MANIFEST_KEYS, MANIFEST_REQUIRED, load_ruleset
@@ -237,10 +238,14 @@ def findings_schema(ruleset: Ruleset) -> dict[str, Any]:
 def invariants_schema(ruleset: Ruleset) -> dict[str, Any]:
     """The safety invariants: ``invariants:`` a list, and the ``baseline`` answers."""
     level = {"enum": URGENCIES}
+    advice = {"excludes": TEXTS, "includes": TEXTS, "includes_any": TEXTS}
+    by_urgency = {"type": "object", "minProperties": 1, "additionalProperties": False,
+                  "properties": {name: _object(EXPECT_ADVICE_KEYS, advice, minProperties=1)
+                                 for name in URGENCIES}}
     expect = _object(INVARIANT_EXPECT_KEYS, {
         "urgency": level, "urgency_at_least": level,
         "not_urgency": {"anyOf": [level, {"type": "array", "items": level, "minItems": 1}]},
-        "excludes": TEXTS, "includes": TEXTS, "plan": {"const": "non_empty"},
+        **advice, "if_urgency": by_urgency, "plan": {"const": "non_empty"},
         "blank_answers": {"const": "never_lower_urgency"},
         "safety_net": {"const": "consistent"}}, minProperties=1)
     types = {"id": TEXT, "title": TEXT, "statement": TEXT, "evidence": {**TEXTS, "minItems": 1},

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from triage.engine import Engine
-from triage.language.model import Invariant, Result, Ruleset, Urgency
+from triage.language.model import Expectation, Invariant, Result, Ruleset, Urgency
 from triage.pipeline import triage_answers
 
 from .answer_space import (
@@ -106,20 +106,39 @@ def broken(invariant: Invariant, result: Result, answers: Mapping[str, Any] | No
                         f"{expect.urgency_at_least.value}")
     if urgency in expect.not_urgency:
         problems.append(f"urgency is {urgency.value}, which is not allowed here")
-    advised = sorted({item.id for item in result.advice
-                      for pattern in expect.excludes if fnmatch.fnmatch(item.id, pattern)})
-    if advised:
-        problems.append(f"advises {', '.join(advised)}")
-    given = {item.id for item in result.advice}
-    wanted = [aid for aid in expect.includes if aid not in given
-              and (urgency is not Urgency.EMERGENCY
-                   or (ruleset is not None and ruleset.advice[aid].kind == "emergency"))]
-    if wanted:
-        problems.append(f"does not advise {', '.join(wanted)}")
+    problems += _advice_problems(expect, result, ruleset)
+    for level, inner in expect.by_urgency:
+        if urgency is level:
+            problems += [f"{problem} (an {level.value} result)" if level.value[0] in "aeiou"
+                         else f"{problem} (a {level.value} result)"
+                         for problem in _advice_problems(inner, result, ruleset)]
     if expect.plan and not (isinstance(urgency, Urgency) and result.advice):
         problems.append("no plan: the result has no advice")
     if expect.safety_net and answers is not None and ruleset is not None:
         problems += safety_net_problems(ruleset, answers, urgency)
+    return problems
+
+
+def _advice_problems(expect: Expectation, result: Result, ruleset: Ruleset | None) -> list[str]:
+    """``excludes``, ``includes`` and ``includes_any``. Non-emergency advice is not asked
+    of an emergency result: its gate holds everything else back."""
+    problems = []
+    given = {item.id for item in result.advice}
+    advised = sorted({aid for aid in given for pattern in expect.excludes
+                      if fnmatch.fnmatch(aid, pattern)})
+    if advised:
+        problems.append(f"advises {', '.join(advised)}")
+
+    def askable(aid: str) -> bool:
+        return (result.urgency is not Urgency.EMERGENCY
+                or (ruleset is not None and ruleset.advice[aid].kind == "emergency"))
+
+    wanted = [aid for aid in expect.includes if aid not in given and askable(aid)]
+    if wanted:
+        problems.append(f"does not advise {', '.join(wanted)}")
+    options = [aid for aid in expect.includes_any if askable(aid)]
+    if options and not given.intersection(options):
+        problems.append(f"advises none of {', '.join(options)}")
     return problems
 
 

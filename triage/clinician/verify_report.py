@@ -67,8 +67,15 @@ def _expect(invariant: Invariant, ruleset: Ruleset, observed: str) -> dict[str, 
     if expect.excludes:
         result["excludes"] = sorted({aid for pattern in expect.excludes
                                      for aid in fnmatch.filter(ruleset.advice, pattern)})
-    if expect.includes:
-        result["includes"] = list(expect.includes)
+    includes = list(expect.includes)
+    for level, inner in expect.by_urgency:  # the case expects the urgency it names
+        if level.value == urgency:
+            includes += [aid for aid in inner.includes if aid not in includes]
+            result["excludes"] = sorted(set(result.get("excludes", [])) | {
+                aid for pattern in inner.excludes for aid in fnmatch.filter(ruleset.advice,
+                                                                          pattern)})
+    if includes:
+        result["includes"] = includes
     return result
 
 

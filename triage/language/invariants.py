@@ -4,6 +4,9 @@ An invariant names a scope (``for: every_answer_set`` or ``for: unscreened``), a
 optional ``when`` condition on answers (the rules' own condition language) and an
 ``expect`` block: ``urgency``, ``urgency_at_least``, ``not_urgency``, ``excludes``
 (advice ids or patterns never advised), ``includes`` (advice ids always advised),
+``includes_any`` (at least one of these advice ids advised),
+``if_urgency: {level: {includes, includes_any, excludes}}`` (what a result of that
+urgency must or must never advise: "an emergency always carries the call-now advice"),
 ``plan: non_empty``, and two properties that relate a result to the answers:
 ``blank_answers: never_lower_urgency`` (leaving any optional answer blank never gives a
 lower urgency than answering it) and ``safety_net: consistent`` (every "get help if"
@@ -29,8 +32,9 @@ from .questions import Question
 from .values import typed_answers
 
 INVARIANT_KEYS = ("id", "title", "statement", "evidence", "for", "when", "expect")
-EXPECT_KEYS = ("urgency", "urgency_at_least", "not_urgency", "excludes", "includes", "plan",
-               "blank_answers", "safety_net")
+EXPECT_KEYS = ("urgency", "urgency_at_least", "not_urgency", "excludes", "includes",
+               "includes_any", "if_urgency", "plan", "blank_answers", "safety_net")
+ADVICE_KEYS = ("excludes", "includes", "includes_any")  # the keys ``if_urgency`` takes
 RELATIONS = {"blank_answers": "never_lower_urgency", "safety_net": "consistent"}
 LEVELS = tuple(level.value for level in Urgency)
 
@@ -116,19 +120,11 @@ def _expectation(ctx: FieldReader, node: Any, where: str, line: int, advice: Map
         levels = [read_urgency(ctx, value, where, yamlio.line_of(node, "not_urgency"), what)
                   for value in (raw if isinstance(raw, list) else [raw])]
         fields["not_urgency"] = tuple(level for level in levels if level is not None)
-    excludes = ctx.texts(node, "excludes", where, what=what)
-    for pattern in excludes:
-        if not fnmatch.filter(advice, pattern):
-            ctx.misspelt(where, yamlio.line_of(node, "excludes"),
-                         f"{what}excludes {shown(pattern)}, which matches no advice id",
-                         pattern, advice)
-    fields["excludes"] = excludes
-    includes = ctx.texts(node, "includes", where, what=what)
-    for aid in includes:
-        if aid not in advice:
-            ctx.misspelt(where, yamlio.line_of(node, "includes"),
-                         f"{what}includes unknown advice id {aid!r}", aid, advice)
-    fields["includes"] = includes
+    fields.update(_advice_fields(ctx, node, where, advice, what))
+    if "if_urgency" in node:
+        fields["by_urgency"] = _by_urgency(ctx, node["if_urgency"], where,
+                                           yamlio.line_of(node, "if_urgency") or line,
+                                           advice, what)
     for key, word in RELATIONS.items():
         if key in node:
             if node[key] != word:
@@ -139,3 +135,45 @@ def _expectation(ctx: FieldReader, node: Any, where: str, line: int, advice: Map
             ctx.problem(where, yamlio.line_of(node, "plan"), f"{what}plan: must be 'non_empty'")
         fields["plan"] = True
     return Expectation(**fields)
+
+
+def _advice_fields(ctx: FieldReader, node: Mapping[str, Any], where: str,
+                   advice: Mapping[str, Advice], what: str) -> dict[str, Any]:
+    """``excludes`` (ids or patterns), ``includes`` and ``includes_any`` (ids), checked."""
+    fields: dict[str, Any] = {}
+    excludes = ctx.texts(node, "excludes", where, what=what)
+    for pattern in excludes:
+        if not fnmatch.filter(advice, pattern):
+            ctx.misspelt(where, yamlio.line_of(node, "excludes"),
+                         f"{what}excludes {shown(pattern)}, which matches no advice id",
+                         pattern, advice)
+    fields["excludes"] = excludes
+    for key in ("includes", "includes_any"):
+        ids = ctx.texts(node, key, where, what=what)
+        for aid in ids:
+            if aid not in advice:
+                ctx.misspelt(where, yamlio.line_of(node, key),
+                             f"{what}{key} unknown advice id {aid!r}", aid, advice)
+        fields[key] = ids
+    return fields
+
+
+def _by_urgency(ctx: FieldReader, node: Any, where: str, line: int,
+                advice: Mapping[str, Advice], what: str) -> tuple[tuple[Urgency, Expectation], ...]:
+    """``if_urgency: {emergency: {includes: [...]}, urgent: {includes_any: [...]}}``."""
+    if not isinstance(node, Mapping) or not node:
+        ctx.problem(where, line, f"{what}if_urgency must map an urgency ({', '.join(LEVELS)}) "
+                    "to includes, includes_any or excludes")
+        return ()
+    found = []
+    for key, inner in node.items():
+        at = yamlio.line_of(node, key) or line
+        level = read_urgency(ctx, key, where, at, what)
+        if not isinstance(inner, Mapping) or not inner:
+            ctx.problem(where, at, f"{what}if_urgency: {shown(key)} must be a mapping with "
+                        + ", ".join(ADVICE_KEYS))
+            continue
+        ctx.keys(inner, ADVICE_KEYS, where, f"'if_urgency: {key}'")
+        if level is not None:
+            found.append((level, Expectation(**_advice_fields(ctx, inner, where, advice, what))))
+    return tuple(found)

@@ -113,6 +113,9 @@ class Expectation:
     not_urgency: tuple[Urgency, ...] = ()
     excludes: tuple[str, ...] = ()  # advice ids or patterns that must never be advised
     includes: tuple[str, ...] = ()  # advice ids that must always be advised
+    includes_any: tuple[str, ...] = ()  # at least one of these advice ids is advised
+    # ``if_urgency``: what a result of that urgency must (or must never) advise
+    by_urgency: tuple[tuple[Urgency, Expectation], ...] = ()
     plan: bool = False  # exactly one urgency and at least one piece of advice
     blank_never_lowers: bool = False  # leaving an optional answer blank never lowers urgency
     safety_net: bool = False  # every checklist line the answers meet is reflected in urgency
