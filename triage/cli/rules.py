@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from triage import api
+from triage.engine import Engine
 from triage.errors import MAX_REPORT_LINES_PER_FILE, ExitStatus
 from triage.problems import bounded_lines, shown
 
@@ -174,6 +175,19 @@ def verify_command(
     quick: Annotated[bool, typer.Option(
         "--quick", help="Baseline background instead of the all-pairs design, "
         "200 samples unless --samples is given: seconds, not tens of seconds.")] = False,
+    mutants: Annotated[bool, typer.Option(
+        "--mutants", help="Instead, switch off each rule's condition and drop each of its "
+        "effects in turn, and say which invariant or case notices (--samples: the random "
+        "answer sets added to compare results). Exit 1 if a mutant of a safety-relevant "
+        "rule survives.")] = False,
+    rule: Annotated[list[str] | None, typer.Option(
+        "--rule", metavar="ID", help="With --mutants: only the mutants of this rule "
+        "(repeatable).")] = None,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", min=1, help="With --mutants: worker processes.")] = 1,
+    format: Annotated[CheckFormat, typer.Option(
+        "--format", "-f", help="With --mutants: text (a table and a score) or json.")]
+        = CheckFormat.text,
 ) -> None:
     """Check the safety invariants over the answer space; exit 1 if any fails."""
     from triage.clinician.verify import verify
@@ -183,6 +197,9 @@ def verify_command(
     if not compiled.ruleset.invariants:
         raise fail(f"{compiled.ruleset.root}: the rule set declares no invariants "
                    "(add 'invariants:' to ruleset.yaml)", ExitStatus.BAD_INPUT)
+    if mutants:
+        _mutants(compiled, rule or [], jobs, samples, seed, format)
+        return
     if quick and samples == 2000:
         samples = 200
     report = verify(compiled, samples_count=samples, seed=seed,
@@ -190,6 +207,30 @@ def verify_command(
     emit(render_report(report, compiled.ruleset))
     typer.echo(f"triage: verify took {report.seconds:.1f} s", err=True)
     if not report.holds:
+        raise typer.Exit(int(ExitStatus.CHECK_FAILED))
+
+
+def _mutants(compiled: Engine, only: list[str], jobs: int, samples: int, seed: int,
+             format: CheckFormat) -> None:
+    """``rules verify --mutants``: the table and score (or JSON); exit 1 on a safety-relevant
+    survivor."""
+    from triage.clinician.mutants import mutation_test, render_text, to_json
+    from triage.problems import suggest
+
+    known = [r.id for r in compiled.ruleset.active_rules]
+    for rid in only:
+        if rid not in known:
+            hint = suggest(rid, known)
+            raise fail(f"--rule: no active rule {shown(rid)}"
+                       + (f"; did you mean {hint!r}?" if hint else ""), ExitStatus.BAD_INPUT)
+    report = mutation_test(compiled, jobs=jobs, samples_count=samples, seed=seed, only=only)
+    if format is CheckFormat.json:
+        emit(json.dumps(to_json(report), indent=2, sort_keys=True) + "\n")
+    else:
+        emit(render_text(report))
+    typer.echo(f"triage: the mutation test took {report.seconds:.1f} s with --jobs {jobs}",
+               err=True)
+    if report.failed:
         raise typer.Exit(int(ExitStatus.CHECK_FAILED))
 
 
