@@ -32,9 +32,9 @@ from triage.engine import Engine
 from triage.pipeline import triage_answers
 from triage.questionnaire import next_question
 
-RULESET_SHA256 = "f792de342c56"  # the rule set the digest was recorded on (prefix)
-GOLDEN = "5ec8bcf9a5ccb664eab73f712fa160bf493c1a7896dce226c791fce40047166d"
-FLOW_GOLDEN = "2a5a386e4b16547b5b71e8d689c878437ddf0a0ed9f78bc4febe855858f1ca33"
+RULESET_SHA256 = "9278d8174a7c"  # the rule set the digest was recorded on (prefix)
+GOLDEN = "4fd789d0b8272a4a075871e4c07693292637531362cc7c63757acff9a8f891f1"
+FLOW_GOLDEN = "b39ef9efa8c5834cf46a823029cbcca6b44ffd4345b2533179e35a822a5aac91"
 ASKED_GOLDEN = "665914e506f1ad9064651ab7800bbc45aa7d143039d230daf5d2d984f71ba7da"
 ASK_SESSIONS = 300
 RANDOM_SETS = 400

@@ -4,10 +4,13 @@ Each mutant is the rule set with one rule weakened in memory (:func:`mutants`): 
 condition switched off (it never fires), or one of its effects dropped (its urgency, one
 recommended advice id, one exclusion, one finding). A mutant is
 
-* **caught** when an invariant of the quick design (what ``triage rules verify --quick``
-  checks) or a clinical case fails on it, where it held on the rule set as written;
-* **equivalent** when no answer set tried (the quick design, the all-pairs design of
-  every answer, the random samples and the cases) gets another urgency or other advice:
+* **caught** when an invariant or a clinical case fails on it, where it held on the rule
+  set as written. The invariants are checked over the quick design (what ``triage rules
+  verify --quick`` checks), the rows of the all-pairs design of every answer, the
+  random samples (the same rows and samples the full ``verify`` lays its cores over)
+  and the cases' answers;
+* **equivalent** when no answer set tried (all of those and the cases) gets another
+  urgency or other advice:
   the rule, or that effect, is covered by others (:attr:`MutantOutcome.subsumed_by`);
 * **survived** otherwise: some answer set's result changes and nothing notices.
 
@@ -22,6 +25,7 @@ fired. Mutants are spread over ``jobs`` processes (forked, sharing the recorded 
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -121,7 +125,7 @@ class Probe:
 
     ``checks``: answer set -> the invariants of the quick design in scope for it;
     ``blanks``: (invariant, answered set, blanked set) pairs of ``blank_answers``;
-    ``cases``: each case with its answer set; every other answer set is only compared.
+    ``cases``: each case with its answer set.
     """
 
     answers: list[AnswerSet] = field(default_factory=list)
@@ -159,9 +163,9 @@ class Probe:
 
 def build_probe(engine: Engine, *, samples_count: int = 2000, seed: int = 0,
                 jobs: int = 1) -> Probe:
-    """The quick design, the ``blank_answers`` pairs and the cases (all checked), plus the
-    all-pairs design and ``samples_count`` random answer sets (compared only); each run
-    once on the rules as written."""
+    """The quick design, the ``blank_answers`` pairs, the cases, the rows of the all-pairs
+    design and ``samples_count`` random answer sets; each run once on the rules as
+    written."""
     ruleset = engine.ruleset
     probe = Probe()
     baseline = default_baseline(ruleset)
@@ -185,10 +189,15 @@ def build_probe(engine: Engine, *, samples_count: int = 2000, seed: int = 0,
             if index is not None:
                 probe.cases.append((case, index))
     factors = [(q.id, levels(q, bounds, baseline)) for q in ruleset.questions]
-    for raw in pairwise(factors, seed):
+    more = itertools.chain(pairwise(factors, seed),
+                           samples(ruleset, plain, samples_count, seed, bounds, baseline))
+    for raw in more:  # the all-pairs rows and the samples of the full verify
         probe.add(ruleset, raw)
-    for raw in samples(ruleset, plain, samples_count, seed, bounds, baseline):
-        probe.add(ruleset, raw)
+    for index, answers in enumerate(probe.answers):  # every invariant, on every answer set
+        if index not in probe.checks:
+            unscreened = bool(ruleset.missing_required(answers))
+            probe.checks[index] = tuple(r.invariant for r in plain if in_scope(
+                r.invariant, ruleset, answers, unscreened))
     probe.firings = _first_runs(engine, probe.answers, jobs)
     fired: dict[str, list[int]] = {}
     for index, firing in enumerate(probe.firings):
@@ -278,7 +287,7 @@ class MutationReport:
     outcomes: list[MutantOutcome]
     safety: frozenset[str]
     answer_sets: int = 0  # distinct answer sets in the probe
-    checked: int = 0  # of which in the quick design or the cases
+    checked: int = 0  # of which checked by an invariant or a case
     jobs: int = 1
     seconds: float = 0.0
 
@@ -576,7 +585,8 @@ def describe(outcome: MutantOutcome, report: MutationReport) -> str:
                 for rule in report.ruleset.active_rules
                 for name, _ in finding_polarity(rule.when)):
             return "equivalent: no rule reads this finding"
-        return "equivalent: no answer set tried gets another urgency or other advice"
+        return ("equivalent: no answer set tried gets another urgency or other advice "
+                "(no single rule found that covers it: review)")
     if outcome.changed == 0:
         return "survived: the rule fires on no answer set tried"
     return (f"survived: {outcome.changed} answer sets get another urgency or other advice "
@@ -589,8 +599,8 @@ def render_text(report: MutationReport) -> str:
     ruleset = report.ruleset
     lines = [f"Mutation test of {ruleset.name} {ruleset.version}: {len(report.outcomes)} "
              f"mutants of {len({o.mutant.rule for o in report.outcomes})} rules, judged on "
-             f"{report.answer_sets:,} answer sets ({report.checked:,} checked by the "
-             "invariants' quick design and the cases, the rest compared)", ""]
+             f"{report.answer_sets:,} answer sets (the invariants' quick design, the all-pairs "
+             "rows, the samples and the cases)", ""]
     by_rule: dict[str, list[MutantOutcome]] = {}
     for outcome in report.outcomes:
         by_rule.setdefault(outcome.mutant.rule, []).append(outcome)
@@ -613,6 +623,13 @@ def render_text(report: MutationReport) -> str:
               "exclusion): every mutant must be caught", "",
               f"Score: {_score(overall)} of the mutants caught ({equivalent} equivalent "
               f"left out); safety-relevant rules: {_score(safety)}."]
+    unproven = [o for o in report.of(True) if o.status == "equivalent"
+                and describe(o, report).endswith("review)")]
+    if unproven:
+        lines.append(f"{len(unproven)} equivalent mutants of safety-relevant rules rest on the "
+                     "answer sets tried alone (no rule found that subsumes them): "
+                     + ", ".join(f"{o.mutant.rule} {o.mutant.label}" for o in unproven)
+                     + ". Check that nothing should tell them apart.")
     if report.failed:
         lines.append(f"{len(report.failed)} mutants of safety-relevant rules survived: add "
                      "an invariant or a case that tells them apart, or remove the rule.")
@@ -639,6 +656,15 @@ def to_json(report: MutationReport) -> dict[str, Any]:
                      "target": o.mutant.target, "status": o.status,
                      "safety_relevant": o.mutant.rule in report.safety,
                      "caught_by": list(o.caught_by), "subsumed_by": list(o.subsumed_by),
-                     "changed": o.changed, "note": describe(o, report)}
+                     "changed": o.changed, "note": describe(o, report),
+                     "example": _plain_answers(o.example)}
                     for o in report.outcomes],
     }
+
+
+def _plain_answers(answers: AnswerSet | None) -> dict[str, Any] | None:
+    """A survivor's first changed answer set, as an answers file would give it."""
+    if answers is None:
+        return None
+    return {qid: list(value) if isinstance(value, tuple) else value
+            for qid, value in answers.items() if value is not None}
