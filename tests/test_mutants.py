@@ -181,3 +181,17 @@ def test_a_misspelt_urgency_under_if_urgency_is_reported_with_its_line(tmp_path)
 def _healthy():
     from conftest import healthy_adult
     return healthy_adult()
+
+
+def test_the_review_shows_each_rules_mutation_status(shipped):
+    """`rules review --mutants`: "Mutation status: guarded by: INV-..., CASE-..." per rule."""
+    from triage.clinician.review import case_coverage, document, render_markdown
+
+    report = mutation_test(shipped, samples_count=SAMPLES, only=["GATE-URGENT",
+                                                                 "RT-INFLAMMATORY"])
+    status = report.status_by_rule()
+    assert status["GATE-URGENT"].startswith("guarded by: INV-")
+    assert "changes nothing: without urgency routine" in status["RT-INFLAMMATORY"]
+    text = render_markdown(document(shipped.ruleset, case_coverage(shipped), None, None,
+                                    status))
+    assert "**Mutation status:** guarded by: INV-" in text

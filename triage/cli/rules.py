@@ -258,6 +258,11 @@ def review_command(
     full_verify: Annotated[bool, typer.Option(
         "--full-verify", help="Verify the invariants over the full all-pairs design "
         "(tens of seconds) instead of the quick check.")] = False,
+    mutants: Annotated[bool, typer.Option(
+        "--mutants", help="Also run the mutation test (rules verify --mutants) and show "
+        "each rule's status: which invariants and cases guard it.")] = False,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", min=1, help="With --mutants: worker processes.")] = 1,
 ) -> None:
     """Write a review document a clinician can sign off: rules, advice, coverage, invariants."""
     from triage.clinician.review import REVIEW_RENDERERS, case_coverage, document
@@ -271,6 +276,11 @@ def review_command(
     if ruleset.invariants:
         report = verify(compiled, samples_count=2000 if full_verify else 200,
                         background="pairwise" if full_verify else "baseline")
+    mutation = None
+    if mutants:
+        from triage.clinician.mutants import mutation_test
+
+        mutation = mutation_test(compiled, jobs=jobs).status_by_rule()
     text = REVIEW_RENDERERS[format.value](document(ruleset, case_coverage(compiled),
-                                                   report, date))
+                                                   report, date, mutation))
     write_output(target, text)

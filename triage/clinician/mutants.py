@@ -305,6 +305,24 @@ class MutationReport:
         """Surviving mutants of safety-relevant rules (exit 1)."""
         return [o for o in self.of(True) if o.status == "survived"]
 
+    def status_by_rule(self) -> dict[str, str]:
+        """Rule id -> its mutation status in one line, for the review document."""
+        guarded = self.guarded_by()
+        found: dict[str, str] = {}
+        for rid in dict.fromkeys(o.mutant.rule for o in self.outcomes):
+            outcomes = [o for o in self.outcomes if o.mutant.rule == rid]
+            survived = [o.mutant.label for o in outcomes if o.status == "survived"]
+            equivalent = [o.mutant.label for o in outcomes if o.status == "equivalent"]
+            text = ("SURVIVED (no invariant or case notices): " + "; ".join(survived) + ". "
+                    if survived else "")
+            if guarded.get(rid):
+                text += "guarded by: " + ", ".join(guarded[rid])
+            if equivalent:
+                text += (". " if guarded.get(rid) else "") + "changes nothing: " \
+                    + "; ".join(equivalent)
+            found[rid] = text
+        return found
+
     def guarded_by(self) -> dict[str, tuple[str, ...]]:
         """Rule id -> the invariants and cases that catch its mutants (first ones first)."""
         found: dict[str, dict[str, None]] = {}

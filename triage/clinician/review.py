@@ -218,11 +218,13 @@ def case_coverage(engine: Engine) -> Coverage:
 
 
 def document(ruleset: Ruleset, coverage: Coverage, report: VerifyReport | None,
-             date: str | None = None) -> list[Block]:
-    """The whole review document as blocks."""
+             date: str | None = None,
+             mutation: Mapping[str, str] | None = None) -> list[Block]:
+    """The whole review document as blocks. ``mutation``: rule id -> its mutation status
+    ("guarded by: INV-..., CASE-...", from ``rules verify --mutants``), if it was run."""
     blocks: list[Block] = [Heading(1, f"Clinical review: {ruleset.name} {ruleset.version}")]
     blocks += _summary(ruleset, coverage, report, date)
-    blocks += _rules(ruleset, coverage)
+    blocks += _rules(ruleset, coverage, mutation or {})
     blocks += _advice(ruleset)
     blocks += _glossary(ruleset)
     blocks += _coverage(ruleset, coverage)
@@ -279,7 +281,7 @@ def _categories(rules: tuple[Rule, ...]) -> dict[str, list[Rule]]:
     return grouped
 
 
-def _rules(ruleset: Ruleset, coverage: Coverage) -> list[Block]:
+def _rules(ruleset: Ruleset, coverage: Coverage, mutation: Mapping[str, str]) -> list[Block]:
     blocks: list[Block] = [Heading(2, "Rules, by category", "rules")]
     questions = ruleset.question_map
     for category, rules in _categories(ruleset.rules).items():
@@ -296,6 +298,10 @@ def _rules(ruleset: Ruleset, coverage: Coverage) -> list[Block]:
                        ("Reviewed on", rule.reviewed_on),
                        ("Source", source(ruleset, rule.place))]
             blocks.append(Items(tuple(t for _, t in details), labels=tuple(k for k, _ in details)))
+            if rule.id in mutation:
+                status = mutation[rule.id]
+                blocks.append(Para(status, label="Mutation status:",
+                                   flag=status.startswith("SURVIVED")))
             if cases:
                 blocks.append(Para(", ".join(cases), label=f"Tested by {len(cases)} cases:"))
             elif rule.status == "active":
