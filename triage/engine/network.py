@@ -24,12 +24,13 @@ import experta
 import experta.strategies
 from experta import AND, NOT, OR, P
 from experta.agenda import Agenda
-from experta.fact import InitialFact
+from experta.fact import Fact, InitialFact
 from experta.factlist import FactList
 from experta.fieldconstraint import L
 from experta.matchers.rete import ReteMatcher
-from experta.matchers.rete.check import FeatureCheck, TypeCheck
-from experta.matchers.rete.nodes import ConflictSetNode
+from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck
+from experta.matchers.rete.mixins import NoMemory
+from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode, OrdinaryMatchNode
 from experta.matchers.rete.token import Token
 # isort: on
 
@@ -194,6 +195,7 @@ def _answers_test(alternatives: list[list[Literal]], position: Position) -> Any:
             else:
                 return True
         return False
+    holds.answers_test = True  # type: ignore[attr-defined]  # the fast path knows it
     return Answers(all_answers=P(holds))
 
 
@@ -236,38 +238,132 @@ class _TrackedConflictSetNode(ConflictSetNode):  # type: ignore[misc]
         self.changed.append(self.position)
 
 
+EXPERTA_VERSION = "1.9.4"  # the experta whose network the fast path was written for
+
+
+class _FastToken(Token):  # type: ignore[misc]
+    """experta's token without the checks its constructor makes on every token.
+
+    Every node copies the token it receives, and the stock constructor asserts, on each
+    copy, the tag's type and that every item of the data is a Fact. The tokens made here
+    come from facts the engine declared itself (or from copies and joins of them), so
+    those checks cannot fail: the fields are the same (the tag, a fresh set of facts, the
+    context mapping), only the checks are gone.
+    """
+
+    def __new__(cls, tag: Any, data: Any, context: Any = None) -> _FastToken:
+        facts = {data} if isinstance(data, Fact) else set(data)
+        return tuple.__new__(cls, (tag, facts, {} if context is None else context))
+
+    def copy(self) -> _FastToken:
+        return tuple.__new__(_FastToken, (self[0], self[1].copy(), self[2].copy()))
+
+
+class _FastJoinNode(OrdinaryMatchNode):  # type: ignore[misc]
+    """experta's two-input join node, making the tokens it joins as :class:`_FastToken`.
+
+    The same memories, the same test (the node's own matcher), the same joined facts and
+    context, sent to the same children in the same order as
+    ``OrdinaryMatchNode._OrdinaryMatchNode__activation`` in experta 1.9.4.
+    """
+
+    def _activate_left(self, token: Any) -> None:
+        self._join(token, self.left_memory, self.right_memory, is_left=True)
+
+    def _activate_right(self, token: Any) -> None:
+        self._join(token, self.right_memory, self.left_memory, is_left=False)
+
+    def _join(self, token: Any, memory: list[Any], others: list[Any], is_left: bool) -> None:
+        info = token.to_info()
+        if token.is_valid():
+            memory.append(info)
+        elif info in memory:
+            memory.remove(info)
+        context = token.context
+        for other_data, other_pairs in others:
+            other = dict(other_pairs)
+            if not (self.matcher(context, other) if is_left else self.matcher(other, context)):
+                continue
+            joined = {key: value for key, value in context.items() if isinstance(key, str)}
+            for key, value in other.items():
+                if not isinstance(key, tuple):  # negated bindings are not passed on
+                    joined[key] = value
+            new = _FastToken(token.tag, token.data | other_data, joined)
+            for child in self.children:
+                child.callback(new)
+
+
+def _is_answers_test(tester: Any) -> bool:
+    """Is this alpha node one of ours: ``Answers(all_answers=P(holds))``, nothing bound?"""
+    check = getattr(tester, "matcher", None)
+    return (type(tester) is FeatureTesterNode and isinstance(check, FeatureCheck)
+            and check.what == "all_answers" and type(check.how) is P
+            and check.how.__bind__ is None
+            and getattr(check.how.match, "answers_test", False)
+            and getattr(check.check, "__name__", "") == "match_predicate")
+
+
 class _Matcher(ReteMatcher):  # type: ignore[misc]
     """experta's Rete matcher, with shortcuts that leave the network as it is.
 
-    * A new fact goes straight to the alpha nodes under the test of its type, and a
-      finding straight to those testing its name (the stock network offers each fact
-      to every type test, and a finding to every name test, copying the token each
-      time). Same nodes reached with the same tokens: same activations.
+    * The answers fact's tests are run once each, in one loop: the fact goes on, as the
+      stock node would send it, to the children of the tests that hold (the stock network
+      offers it to every test, copying the token each time). A finding goes straight to
+      the alpha nodes testing its name. Same nodes reached with the same tokens: same
+      activations.
+    * Tokens are built without experta's per-token checks (:class:`_FastToken`, also in
+      the join nodes, :class:`_FastJoinNode`).
     * Activations are collected only from the conflict-set nodes that were activated
       (the stock matcher asks all of them, one per rule, after every firing), in the
       same order.
-    * A reset wipes each node once, not once per path to it.
+    * A reset wipes each node that has a memory, once (not once per path to it).
+
+    The shortcuts are taken only on the network shape they were written for (experta
+    1.9.4, the rules compiled by this module); on any other, ``fast`` is False and every
+    fact goes through experta's stock path.
     """
 
     def __init__(self, engine: Any) -> None:
         super().__init__(engine)
-        self._nodes = self._all_nodes()
-        self._routes = self._direct_routes()
+        nodes = self._all_nodes()
+        self._memories = tuple(node for node in nodes if type(node)._reset is not NoMemory._reset)
         self._changed: list[int] = []
         self._conflict_sets = self._get_conflict_set_nodes()
         for position, node in enumerate(self._conflict_sets):
             node.__class__ = _TrackedConflictSetNode
             node.changed, node.position = self._changed, position
+        routes = self._direct_routes() if getattr(engine, "fast_path", True) else None
+        if routes is not None and experta.__version__ != EXPERTA_VERSION:
+            routes = None
+        self._routes = routes
+        self.fast = routes is not None
+        if self.fast:
+            for node in nodes:
+                if type(node) is OrdinaryMatchNode:
+                    node.__class__ = _FastJoinNode
 
-    def _direct_routes(self) -> tuple[dict[type, list[Any]], dict[str, list[Any]]] | None:
-        """(fact type -> alpha nodes under its type test, finding name -> alpha nodes
-        testing it), or None (the stock path) if the network has another shape."""
+    def _direct_routes(self) -> tuple[tuple[tuple[Any, tuple[Any, ...]], ...],
+                                      dict[str, list[Any]]] | None:
+        """(for each test of the answers fact: its predicate and the callbacks of the nodes
+        it feeds; finding name -> alpha nodes testing it), or None (the stock path) if the
+        network has another shape."""
         by_type: dict[type, list[Any]] = {}
         for child in self.root_node.children:
             check = getattr(child.node, "matcher", None)
-            if not isinstance(check, TypeCheck) or check.fact_type in by_type:
+            if (type(child.node) is not FeatureTesterNode or not isinstance(check, TypeCheck)
+                    or check.fact_type in by_type):
                 return None
             by_type[check.fact_type] = list(child.node.children)
+        answers_tests = []
+        for tester in by_type.get(Answers, []):
+            node = tester.node
+            if _is_answers_test(node):
+                answers_tests.append((node.matcher.how.match,
+                                      tuple(child.callback for child in node.children)))
+            elif type(node) is FeatureTesterNode and isinstance(node.matcher, FactCapture):
+                answers_tests.append((None, (tester.callback,)))  # ``Answers()``: always
+            else:
+                return None
         by_name: dict[str, list[Any]] = {}
         for tester in by_type.get(Finding, []):
             check = getattr(tester.node, "matcher", None)
@@ -275,7 +371,7 @@ class _Matcher(ReteMatcher):  # type: ignore[misc]
                     and type(check.how) is L and isinstance(check.how.value, str)):
                 return None
             by_name.setdefault(check.how.value, []).append(tester)
-        return by_type, by_name
+        return tuple(answers_tests), by_name
 
     def _all_nodes(self) -> tuple[Any, ...]:
         """Every node of the network once (shared nodes are reached by several paths)."""
@@ -290,7 +386,7 @@ class _Matcher(ReteMatcher):  # type: ignore[misc]
 
     def reset(self) -> None:
         """Wipe every node's memory, each node once; drop news left by an aborted run."""
-        for node in self._nodes:
+        for node in self._memories:
             node._reset()
         for node in self._conflict_sets:
             node.get_activations()
@@ -300,14 +396,20 @@ class _Matcher(ReteMatcher):  # type: ignore[misc]
         if self._routes is None:
             self.root_node.add(fact)
             return
-        by_type, by_name = self._routes
-        token = Token.valid(fact)
-        if type(fact) is Finding:
-            testers = by_name.get(fact["name"], ())
-        else:
-            testers = by_type.get(type(fact), ())
-        for tester in testers:
-            tester.callback(token)
+        answers_tests, by_name = self._routes
+        token = _FastToken.valid(fact)
+        kind = type(fact)
+        if kind is Answers:
+            values = fact["all_answers"]
+            for holds, callbacks in answers_tests:
+                if holds is None or holds(values):
+                    for callback in callbacks:
+                        callback(token)
+        elif kind is Finding:
+            for tester in by_name.get(fact["name"], ()):
+                tester.callback(token)
+        else:  # the initial fact: nothing tests it in the rules compiled here
+            self.root_node.add(fact)
 
     def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
         for fact in deleting or ():
@@ -378,10 +480,12 @@ class Engine:
     """A compiled rule set. ``evaluate`` may be called many times, from any thread.
 
     One experta engine is reset per answer set, so runs are serialised by a lock;
-    use processes, not threads, for parallel batches.
+    use processes, not threads, for parallel batches. ``fast=False`` keeps every fact on
+    experta's stock matching path (``fast`` says which path the engine took: the fast one
+    is taken only where experta's network has the shape it was written for).
     """
 
-    def __init__(self, ruleset: Ruleset) -> None:
+    def __init__(self, ruleset: Ruleset, *, fast: bool = True) -> None:
         self.ruleset = ruleset
         self.rules = ruleset.active_rules
         level = strata(self.rules)
@@ -401,7 +505,9 @@ class Engine:
                 _make_action(index, rule.then.findings))
         if problems:
             raise RulesetError(problems)
+        members["fast_path"] = fast
         self._engine = type("CompiledRules", (_Recorder,), members)()
+        self.fast: bool = self._engine.matcher.fast
         self._lock = threading.Lock()
 
     def _facts(self, answers: Mapping[str, Any]) -> tuple[Any, ...]:
