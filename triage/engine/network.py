@@ -293,6 +293,24 @@ class _FastJoinNode(OrdinaryMatchNode):  # type: ignore[misc]
                 child.callback(new)
 
 
+class _FastCaptureNode(FeatureTesterNode):  # type: ignore[misc]
+    """experta's alpha node for a ``FactCapture`` (binding the matched fact to the
+    pattern's name), without the generic matcher call: the same checks on the token's
+    context, the same binding, the same token sent to the same children."""
+
+    def _activate(self, token: Any) -> None:
+        (fact,) = token.data  # an alpha token holds exactly one fact
+        key = self.matcher.bind
+        context = token.context
+        if context.get(key, fact) != fact:
+            return
+        if (False, key) in context and context[(False, key)] == fact:
+            return
+        context[key] = fact
+        for child in self.children:
+            child.callback(token)
+
+
 def _is_answers_test(tester: Any) -> bool:
     """Is this alpha node one of ours: ``Answers(all_answers=P(holds))``, nothing bound?"""
     check = getattr(tester, "matcher", None)
@@ -341,6 +359,8 @@ class _Matcher(ReteMatcher):  # type: ignore[misc]
             for node in nodes:
                 if type(node) is OrdinaryMatchNode:
                     node.__class__ = _FastJoinNode
+                elif type(node) is FeatureTesterNode and type(node.matcher) is FactCapture:
+                    node.__class__ = _FastCaptureNode
 
     def _direct_routes(self) -> tuple[tuple[tuple[Any, tuple[Any, ...]], ...],
                                       dict[str, list[Any]]] | None:
@@ -388,8 +408,8 @@ class _Matcher(ReteMatcher):  # type: ignore[misc]
         """Wipe every node's memory, each node once; drop news left by an aborted run."""
         for node in self._memories:
             node._reset()
-        for node in self._conflict_sets:
-            node.get_activations()
+        for position in set(self._changed):  # only these can have news
+            self._conflict_sets[position].get_activations()
         self._changed.clear()
 
     def _add(self, fact: Any) -> None:
@@ -451,21 +471,55 @@ class _Recorder(experta.KnowledgeEngine):  # type: ignore[misc]
         self.running = False
 
     def run(self, steps: Any = None) -> None:
-        """experta's run loop without its log line per firing.
+        """experta's run loop without its log line per firing, firing a salience
+        stratum's activations together on the fast path.
 
         The stock loop builds the text of every fired rule's facts (the whole answer
-        set) for a log record that is then dropped. Same agenda, same firing order.
+        set) for a log record that is then dropped. The activations come from experta's
+        agenda, in its order. On the fast path, the activations at the top of the agenda
+        that share its salience are fired one after another before the agenda is
+        updated: rules only add findings, and a rule testing ``not`` a finding has a
+        lower salience than every rule asserting it (stratified negation), so nothing
+        fired in a stratum can remove an activation of the same stratum; activations it
+        adds there fire in the next round, before any lower stratum. Same rules fired.
         """
         self.running = True
+        together = self.matcher.fast
         while self.running:
             added, removed = self.get_activations()
             self.strategy.update_agenda(self.agenda, added, removed)
             activation = self.agenda.get_next()
             if activation is None:
                 break
-            activation.rule(self, **{key: value for key, value in activation.context.items()
-                                     if not key.startswith("__")})
+            batch = [activation]
+            if together:
+                pending = self.agenda.activations
+                salience = activation.rule.salience
+                while pending and pending[-1].rule.salience == salience:
+                    batch.append(pending.pop())
+            for activation in batch:
+                activation.rule(self, **{key: value for key, value in activation.context.items()
+                                         if not key.startswith("__")})
         self.running = False
+
+
+class _Rule(experta.Rule):  # type: ignore[misc]
+    """experta's rule, remembering its hash.
+
+    The stock hash hashes the whole condition (every pattern of every alternative) each
+    time an activation of the rule is hashed. Here it is computed as the stock one is
+    and kept while what it covers stays the same (the condition is a tuple; the action,
+    the engine it is bound to and the salience are checked on every call).
+    """
+
+    def __hash__(self) -> int:
+        cached = self.__dict__.get("_hash_of")
+        if (cached is not None and cached[0] is self._wrapped
+                and cached[1] is self._wrapped_self and cached[2] == self.salience):
+            return cached[3]  # type: ignore[no-any-return]
+        value: int = super().__hash__()
+        self.__dict__["_hash_of"] = (self._wrapped, self._wrapped_self, self.salience, value)
+        return value
 
 
 def _make_action(index: int, findings: tuple[str, ...]):  # type: ignore[no-untyped-def]
@@ -501,7 +555,7 @@ class Engine:
                 continue
             if pattern is None:  # an empty ``any`` under ``not``: can never hold
                 continue
-            members[f"rule_{index}"] = experta.Rule(pattern, salience=-level[rule.id])(
+            members[f"rule_{index}"] = _Rule(pattern, salience=-level[rule.id])(
                 _make_action(index, rule.then.findings))
         if problems:
             raise RulesetError(problems)
