@@ -14,6 +14,7 @@ recorded, so it cannot depend on firing order:
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -553,6 +554,18 @@ class _Rule(experta.Rule):  # type: ignore[misc]
         value: int = super().__hash__()
         self.__dict__["_hash_of"] = (self._wrapped, self._wrapped_self, self.salience, value)
         return value
+
+    def new_conditions(self, *args: Any) -> _Rule:
+        """The rule with other conditions (experta splits each ``OR`` into rules this way):
+        the same action, salience and action arguments as the stock method gives, without
+        reading the action's signature again (``inspect.signature``: a third of the
+        compile time)."""
+        rule = self.__class__(*args, salience=self.salience)
+        if self._wrapped:
+            rule._wrapped = self._wrapped
+            rule._wrapped_args = self._wrapped_args
+            functools.update_wrapper(rule, self._wrapped)
+        return rule
 
 
 def _make_action(index: int, findings: tuple[str, ...]):  # type: ignore[no-untyped-def]
