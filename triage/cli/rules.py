@@ -47,7 +47,7 @@ def rules_dir(directory: Path | None, rules: Path | None) -> Path:
     ``rules/`` never checks the installed copy by mistake.
     """
     from triage.api import default_rules_dir
-    from triage.language.loader import MANIFEST
+    from triage.language import MANIFEST
 
     if directory is not None and rules is not None and directory.resolve() != rules.resolve():
         raise fail(f"give the rule set once: DIR {directory} or --rules {rules}",
@@ -94,7 +94,7 @@ def check_command(
 ) -> None:
     """Validate the whole rule set: every error and warning as file:line. Exit 1 on errors."""
     from triage.clinician.ruleset_check import check
-    from triage.language.loader import MANIFEST
+    from triage.language import MANIFEST
 
     folder = rules_dir(directory, rules)
     if not (folder / MANIFEST).is_file():  # nothing to check: bad input, not a failed check
