@@ -10,15 +10,17 @@ import time
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from triage import api, batch
+from triage import api
 from triage.errors import ExitStatus, TriageError
-from triage.intake import rows
 from triage.problems import printable
 from triage.safewrite import Output, OutputClosed, Target, replacing
+
+if TYPE_CHECKING:
+    from triage.intake import rows
 
 from .common import (
     LocaleOption,
@@ -72,6 +74,9 @@ def batch_command(
     A bad row gets an error object and the rest go on. Exit 0 if every row was
     triaged, 2 if any row had bad input, 70 if any row hit a bug.
     """
+    from triage import batch  # here, not at the top: the other commands start without it
+    from triage.intake import rows
+
     ruleset = api.engine(rules).ruleset  # a broken rule set stops here, before any output
     locale = checked_locale(ruleset, locale)
     if source != "-" and not Path(source).exists():
