@@ -313,6 +313,25 @@ class _FastCaptureNode(FeatureTesterNode):  # type: ignore[misc]
             child.callback(token)
 
 
+Capture = tuple[str, tuple[Any, ...]]  # a fact capture: its name, its children's callbacks
+
+
+def _capture(node: Any) -> Capture | None:
+    """A ``FactCapture`` alpha node as (the name it binds, its children's callbacks)."""
+    if type(node) is FeatureTesterNode and type(node.matcher) is FactCapture:
+        return node.matcher.bind, tuple(child.callback for child in node.children)
+    return None
+
+
+def _feed(fact: Any, key: str, callbacks: tuple[Any, ...]) -> None:
+    """What a capture node sends on for a new fact that passed the tests above it: a
+    valid token of the fact alone, bound to the capture's name (the token arriving there
+    has an empty context, so none of the capture's checks can fail)."""
+    token = tuple.__new__(_FastToken, (_VALID, {fact}, {key: fact}))
+    for callback in callbacks:
+        callback(token)
+
+
 def _is_answers_test(tester: Any) -> bool:
     """Is this alpha node one of ours: ``Answers(all_answers=P(holds))``, nothing bound?"""
     check = getattr(tester, "matcher", None)
@@ -356,11 +375,11 @@ _VALID = Token.TagType.VALID
 class _Matcher(ReteMatcher):  # type: ignore[misc]
     """experta's Rete matcher, with shortcuts that leave the network as it is.
 
-    * The answers fact's tests are run once each, in one loop: the fact goes on, as the
-      stock node would send it, to the children of the tests that hold (the stock network
-      offers it to every test, copying the token each time). A finding goes straight to
-      the alpha nodes testing its name. Same nodes reached with the same tokens: same
-      activations.
+    * The answers fact's tests are run once each, in one loop, and a finding goes straight
+      to the tests of its name: the fact goes on, as the capture node under a test that
+      holds would send it, to that node's children (the stock network offers each fact to
+      every test, copying the token at each node on the way). Same nodes reached with the
+      same tokens: same activations.
     * Tokens are built without experta's per-token checks (:class:`_FastToken`, also in
       the join nodes, :class:`_FastJoinNode`).
     * Activations are collected only from the conflict-set nodes that were activated
@@ -396,11 +415,11 @@ class _Matcher(ReteMatcher):  # type: ignore[misc]
             for node in self._conflict_sets:
                 node.__class__ = _FastConflictSetNode
 
-    def _direct_routes(self) -> tuple[tuple[tuple[Any, tuple[Any, ...]], ...],
-                                      dict[str, list[Any]]] | None:
-        """(for each test of the answers fact: its predicate and the callbacks of the nodes
-        it feeds; finding name -> alpha nodes testing it), or None (the stock path) if the
-        network has another shape."""
+    def _direct_routes(self) -> tuple[tuple[tuple[Any, tuple[Capture, ...]], ...],
+                                      dict[str, list[Capture]]] | None:
+        """(for each test of the answers fact: its predicate and the fact captures it
+        feeds; finding name -> the fact captures under the tests of that name), or None
+        (the stock path) if the network has another shape."""
         by_type: dict[type, list[Any]] = {}
         for child in self.root_node.children:
             check = getattr(child.node, "matcher", None)
@@ -412,19 +431,26 @@ class _Matcher(ReteMatcher):  # type: ignore[misc]
         for tester in by_type.get(Answers, []):
             node = tester.node
             if _is_answers_test(node):
-                answers_tests.append((node.matcher.how.match,
-                                      tuple(child.callback for child in node.children)))
-            elif type(node) is FeatureTesterNode and isinstance(node.matcher, FactCapture):
-                answers_tests.append((None, (tester.callback,)))  # ``Answers()``: always
-            else:
+                captures = [_capture(child.node) for child in node.children]
+            else:  # ``Answers()``: a capture, no test
+                captures, node = [_capture(node)], None
+            if None in captures:
                 return None
-        by_name: dict[str, list[Any]] = {}
+            answers_tests.append((node and node.matcher.how.match,
+                                  tuple(c for c in captures if c is not None)))
+        by_name: dict[str, list[Capture]] = {}
         for tester in by_type.get(Finding, []):
             check = getattr(tester.node, "matcher", None)
-            if not (isinstance(check, FeatureCheck) and check.what == "name"
-                    and type(check.how) is L and isinstance(check.how.value, str)):
+            if not (type(tester.node) is FeatureTesterNode and isinstance(check, FeatureCheck)
+                    and check.what == "name" and type(check.how) is L
+                    and isinstance(check.how.value, str) and check.how.__bind__ is None
+                    and getattr(check.check, "__name__", "") == "equal_literal"):
                 return None
-            by_name.setdefault(check.how.value, []).append(tester)
+            for child in tester.node.children:
+                capture = _capture(child.node)
+                if capture is None:
+                    return None
+                by_name.setdefault(check.how.value, []).append(capture)
         return tuple(answers_tests), by_name
 
     def _all_nodes(self) -> tuple[Any, ...]:
@@ -451,17 +477,16 @@ class _Matcher(ReteMatcher):  # type: ignore[misc]
             self.root_node.add(fact)
             return
         answers_tests, by_name = self._routes
-        token = _FastToken.valid(fact)
         kind = type(fact)
         if kind is Answers:
             values = fact["all_answers"]
-            for holds, callbacks in answers_tests:
+            for holds, captures in answers_tests:
                 if holds is None or holds(values):
-                    for callback in callbacks:
-                        callback(token)
+                    for key, callbacks in captures:
+                        _feed(fact, key, callbacks)
         elif kind is Finding:
-            for tester in by_name.get(fact["name"], ()):
-                tester.callback(token)
+            for key, callbacks in by_name.get(fact["name"], ()):
+                _feed(fact, key, callbacks)
         else:  # the initial fact: nothing tests it in the rules compiled here
             self.root_node.add(fact)
 
