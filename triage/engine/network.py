@@ -275,13 +275,17 @@ class _FastJoinNode(OrdinaryMatchNode):  # type: ignore[misc]
     def _activate_right(self, token: Any) -> None:
         self._join(token, self.right_memory, self.left_memory, is_left=False)
 
+    touched: list[Any]  # the matcher's list of nodes whose memory is not empty
+
     def _join(self, token: Any, memory: list[Any], others: list[Any], is_left: bool) -> None:
-        info = token.to_info()
-        if token.is_valid():
+        context = token.context
+        info = tuple.__new__(TokenInfo, (frozenset(token.data), frozenset(context.items())))
+        if token.tag is _VALID:
+            if not memory:
+                self.touched.append(self)
             memory.append(info)
         elif info in memory:
             memory.remove(info)
-        context = token.context
         for other_data, other_pairs in others:
             other = dict(other_pairs)
             if not (self.matcher(context, other) if is_left else self.matcher(other, context)):
@@ -343,6 +347,8 @@ def _is_answers_test(tester: Any) -> bool:
 
 
 class _FastConflictSetNode(_TrackedConflictSetNode):
+    touched: list[Any]  # the matcher's list of nodes whose memory is not empty
+
     """experta's conflict-set node making a new activation with less copying.
 
     For a valid token: the same token info remembered, the same activation (rule, facts,
@@ -359,6 +365,8 @@ class _FastConflictSetNode(_TrackedConflictSetNode):
         data = frozenset(token.data)
         info = tuple.__new__(TokenInfo, (data, frozenset(context.items())))
         if info not in self.memory:
+            if not self.memory:
+                self.touched.append(self)
             self.memory.add(info)
             activation = Activation(self.rule, data, {key: value for key, value in context.items()
                                                       if isinstance(key, str)})
@@ -385,7 +393,8 @@ class _Matcher(ReteMatcher):  # type: ignore[misc]
     * Activations are collected only from the conflict-set nodes that were activated
       (the stock matcher asks all of them, one per rule, after every firing), in the
       same order.
-    * A reset wipes each node that has a memory, once (not once per path to it).
+    * A reset wipes each node that has a memory, once (not once per path to it), and on
+      the fast path only those whose memory is not empty.
 
     The shortcuts are taken only on the network shape they were written for (experta
     1.9.4, the rules compiled by this module); on any other, ``fast`` is False and every
@@ -406,6 +415,7 @@ class _Matcher(ReteMatcher):  # type: ignore[misc]
             routes = None
         self._routes = routes
         self.fast = routes is not None
+        self._touched: list[Any] = []
         if self.fast:
             for node in nodes:
                 if type(node) is OrdinaryMatchNode:
@@ -414,6 +424,11 @@ class _Matcher(ReteMatcher):  # type: ignore[misc]
                     node.__class__ = _FastCaptureNode
             for node in self._conflict_sets:
                 node.__class__ = _FastConflictSetNode
+            for node in nodes:
+                node.touched = self._touched
+            # the fast nodes say when their memory stops being empty; the others are reset
+            self._memories = tuple(node for node in self._memories if type(node)
+                                   not in (_FastJoinNode, _FastConflictSetNode))
 
     def _direct_routes(self) -> tuple[tuple[tuple[Any, tuple[Capture, ...]], ...],
                                       dict[str, list[Capture]]] | None:
@@ -468,6 +483,9 @@ class _Matcher(ReteMatcher):  # type: ignore[misc]
         """Wipe every node's memory, each node once; drop news left by an aborted run."""
         for node in self._memories:
             node._reset()
+        for node in self._touched:
+            node._reset()
+        self._touched.clear()
         for position in set(self._changed):  # only these can have news
             self._conflict_sets[position].get_activations()
         self._changed.clear()
@@ -528,6 +546,16 @@ class _Recorder(experta.KnowledgeEngine):  # type: ignore[misc]
         self.matcher.reset()
         self._KnowledgeEngine__declare(InitialFact(), *facts)
         self.running = False
+
+    def declare_finding(self, fact: Any) -> None:
+        """``declare`` from a rule's action. On the fast path, while running, this is what
+        experta's ``declare`` does then, without its checks that a fact holds no pattern
+        and no ``__`` key (a finding made here never does): the fact goes on the fact
+        list, and the agenda is updated by the run loop."""
+        if self.running and self.matcher.fast:
+            self.facts.declare(fact)
+        else:
+            self.declare(fact)
 
     def run(self, steps: Any = None) -> None:
         """experta's run loop without its log line per firing, firing a salience
@@ -597,7 +625,7 @@ def _make_action(index: int, findings: tuple[str, ...]):  # type: ignore[no-unty
     def action(self: _Recorder) -> None:
         self.fired.add(index)
         for name in findings:
-            self.declare(Finding(name=name))
+            self.declare_finding(Finding(name=name))
     return action
 
 
