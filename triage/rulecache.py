@@ -47,7 +47,11 @@ def cache_dir() -> Path | None:
 
 
 def _files(root: Path) -> list[Path]:
-    return sorted(path for path in root.rglob("*") if path.is_file())
+    """Every file under ``root`` (links followed, as the loader reads them), sorted."""
+    found: list[Path] = []
+    for folder, _, names in os.walk(root, followlinks=True):
+        found.extend(Path(folder, name) for name in names)
+    return sorted(path for path in found if path.is_file())
 
 
 def cache_key(root: Path) -> str:
@@ -57,7 +61,7 @@ def cache_key(root: Path) -> str:
     package = Path(__file__).resolve().parent
     for name in CODE:
         path = package / name
-        for source in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+        for source in sorted(path.glob("*.py")) if path.is_dir() else [path]:
             digest.update(source.relative_to(package).as_posix().encode() + b"\0")
             digest.update(source.read_bytes() + b"\0")
     for path in _files(root):

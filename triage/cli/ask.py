@@ -10,7 +10,6 @@ far when ``--save`` (or ``--resume``) names a file.
 from __future__ import annotations
 
 import datetime
-import difflib
 import os
 import re
 import sys
@@ -178,6 +177,8 @@ def _closest(question: Question, key: str) -> str | None:
     """The choice a misspelt word of one choice means (``liftng`` -> lifting_or_bending)."""
     words = {word: values for word, values in _words(question).items()
              if len(values) == 1 and len(word) >= PREFIX_MIN}
+    import difflib  # here: only a misspelt answer needs it
+
     close = difflib.get_close_matches(key, sorted(words), n=1, cutoff=0.75)
     return next(iter(words[close[0]])) if close else None
 
