@@ -74,15 +74,17 @@ def evaluators(engine: Engine) -> dict[str, Evaluator]:
 
     found: dict[str, Evaluator] = {"experta (this project)": engine.evaluate}
     try:
-        from clips_rules import ClipsRules
+        import clips  # noqa: F401  (clipspy, the [bench] extra)
     except ImportError:
         print("CLIPS: skipped (clipspy is not installed: pip install '.[bench]')")
     else:
-        clips = ClipsRules(ruleset)
+        from clips_rules import ClipsRules
+
+        translated = ClipsRules(ruleset)
         rules = ruleset.active_rules
 
         def clips_run(answers: Mapping[str, Any]) -> Firing:
-            fired, findings = clips.run(answers)
+            fired, findings = translated.run(answers)
             return Firing(tuple(rules[index] for index in fired), frozenset(findings))
         found["CLIPS (clipspy)"] = planned(clips_run)
     found["plain Python"] = planned(PlainRules(ruleset).run)
