@@ -15,6 +15,7 @@ recorded, so it cannot depend on firing order:
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -608,6 +609,15 @@ class _Rule(experta.Rule):  # type: ignore[misc]
         self.__dict__["_hash_of"] = (self._wrapped, self._wrapped_self, self.salience, value)
         return value
 
+    def acting(self, action: Any, arguments: set[str]) -> _Rule:
+        """``rule(action)``, experta's decorator, for an action whose parameters (read
+        once by the caller with ``inspect.signature``, as the decorator reads them for
+        every rule) are ``arguments``: the same action, arguments and wrapper."""
+        self._wrapped = action
+        self._wrapped_args = arguments
+        functools.update_wrapper(self, action)
+        return self
+
     def new_conditions(self, *args: Any) -> _Rule:
         """The rule with other conditions (experta splits each ``OR`` into rules this way):
         the same action, salience and action arguments as the stock method gives, without
@@ -627,6 +637,10 @@ def _make_action(index: int, findings: tuple[str, ...]):  # type: ignore[no-unty
         for name in findings:
             self.declare_finding(Finding(name=name))
     return action
+
+
+# the parameters of every rule action (no ``**kwargs``), as experta's decorator reads them
+_ACTION_ARGUMENTS = set(inspect.signature(_make_action(0, ())).parameters)
 
 
 class Engine:
@@ -654,8 +668,9 @@ class Engine:
                 continue
             if pattern is None:  # an empty ``any`` under ``not``: can never hold
                 continue
-            members[f"rule_{index}"] = _Rule(pattern, salience=-level[rule.id])(
-                _make_action(index, rule.then.findings))
+            action = _make_action(index, rule.then.findings)
+            members[f"rule_{index}"] = _Rule(pattern, salience=-level[rule.id]).acting(
+                action, _ACTION_ARGUMENTS)
         if problems:
             raise RulesetError(problems)
         members["fast_path"] = fast
