@@ -66,7 +66,7 @@ def test_wrong_value_is_one_line_naming_the_id_and_allowed_values(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "answers.yaml:" in lines[0] and "leg_weakness: 'worse' is not allowed" in lines[0]
-    assert "none, stable or worsening" in lines[0] and "Traceback" not in result.output
+    assert "none, stable, worsening or not_sure" in lines[0] and "Traceback" not in result.output
 
 
 def test_unknown_answer_id_suggests_the_right_one(tmp_path):

@@ -28,8 +28,8 @@ from triage.engine import Engine
 from triage.errors import ExitStatus
 from triage.intake.files import read_answers
 from triage.language.model import Result, Ruleset, Urgency, fill
-from triage.language.questions import Question
-from triage.language.values import ValueProblem, coerce
+from triage.language.questions import NOT_SURE, Question
+from triage.language.values import ValueProblem, coerce, typed_not_sure
 from triage.pipeline import triage_answers
 from triage.problems import shown, suggest
 from triage.safewrite import OutputError, Target, write_text
@@ -107,8 +107,11 @@ def understood(question: Question, raw: str) -> tuple[Any, bool]:
     (``lifting`` -> lifting_or_bending), so the person can be told what was taken.
 
     Only here, at the keyboard, and never for a danger sign: answers files and batch
-    rows stay strict (values.coerce).
+    rows stay strict (values.coerce). A danger sign takes "not sure", "unsure" or
+    "don't know" as ``not_sure``.
     """
+    if question.takes_not_sure and typed_not_sure(raw):
+        return NOT_SURE, False
     if question.type == "choice":
         value, guessed = _word(question, raw)
         return coerce(question, value), guessed
@@ -193,11 +196,12 @@ def _show_question(term: Terminal, question: Question, number: int) -> None:
 
 def _prompt_text(question: Question, previous: Any) -> str:
     if question.type == "yes_no":
-        allowed = "yes or no"
+        allowed = "yes, no or not sure" if question.takes_not_sure else "yes or no"
     elif question.type == "integer":
         allowed = question.allowed_text() + (f" ({question.unit})" if question.unit else "")
     elif question.type == "choice":
-        allowed = "a number or a word from the list"
+        allowed = "a number or a word from the list" + (", or not sure"
+                                                        if question.takes_not_sure else "")
     else:
         allowed = "one or more numbers or words, separated by commas"
     keep = (f"; Enter keeps: {flow.show_value(question, previous)}"

@@ -155,6 +155,20 @@ def blank_problem(engine: Engine, answers: Mapping[str, Any], qid: str,
             f"{shown_answer(answers[qid])} gives {given.value}")
 
 
+def not_sure_problems(engine: Engine, answers: Mapping[str, Any],
+                      cache: dict[tuple[Any, ...], Urgency | None] | None = None) -> list[str]:
+    """Each danger sign answered ``not_sure`` whose blank (under ``--missing
+    conservative``) would give a higher urgency than "not sure" does."""
+    problems = []
+    given = _urgency(engine, answers, cache)
+    for qid in engine.ruleset.not_sure(answers):
+        left = _urgency(engine, {**answers, qid: None}, cache)
+        if given is not None and left is not None and left.rank > given.rank:
+            problems.append(f"{qid}: not sure gives {given.value}, but leaving it blank "
+                            f"gives {left.value}")
+    return problems
+
+
 def _urgency(engine: Engine, answers: Mapping[str, Any],
              cache: dict[tuple[Any, ...], Urgency | None] | None) -> Urgency | None:
     key = _key(answers)
@@ -183,6 +197,8 @@ def violation(engine: Engine, invariant: Invariant, answers: Mapping[str, Any],
     except Exception as exc:  # noqa: BLE001 - a crash is a violation to report, not to raise
         return [f"evaluation failed ({type(exc).__name__})"]
     problems = broken(invariant, result, answers, engine.ruleset)
+    if invariant.expect.not_sure_not_below_blank:
+        problems += not_sure_problems(engine, answers)
     if invariant.expect.blank_never_lowers:
         for qid in (blank,) if blank else urgency_questions(engine.ruleset):
             found = blank_problem(engine, answers, qid)
@@ -299,6 +315,7 @@ def _check(engine: Engine, reports: list[InvariantReport], answers: AnswerSet, p
                 if in_scope(r.invariant, engine.ruleset, answers, unscreened)]
     if not relevant:
         return
+    cache: dict[tuple[Any, ...], Urgency | None] = {}
     try:
         result: Result | None = _triaged(engine, answers)
     except Exception:  # noqa: BLE001 - reported as a violation of each invariant in scope
@@ -309,6 +326,8 @@ def _check(engine: Engine, reports: list[InvariantReport], answers: AnswerSet, p
             continue
         problems = (broken(item.invariant, result, answers, engine.ruleset)
                     if result is not None else ["evaluation failed"])
+        if not problems and item.invariant.expect.not_sure_not_below_blank:
+            problems = not_sure_problems(engine, answers, cache)
         if problems:
             item.failure = _counterexample(engine, item.invariant, answers, baseline)
 
@@ -368,4 +387,6 @@ def shown_answer(value: Any) -> str:
         return "not answered"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if value == "not_sure":
+        return "not sure"
     return ", ".join(value) if isinstance(value, tuple) else str(value)

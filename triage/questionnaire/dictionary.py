@@ -14,7 +14,7 @@ def _allowed(question: Question) -> str:
         unit = f" {question.unit}" if question.unit else ""
         return f"{question.minimum}-{question.maximum}{unit}"
     if question.type == "yes_no":
-        return "yes | no"
+        return "yes | no | not_sure" if question.takes_not_sure else "yes | no"
     joined = " | ".join(question.values)
     return f"list of: {joined}" if question.type == "multi" else joined
 
@@ -44,6 +44,8 @@ def render_dictionary(ruleset: Ruleset) -> str:
     out = [f"Data dictionary of rule set {ruleset.name} {ruleset.version}",
            "Danger signs (*) are always asked; an unanswered danger sign is never taken as no.",
            "Required questions (+) must be answered where they apply, like danger signs.",
+           "Every danger sign also takes not_sure (added in rule set 0.2.1): never read as no,",
+           "and at least a same-day check with no home treatment.",
            ""]
     section = None
     for question in ruleset.questions:
@@ -67,8 +69,9 @@ def render_dictionary(ruleset: Ruleset) -> str:
 def _schema(question: Question) -> dict[str, Any]:
     base: dict[str, Any] = {"description": question.text}
     if question.type == "yes_no":
-        base["oneOf"] = [{"type": "boolean"},
-                         {"type": "string", "enum": ["yes", "no", "true", "false"]}]
+        words = ["yes", "no", "true", "false"] + (["not_sure"] if question.takes_not_sure
+                                                  else [])
+        base["oneOf"] = [{"type": "boolean"}, {"type": "string", "enum": words}]
     elif question.type == "integer":
         base.update(type="integer", minimum=question.minimum, maximum=question.maximum)
     elif question.type == "choice":
