@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -519,5 +520,12 @@ def render_html(blocks: list[Block]) -> str:
             f"{body}\n</body>\n</html>\n")
 
 
+class ReviewFormat(StrEnum):
+    """The formats of the review document (``triage rules review --format``)."""
+
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
 REVIEW_RENDERERS: dict[str, Callable[[list[Block]], str]] = {
-    "markdown": render_markdown, "html": render_html}
+    ReviewFormat.MARKDOWN: render_markdown, ReviewFormat.HTML: render_html}

@@ -11,6 +11,7 @@ import json
 import re
 import textwrap
 from collections.abc import Callable
+from enum import StrEnum
 
 from triage.language.model import Advice, FiredRule, Result, Urgency
 
@@ -303,9 +304,18 @@ def render_html(result: Result, *, date: str | None = None) -> str:
     return "\n".join(out)
 
 
+class Format(StrEnum):
+    """The formats of a plan (``triage run --format``)."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    JSON = "json"
+
+
 RENDERERS: dict[str, Renderer] = {
-    "text": render_text,
-    "markdown": render_markdown,
-    "html": render_html,
-    "json": render_json,
+    Format.TEXT: render_text,
+    Format.MARKDOWN: render_markdown,
+    Format.HTML: render_html,
+    Format.JSON: render_json,
 }
