@@ -19,7 +19,9 @@ import typer
 
 from triage import api
 from triage import questionnaire as flow
-from triage.documents.render import URGENCY_LABELS, render_html, render_markdown, render_text
+from triage.documents import markdown
+from triage.documents.plan import URGENCY_LABELS, plan_document
+from triage.documents.render import Format, Renderer, renderer
 from triage.engine import Engine
 from triage.errors import ExitStatus, TriageError
 from triage.intake.files import read_answers
@@ -36,8 +38,8 @@ from .funnel import report, streams_of
 from .options import LocaleOption, RulesOption, checked_locale, output_target
 from .streams import Streams
 
-HANDOUTS = {".md": render_markdown, ".markdown": render_markdown,
-            ".html": render_html, ".htm": render_html}
+HANDOUTS = {".md": Format.MARKDOWN, ".markdown": Format.MARKDOWN,
+            ".html": Format.HTML, ".htm": Format.HTML}
 BACK_WORDS = ("<", "back")
 HELP_WORDS = ("?", "help")
 SECTION_NAMES = {"about_you": "about you", "danger_signs": "danger signs",
@@ -248,26 +250,27 @@ def _undo(ruleset: Ruleset, answers: dict[str, Any],
 def show_plan(term: Terminal, result: Result) -> None:
     """The plan on standard output: emergency advice first and prominent."""
     if term.plain:
-        term.streams.out(render_text(result))  # byte for byte what `triage run` prints
+        term.streams.out(renderer(Format.TEXT)(result))  # what `triage run` prints
         return
     from rich.markdown import Markdown
     from rich.panel import Panel
 
     label = URGENCY_LABELS[result.urgency]
-    body = render_markdown(result).split("\n", 4)[4]  # after the heading and the headline
+    body = markdown.render_blocks(plan_document(result).blocks[1:])  # after the banner
     with term.out.capture() as drawn:
         term.out.print(Panel(result.headline, title=label, style=URGENCY_STYLES[result.urgency]))
         term.out.print(Markdown(body))
     term.streams.out(drawn.get())
 
 
-def _handout(output: Path | None) -> Any:
-    if output is None:
-        return None
-    renderer = HANDOUTS.get(output.suffix.lower())
-    if renderer is None:
+def _handout(output: Path | None, date: str | None) -> Renderer | None:
+    """The handout's renderer, from the file's extension, with the date to print (both
+    checked before the first question)."""
+    format = None if output is None else HANDOUTS.get(output.suffix.lower())
+    if output is not None and format is None:
         raise TriageError(f"--output {output}: the handout is written as .md or .html")
-    return renderer
+    printed_on = _date(date)
+    return None if format is None else renderer(format, date=printed_on)
 
 
 def _date(date: str | None) -> str:
@@ -308,7 +311,7 @@ def ask(
 ) -> None:
     """Answer the questionnaire in the terminal and get a plan you can print."""
     engine = api.engine(rules)
-    handout, printed_on = _handout(output), _date(date)
+    handout = _handout(output, date)
     locale = checked_locale(engine.ruleset, locale)
     term = Terminal(streams_of(ctx), plain)
     save = save or (resume if resume is not None and resume.is_file() else None)
@@ -322,8 +325,8 @@ def ask(
     answers = _session(term, engine, answers, saving)
     result = triage_answers(engine, answers, missing="conservative", locale=locale)
     show_plan(term, result)
-    if handout_target is not None:
-        _write_handout(term.streams, handout_target, handout(result, date=printed_on),
+    if handout is not None and handout_target is not None:
+        _write_handout(term.streams, handout_target, handout(result),
                        engine.ruleset, answers, saving)
         term.say(f"Your plan is also in {handout_target.shown}, ready to print.")
 
