@@ -14,7 +14,6 @@ import pytest
 from conftest import RULES, healthy_adult
 
 import triage
-from triage.cli.ask import Terminal, answers_yaml, resumed_answers, understood
 from triage.engine import Engine
 from triage.errors import TriageError
 from triage.language.model import Urgency
@@ -23,6 +22,8 @@ from triage.language.values import ValueProblem, coerce
 from triage.pipeline import triage_answers
 from triage.questionnaire.dictionary import answers_schema, render_dictionary
 from triage.questionnaire.flow import show_value
+from triage.questionnaire.keyboard import understood
+from triage.questionnaire.saved import answers_yaml, resumed
 
 
 @pytest.mark.parametrize("qid", ["saddle_numbness", "fever", "leg_weakness", "recent_trauma"])
@@ -74,8 +75,11 @@ def test_a_saved_not_sure_resumes(ruleset, tmp_path: Path):
     path = tmp_path / "answers.yaml"
     path.write_text(answers_yaml(ruleset, answers, path.name))
     assert "saddle_numbness: not_sure" in path.read_text()
-    resumed = resumed_answers(Terminal(plain=True), ruleset, path)
-    assert resumed["saddle_numbness"] == NOT_SURE and resumed["leg_weakness"] == NOT_SURE
+    import yaml
+
+    kept = resumed(ruleset, yaml.safe_load(path.read_text()), path.name)
+    assert kept.notes == []
+    assert kept.answers["saddle_numbness"] == NOT_SURE and kept.answers["leg_weakness"] == NOT_SURE
 
 
 def test_not_sure_is_an_answer_not_a_blank(shipped: Engine):

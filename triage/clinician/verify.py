@@ -36,6 +36,25 @@ from .answer_space import (
 from .sampling import random_answers
 
 PRODUCT_BUDGET = 2000  # core x background above this: paired round-robin instead
+FULL_SAMPLES = 2000  # random answer sets added to the all-pairs design
+QUICK_SAMPLES = 200  # the same for the quick check (baseline background)
+
+
+@dataclass(frozen=True)
+class Depth:
+    """How hard :func:`verify` looks: random samples, and the background they join."""
+
+    samples: int = FULL_SAMPLES
+    background: str = "pairwise"
+
+    @classmethod
+    def of(cls, *, quick: bool, samples: int = FULL_SAMPLES) -> Depth:
+        """The full check (the all-pairs design), or the quick one (``--quick``: the
+        baseline background, and :data:`QUICK_SAMPLES` samples unless another number
+        than the default is asked for): seconds, not tens of seconds."""
+        if not quick:
+            return cls(samples, "pairwise")
+        return cls(QUICK_SAMPLES if samples == FULL_SAMPLES else samples, "baseline")
 
 
 @dataclass

@@ -25,7 +25,7 @@ from triage.problems import Place, Problem, shown
 
 from . import yamlio
 from .conditions import Parser
-from .fields import FieldReader, node_line, read_urgency, records
+from .fields import FieldReader, add_unique, node_line, read_urgency, records
 from .model import INVARIANT_SCOPES, Advice, Expectation, Invariant, Ruleset, Urgency
 from .questions import Question
 from .values import typed_answers
@@ -47,8 +47,7 @@ def load_invariants(ctx: FieldReader, paths: list[Path], questions: Mapping[str,
     ``ctx`` is the loader's problem collector; problems are recorded there with file:line.
     """
     parser = Parser(questions, ctx.problems, allow_findings=False)
-    found: list[Invariant] = []
-    seen: dict[str, Place] = {}
+    found: dict[str, Invariant] = {}
     baseline = None
     for path in paths:
         where = ctx.rel(path)
@@ -57,15 +56,9 @@ def load_invariants(ctx: FieldReader, paths: list[Path], questions: Mapping[str,
             baseline = (data["baseline"], where)
         for record in records(ctx, data, "invariants", where):
             item = _invariant(ctx, parser, record, where, advice)
-            if item is None:
-                continue
-            if item.id in seen:
-                ctx.problem(where, node_line(record),
-                            f"duplicate invariant id {item.id!r} (first at {seen[item.id]})")
-                continue
-            seen[item.id] = item.place
-            found.append(item)
-    return found, baseline
+            if item is not None:
+                add_unique(ctx, found, item, record, where, "invariant")
+    return list(found.values()), baseline
 
 
 def check_baseline(ruleset: Ruleset, raw: Any) -> dict[str, Any] | None:

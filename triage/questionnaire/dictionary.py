@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
+from enum import StrEnum
 from typing import Any
 
 from triage.language.model import Ruleset
@@ -92,3 +94,20 @@ def answers_schema(ruleset: Ruleset) -> dict[str, Any]:
         "properties": {q.id: _schema(q) for q in ruleset.questions},
         "required": list(ruleset.danger_signs),
     }
+
+
+class DictionaryFormat(StrEnum):
+    """The formats of the data dictionary (``triage questions --format``)."""
+
+    TEXT = "text"
+    JSON = "json"
+    JSON_SCHEMA = "json-schema"
+
+
+def dictionary(ruleset: Ruleset, format: DictionaryFormat = DictionaryFormat.TEXT) -> str:
+    """The data dictionary as a text table, a JSON list, or a JSON Schema for answers."""
+    if format is DictionaryFormat.TEXT:
+        return render_dictionary(ruleset)
+    document = (dictionary_rows(ruleset) if format is DictionaryFormat.JSON
+                else answers_schema(ruleset))
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
