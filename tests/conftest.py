@@ -7,6 +7,8 @@ copy inside the installed package, so an edit is tested even after a plain
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,9 @@ from triage.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
+
+# The rule-set cache of the tests is theirs, not the user's (shared by the xdist workers).
+os.environ.setdefault("BACKTRIAGE_CACHE_DIR", tempfile.mkdtemp(prefix="backtriage-cache-"))
 
 
 @pytest.fixture(scope="session")

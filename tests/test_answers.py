@@ -63,8 +63,8 @@ def test_accepted_spellings(ruleset, qid, raw, typed):
     ("age", True, "expected a whole number"),
     ("age", "42.5", "'42.5' is not allowed; expected a whole number"),
     ("age", "9" * 5000, "999999999999... is out of range"),
-    ("fever", "maybe", "'maybe' is not allowed; expected yes or no"),
-    ("recent_trauma", True, "yes (true) is not allowed; expected none, minor or major"),
+    ("fever", "maybe", "'maybe' is not allowed; expected yes, no or not_sure"),
+    ("recent_trauma", True, "yes (true) is not allowed; expected none, minor, major or not_sure"),
     ("triggers", ["none_known", "dehydration"], "none_known cannot be combined"),
 ])
 def test_rejected_values_name_the_id_and_what_is_allowed(ruleset, qid, raw, message):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from triage.cli.ask import parse, understood
 from triage.language.values import ValueProblem, coerce
+from triage.questionnaire.keyboard import parse, understood
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from conftest import RULES, healthy_adult
 from rulesets import make_ruleset, rule
 from typer.testing import CliRunner
 
+import triage
 from triage.cli import app
 from triage.errors import ExitStatus
 
@@ -66,7 +67,7 @@ def test_wrong_value_is_one_line_naming_the_id_and_allowed_values(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "answers.yaml:" in lines[0] and "leg_weakness: 'worse' is not allowed" in lines[0]
-    assert "none, stable or worsening" in lines[0] and "Traceback" not in result.output
+    assert "none, stable, worsening or not_sure" in lines[0] and "Traceback" not in result.output
 
 
 def test_unknown_answer_id_suggests_the_right_one(tmp_path):
@@ -254,12 +255,12 @@ def test_run_does_not_list_questions_the_questionnaire_would_skip(tmp_path):
 
 def test_ctrl_c_during_a_command_says_so_and_exits_130(monkeypatch, tmp_path):
     """Ctrl-C while a command runs: one line saying it was interrupted, exit 130."""
-    import triage.cli.root
+    import triage.cli.run
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(triage.cli.root, "read_answers", interrupted)
+    monkeypatch.setattr(triage.cli.run, "read_answers", interrupted)
     result = runner.invoke(app, ["run", "-"], input="")
     assert result.exit_code == 130
     assert result.stderr == "triage: interrupted\n"
@@ -272,3 +273,41 @@ def test_json_nested_too_deeply_is_bad_input_not_a_bug(tmp_path):
     result = runner.invoke(app, ["run", str(path)])
     assert result.exit_code == 2
     assert result.stderr == f"triage: error: {path}: invalid JSON: nested too deeply\n"
+
+
+def test_a_bug_in_a_command_is_one_line_with_the_safety_sentence_and_exit_70(monkeypatch):
+    """An unexpected exception: one line saying it is a bug, the danger-sign advice, 70."""
+    import triage.cli.run
+    from triage.cli.funnel import SAFETY_FALLBACK
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(triage.cli.run, "read_answers", broken)
+    result = runner.invoke(app, ["run", "-"], input="")
+    assert result.exit_code == ExitStatus.INTERNAL_ERROR
+    assert result.stderr.startswith("triage: internal error (ZeroDivisionError); this is a bug")
+    assert result.stderr.endswith(SAFETY_FALLBACK + "\n")
+
+
+def test_traceback_lets_an_error_through():
+    """--traceback: the error itself comes out, for debugging, not the one-line message."""
+    result = runner.invoke(app, ["--traceback", "run", "no-such-file.yaml"])
+    assert isinstance(result.exception, triage.TriageError)
+
+
+def test_commands_write_to_the_streams_they_are_given(tmp_path):
+    """The streams passed to the app are the ones written: the result to its stdout, notes
+    and errors to its stderr."""
+    import io
+
+    from triage.cli.streams import Streams
+
+    out, err = io.StringIO(), io.StringIO()
+    streams = Streams(io.StringIO(), out, err, isatty=False)
+    result = runner.invoke(app, ["questions", "-f", "json"], obj=streams)
+    assert result.exit_code == ExitStatus.OK and result.stdout == ""
+    assert json.loads(out.getvalue())[0]["id"]
+    result = runner.invoke(app, ["run", str(tmp_path / "absent.yaml")], obj=streams)
+    assert result.exit_code == ExitStatus.BAD_INPUT and result.stderr == ""
+    assert err.getvalue().startswith("triage: error: ")

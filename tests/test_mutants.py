@@ -85,7 +85,9 @@ def test_a_rule_no_invariant_guards_is_reported_as_a_survivor(tmp_path):
         tmp_path, "invariants.yaml",
         "          includes_any: [doctor.same_day, doctor.maternity_now, "
         "doctor.young_child_today,\n"
-        "                         doctor.cancer_history_same_day, doctor.unscreened_check]\n"
+        "                         doctor.cancer_history_same_day, doctor.unscreened_check,\n"
+        "                         doctor.not_sure_check, doctor.not_sure_nerves,\n"
+        "                         doctor.not_sure_chest_or_aorta, doctor.not_sure_injury]\n"
         "          excludes: [\"activity.*\", \"stretch.*\", \"heat_cold.*\", \"otc.*\", "
         "\"info.*\",\n"
         "                     doctor.gp_routine, doctor.physiotherapy_exercise, "

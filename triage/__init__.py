@@ -10,7 +10,6 @@ Not a diagnosis. The library works without the command line::
 from .api import default_rules_dir, engine, ruleset, triage
 from .errors import AnswersError, ExitStatus, MissingDangerSignsError, RulesetError, TriageError
 from .intake.answers import Answers, check_answers
-from .language.loader import load_ruleset
 from .language.model import Advice, Result, Ruleset, Urgency
 
 __all__ = [
@@ -20,3 +19,13 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    """``triage.load_ruleset``, imported when first used: a command that finds its rule set
+    in the cache (:mod:`triage.rulecache`) starts without the loader."""
+    if name == "load_ruleset":
+        from .language.loader import load_ruleset
+
+        return load_ruleset
+    raise AttributeError(f"module 'triage' has no attribute {name!r}")

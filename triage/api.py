@@ -9,9 +9,10 @@ from typing import Any
 
 from .engine import Engine
 from .intake.answers import check_locale
-from .language.loader import MANIFEST, load_ruleset
+from .language import MANIFEST
 from .language.model import Result, Ruleset
 from .pipeline import triage_answers
+from .rulecache import load_cached
 
 
 def default_rules_dir() -> Path:
@@ -25,11 +26,12 @@ def default_rules_dir() -> Path:
 
 @lru_cache(maxsize=8)
 def _engine_for(directory: str) -> Engine:
-    return Engine(load_ruleset(directory))
+    return Engine(load_cached(directory))
 
 
 def engine(rules: str | Path | None = None) -> Engine:
-    """A compiled engine for a rule set directory (default: the shipped rules), cached."""
+    """A compiled engine for a rule set directory (default: the shipped rules), cached in
+    the process; the loaded rule set is also cached on disk (:mod:`triage.rulecache`)."""
     directory = Path(rules) if rules is not None else default_rules_dir()
     return _engine_for(str(directory.resolve()))
 

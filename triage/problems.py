@@ -12,7 +12,6 @@ Tools that need the place read ``problem.place.file`` and ``problem.place.line``
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -83,6 +82,8 @@ def suggest(word: str, candidates: Iterable[str]) -> str | None:
     if len(word) > MAX_SUGGESTED:
         return None
     options = sorted(candidates)
+    import difflib  # here: only a misspelling needs it
+
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if not close and len(word) >= 3:
         close = [option for option in options if word.lower() in option.lower()]

@@ -1,6 +1,6 @@
 """The command line: a thin typer layer over the library. Only this package imports
 typer or rich."""
 
-from .root import app, main
+from .app import app, main
 
 __all__ = ["app", "main"]

@@ -10,42 +10,36 @@ far when ``--save`` (or ``--resume``) names a file.
 from __future__ import annotations
 
 import datetime
-import difflib
 import os
-import re
-import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 
 from triage import api
 from triage import questionnaire as flow
-from triage.documents.render import URGENCY_LABELS, render_html, render_markdown, render_text
+from triage.documents import markdown
+from triage.documents.plan import URGENCY_LABELS, plan_document
+from triage.documents.render import Format, Renderer, renderer
 from triage.engine import Engine
-from triage.errors import ExitStatus
+from triage.errors import ExitStatus, TriageError
 from triage.intake.files import read_answers
 from triage.language.model import Result, Ruleset, Urgency, fill
 from triage.language.questions import Question
-from triage.language.values import ValueProblem, coerce
+from triage.language.values import ValueProblem
 from triage.pipeline import triage_answers
-from triage.problems import shown, suggest
+from triage.problems import shown
+from triage.questionnaire.keyboard import understood
+from triage.questionnaire.saved import answers_yaml, resumed, save_answers
 from triage.safewrite import OutputError, Target, write_text
 
-from .common import (
-    LocaleOption,
-    RulesOption,
-    checked_locale,
-    emit,
-    fail,
-    handles_errors,
-    output_target,
-)
+from .funnel import report, streams_of
+from .options import LocaleOption, RulesOption, checked_locale, output_target
+from .streams import Streams
 
-HANDOUTS = {".md": render_markdown, ".markdown": render_markdown,
-            ".html": render_html, ".htm": render_html}
+HANDOUTS = {".md": Format.MARKDOWN, ".markdown": Format.MARKDOWN,
+            ".html": Format.HTML, ".htm": Format.HTML}
 BACK_WORDS = ("<", "back")
 HELP_WORDS = ("?", "help")
 SECTION_NAMES = {"about_you": "about you", "danger_signs": "danger signs",
@@ -58,13 +52,16 @@ BACK = object()  # what a person typed to go back one question
 class Terminal:
     """Where a person reads and types: prompts on stderr, input from stdin."""
 
-    def __init__(self, plain: bool) -> None:
+    def __init__(self, streams: Streams, plain: bool) -> None:
         from rich.console import Console  # here, not at import: `triage run` starts faster
 
         no_color = plain or "NO_COLOR" in os.environ
+        self.streams = streams
         self.plain = plain
-        self.err = Console(stderr=True, no_color=no_color, highlight=False, emoji=False)
-        self.out = Console(no_color=no_color, highlight=False, emoji=False)
+        self.err = Console(file=streams.stderr, no_color=no_color, highlight=False,
+                           emoji=False)
+        self.out = Console(file=streams.stdout, no_color=no_color, highlight=False,
+                           emoji=False)
 
     def say(self, text: str = "", style: str | None = None) -> None:
         self.err.print(text, style=None if self.plain else style, markup=False,
@@ -76,7 +73,7 @@ class Terminal:
         while True:
             self.err.print(prompt, end="", markup=False, highlight=False, soft_wrap=True)
             self.err.file.flush()
-            stream = sys.stdin
+            stream = self.streams.stdin
             if stream is None or stream.closed:
                 raise EOFError
             encoding = getattr(stream, "encoding", None) or "utf-8"
@@ -97,91 +94,6 @@ class Terminal:
 
 # ---------------------------------------------------------------- one question
 
-def parse(question: Question, raw: str) -> Any:
-    """A typed value from what was typed: words or menu numbers; raise ValueProblem."""
-    return understood(question, raw)[0]
-
-
-def understood(question: Question, raw: str) -> tuple[Any, bool]:
-    """The typed value, and whether a word was read as the unique choice it begins
-    (``lifting`` -> lifting_or_bending), so the person can be told what was taken.
-
-    Only here, at the keyboard, and never for a danger sign: answers files and batch
-    rows stay strict (values.coerce).
-    """
-    if question.type == "choice":
-        value, guessed = _word(question, raw)
-        return coerce(question, value), guessed
-    if question.type == "multi":
-        items = [item.strip() for item in re.split(r"[,;]", raw) if item.strip()]
-        if not items:
-            raise ValueProblem(f"expected {question.allowed_text()}")
-        words, problems = [], []
-        for item in items:
-            try:
-                words.append(_word(question, item))
-            except ValueProblem as exc:
-                problems.append(str(exc))
-        if problems:
-            raise ValueProblem("; ".join(problems) + f" (expected {question.allowed_text()})")
-        return (coerce(question, [value for value, _ in words]),
-                any(guessed for _, guessed in words))
-    return coerce(question, raw), False
-
-
-PREFIX_MIN = 3  # shorter words are never read as a choice they begin
-
-
-def _word(question: Question, raw: str) -> tuple[str, bool]:
-    """One typed word or menu number as a choice value; (value, read from a prefix?)."""
-    if raw.isdigit():  # a menu number: ASCII digits only ('²' and '٣' are digits too)
-        number = int(raw) if raw.isascii() and len(raw) <= 3 else 0
-        if not 1 <= number <= len(question.choices):
-            raise ValueProblem(f"{number or shown(raw)} is not on the list; type a number "
-                               f"from 1 to {len(question.choices)}, or the word")
-        return question.choices[number - 1].value, False
-    key = "_".join(raw.lower().split())
-    if key in question.values:
-        return key, False
-    # A danger sign's answer is never guessed: the word or the number, exactly.
-    guessing = len(key) >= PREFIX_MIN and not question.danger_sign
-    matches = _begun_by(question, key) if guessing else []
-    if len(matches) == 1:
-        return matches[0], True
-    if matches:
-        raise ValueProblem(f"{shown(raw)} could be " + " or ".join(matches))
-    closest = _closest(question, key) if guessing else None
-    suggestion, given = (closest, "") if closest else (suggest(raw, question.values), raw)
-    if question.type == "choice":
-        raise ValueProblem(f"{shown(raw)} is not allowed; expected {question.allowed_text()}",
-                           suggestion, given)
-    raise ValueProblem(f"{shown(raw)} is not on the list", suggestion, given)
-
-
-def _words(question: Question) -> dict[str, set[str]]:
-    """Each word of a choice's value or label, with the choices it belongs to."""
-    found: dict[str, set[str]] = {}
-    for choice in question.choices:
-        for word in [*choice.value.split("_"), *re.findall(r"[a-z0-9]+", choice.label.lower())]:
-            found.setdefault(word, set()).add(choice.value)
-    return found
-
-
-def _begun_by(question: Question, key: str) -> list[str]:
-    """The choices whose value, or a word of whose value or label, begins with ``key``."""
-    chosen = {value for word, values in _words(question).items() if word.startswith(key)
-              for value in values}
-    return [c.value for c in question.choices if c.value in chosen or c.value.startswith(key)]
-
-
-def _closest(question: Question, key: str) -> str | None:
-    """The choice a misspelt word of one choice means (``liftng`` -> lifting_or_bending)."""
-    words = {word: values for word, values in _words(question).items()
-             if len(values) == 1 and len(word) >= PREFIX_MIN}
-    close = difflib.get_close_matches(key, sorted(words), n=1, cutoff=0.75)
-    return next(iter(words[close[0]])) if close else None
-
-
 def _show_question(term: Terminal, question: Question, number: int) -> None:
     term.say()
     term.say(f"Question {number} ({SECTION_NAMES.get(question.section, question.section)})",
@@ -193,11 +105,12 @@ def _show_question(term: Terminal, question: Question, number: int) -> None:
 
 def _prompt_text(question: Question, previous: Any) -> str:
     if question.type == "yes_no":
-        allowed = "yes or no"
+        allowed = "yes, no or not sure" if question.takes_not_sure else "yes or no"
     elif question.type == "integer":
         allowed = question.allowed_text() + (f" ({question.unit})" if question.unit else "")
     elif question.type == "choice":
-        allowed = "a number or a word from the list"
+        allowed = "a number or a word from the list" + (", or not sure"
+                                                        if question.takes_not_sure else "")
     else:
         allowed = "one or more numbers or words, separated by commas"
     keep = (f"; Enter keeps: {flow.show_value(question, previous)}"
@@ -233,44 +146,13 @@ def ask_one(term: Terminal, question: Question, number: int, previous: Any = Non
 
 # ---------------------------------------------------------------- saving and resuming
 
-def answers_yaml(ruleset: Ruleset, answers: Mapping[str, Any], name: str) -> str:
-    """The answers as YAML that ``triage run`` reads, with a comment on how to carry on."""
-    ordered = {q.id: _plain(answers[q.id]) for q in flow.answered(ruleset, answers)}
-    return (f"# Answers saved by `triage ask` (rule set {ruleset.name} {ruleset.version}).\n"
-            f"# Carry on with: triage ask --resume {name}   (or: triage run {name})\n"
-            + (yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True) if ordered else ""))
-
-
-def save_answers(target: Target, ruleset: Ruleset, answers: Mapping[str, Any]) -> None:
-    """Write the answers as YAML that ``triage run`` reads, replacing the file safely
-    (temporary file + rename, through a symlink, keeping its permissions)."""
-    write_text(target, answers_yaml(ruleset, answers, target.real.name))
-
-
-def _plain(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value
-
-
-def resumed_answers(term: Terminal, ruleset: Ruleset, path: Path) -> dict[str, Any]:
+def _resumed(term: Terminal, ruleset: Ruleset, path: Path) -> dict[str, Any]:
     """Saved answers, each checked; a bad or unknown one is reported and asked again."""
     raw, where = read_answers(str(path))
-    if raw is None:
-        return {}
-    if not isinstance(raw, Mapping):
-        raise fail(f"{where}: answers must be a mapping of question id to value",
-                   ExitStatus.BAD_INPUT)
-    questions = ruleset.question_map
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key not in questions:
-            term.say(f"{where}: ignoring unknown answer id {shown(key)}", style="yellow")
-        elif value is not None:
-            try:
-                values[key] = coerce(questions[key], value)
-            except ValueProblem as exc:
-                term.say(f"{where}: {key}: {exc}; this question will be asked again",
-                         style="yellow")
-    return flow.pruned(ruleset, values)
+    saved = resumed(ruleset, raw, where)
+    for note in saved.notes:
+        term.say(note, style="yellow")
+    return saved.answers
 
 
 # ---------------------------------------------------------------- the session
@@ -369,27 +251,27 @@ def _undo(ruleset: Ruleset, answers: dict[str, Any],
 def show_plan(term: Terminal, result: Result) -> None:
     """The plan on standard output: emergency advice first and prominent."""
     if term.plain:
-        emit(render_text(result))  # byte for byte what `triage run` prints
+        term.streams.out(renderer(Format.TEXT)(result))  # what `triage run` prints
         return
     from rich.markdown import Markdown
     from rich.panel import Panel
 
     label = URGENCY_LABELS[result.urgency]
-    body = render_markdown(result).split("\n", 4)[4]  # after the heading and the headline
+    body = markdown.render_blocks(plan_document(result).blocks[1:])  # after the banner
     with term.out.capture() as drawn:
         term.out.print(Panel(result.headline, title=label, style=URGENCY_STYLES[result.urgency]))
         term.out.print(Markdown(body))
-    emit(drawn.get())
+    term.streams.out(drawn.get())
 
 
-def _handout(output: Path | None) -> Any:
-    if output is None:
-        return None
-    renderer = HANDOUTS.get(output.suffix.lower())
-    if renderer is None:
-        raise fail(f"--output {output}: the handout is written as .md or .html",
-                   ExitStatus.BAD_INPUT)
-    return renderer
+def _handout(output: Path | None, date: str | None) -> Renderer | None:
+    """The handout's renderer, from the file's extension, with the date to print (both
+    checked before the first question)."""
+    format = None if output is None else HANDOUTS.get(output.suffix.lower())
+    if output is not None and format is None:
+        raise TriageError(f"--output {output}: the handout is written as .md or .html")
+    printed_on = _date(date)
+    return None if format is None else renderer(format, date=printed_on)
 
 
 def _date(date: str | None) -> str:
@@ -398,8 +280,7 @@ def _date(date: str | None) -> str:
     try:
         return datetime.date.fromisoformat(date).isoformat()
     except ValueError:
-        raise fail(f"--date: {shown(date)} is not a date like 2026-11-24",
-                   ExitStatus.BAD_INPUT) from None
+        raise TriageError(f"--date: {shown(date)} is not a date like 2026-11-24") from None
 
 
 def _stopped_message(save: Target | None) -> str:
@@ -409,8 +290,8 @@ def _stopped_message(save: Target | None) -> str:
             f"(carry on with: triage ask --resume {save.shown})")
 
 
-@handles_errors
 def ask(
+    ctx: typer.Context,
     save: Annotated[Path | None, typer.Option(
         "--save", help="Keep the answers in this file (YAML, as `triage run` reads), "
         "written after every answer and when you stop part-way.", dir_okay=False)] = None,
@@ -431,28 +312,28 @@ def ask(
 ) -> None:
     """Answer the questionnaire in the terminal and get a plan you can print."""
     engine = api.engine(rules)
-    handout, printed_on = _handout(output), _date(date)
+    handout = _handout(output, date)
     locale = checked_locale(engine.ruleset, locale)
-    term = Terminal(plain)
+    term = Terminal(streams_of(ctx), plain)
     save = save or (resume if resume is not None and resume.is_file() else None)
     # Before the first question: a file that could not be written at the end is refused
     # now. Saving over the resumed answers is the point; a handout over them is not.
     saving = output_target(save, option="--save")
     handout_target = output_target(output, [path for path in (resume, save) if path],
                                    option="--output")
-    answers = resumed_answers(term, engine.ruleset, resume) if resume else {}
+    answers = _resumed(term, engine.ruleset, resume) if resume else {}
     _intro(term, engine.ruleset, answers, locale)
     answers = _session(term, engine, answers, saving)
     result = triage_answers(engine, answers, missing="conservative", locale=locale)
     show_plan(term, result)
-    if handout_target is not None:
-        _write_handout(handout_target, handout(result, date=printed_on), engine.ruleset,
-                       answers, saving)
+    if handout is not None and handout_target is not None:
+        _write_handout(term.streams, handout_target, handout(result),
+                       engine.ruleset, answers, saving)
         term.say(f"Your plan is also in {handout_target.shown}, ready to print.")
 
 
-def _write_handout(output: Target, text: str, ruleset: Ruleset, answers: Mapping[str, Any],
-                   save: Target | None) -> None:
+def _write_handout(streams: Streams, output: Target, text: str, ruleset: Ruleset,
+                   answers: Mapping[str, Any], save: Target | None) -> None:
     """Write the handout; if that fails after all, the plan is already on standard output
     and the answers are never lost: they are in the --save file, or printed on stderr as
     YAML to keep. Exit 2 either way."""
@@ -461,17 +342,18 @@ def _write_handout(output: Target, text: str, ruleset: Ruleset, answers: Mapping
         return
     except OutputError as exc:
         reason = exc.message
-    error = fail(f"{output.name}: cannot write the handout: {reason}", ExitStatus.BAD_INPUT)
+    error = TriageError(f"{output.name}: cannot write the handout: {reason}")
+    report(streams, error)
     if save is not None:
-        typer.echo(f"triage: the plan is above; your answers are saved in {save.shown} "
-                   f"(to write the handout again: triage ask --resume {save.shown} "
-                   "--output FILE)", err=True)
+        streams.note(f"triage: the plan is above; your answers are saved in {save.shown} "
+                     f"(to write the handout again: triage ask --resume {save.shown} "
+                     "--output FILE)")
     else:
-        typer.echo("triage: the plan is above; your answers follow, to keep: save the lines "
-                   "below as answers.yaml and run: triage ask --resume answers.yaml "
-                   "--output FILE", err=True)
-        typer.echo(answers_yaml(ruleset, answers, "answers.yaml"), err=True, nl=False)
-    raise error
+        streams.note("triage: the plan is above; your answers follow, to keep: save the "
+                     "lines below as answers.yaml and run: triage ask --resume answers.yaml "
+                     "--output FILE")
+        streams.note(answers_yaml(ruleset, answers, "answers.yaml"), nl=False)
+    raise typer.Exit(int(error.exit_status))
 
 
 def _session(term: Terminal, engine: Engine, answers: dict[str, Any],
@@ -495,7 +377,7 @@ def _session(term: Terminal, engine: Engine, answers: dict[str, Any],
     term.say()
     if save is not None:
         save_answers(save, engine.ruleset, latest)
-    typer.echo(_stopped_message(save), err=True)
+    term.streams.note(_stopped_message(save))
     raise typer.Exit(int(status))
 
 

@@ -5,47 +5,31 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import sys
 import time
 from collections.abc import Iterator
-from enum import StrEnum
 from pathlib import Path
 from typing import IO, Annotated, Any
 
 import typer
 
 from triage import api, batch
+from triage.batch.lines import OutputFormat
 from triage.errors import ExitStatus, TriageError
 from triage.intake import rows
+from triage.intake.answers import Missing
+from triage.intake.rows import InputFormat
 from triage.problems import printable
 from triage.safewrite import Output, OutputClosed, Target, replacing
 
-from .common import (
-    LocaleOption,
-    Missing,
-    MissingOption,
-    RulesOption,
-    checked_locale,
-    fail,
-    handles_errors,
-    output_target,
-)
+from .funnel import streams_of
+from .options import LocaleOption, MissingOption, RulesOption, checked_locale, output_target
+from .streams import Streams
 
 PROGRESS_EVERY = 64  # rows between progress bar updates
 
 
-class OutputFormat(StrEnum):
-    jsonl = "jsonl"
-    csv = "csv"
-
-
-class InputFormat(StrEnum):
-    jsonl = "jsonl"
-    csv = "csv"
-
-
-@handles_errors
 def batch_command(
+    ctx: typer.Context,
     source: Annotated[str, typer.Argument(
         metavar="IN", help="Responses: a JSONL file (one JSON object per line) or a CSV "
         "file (a header of answer ids; lists as a;b), or - for standard input.")],
@@ -54,7 +38,7 @@ def batch_command(
         dir_okay=False)] = None,
     format: Annotated[OutputFormat, typer.Option(
         "--format", "-f", help="jsonl: one result object per row; csv: one summary row "
-        "per response.")] = OutputFormat.jsonl,
+        "per response.")] = OutputFormat.JSONL,
     input_format: Annotated[InputFormat | None, typer.Option(
         "--input-format", help="Input format (default: from the file extension; "
         "needed for standard input).")] = None,
@@ -62,7 +46,7 @@ def batch_command(
         "--jobs", "-j", min=0, help="Worker processes (0: one per CPU). The output is "
         "the same for any number.")] = 1,
     rules: RulesOption = None,
-    missing: MissingOption = Missing.refuse,
+    missing: MissingOption = Missing.REFUSE,
     locale: LocaleOption = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No progress bar and no summary on standard error.")] = False,
@@ -72,30 +56,31 @@ def batch_command(
     A bad row gets an error object and the rest go on. Exit 0 if every row was
     triaged, 2 if any row had bad input, 70 if any row hit a bug.
     """
+    streams = streams_of(ctx)
     ruleset = api.engine(rules).ruleset  # a broken rule set stops here, before any output
     locale = checked_locale(ruleset, locale)
     if source != "-" and not Path(source).exists():
-        raise fail(f"{printable(source)}: no such file", ExitStatus.BAD_INPUT)
+        raise TriageError(f"{printable(source)}: no such file")
     if source == "-" and input_format is None:
-        raise fail("reading standard input needs --input-format jsonl or csv",
-                   ExitStatus.BAD_INPUT)
-    fmt = rows.input_format(source, input_format.value if input_format else None)
+        raise TriageError("reading standard input needs --input-format jsonl or csv")
+    fmt = rows.input_format(source, input_format)
     settings = batch.Settings(rules=str(Path(rules).resolve()) if rules else None,
-                              missing=missing.value, locale=locale, input_format=fmt,
-                              output_format=format.value)
+                              missing=missing, locale=locale, input_format=fmt,
+                              output_format=format)
     target = output_target(output, [0 if source == "-" else Path(source)])
-    workers = _workers(jobs, quiet)
+    workers = _workers(streams, jobs, quiet)
     summary = batch.Summary()
     records: rows.Records | None = None
     try:
-        with _open_input(source) as stream, _open_output(target) as out:
+        with _open_input(streams, source) as stream, _open_output(streams, target) as out:
             records = rows.Records(stream, fmt, "<stdin>" if source == "-"
                                     else printable(source), columns=ruleset.question_map)
-            if format is OutputFormat.csv:
+            if format is OutputFormat.CSV:
                 out.write(batch.csv_header())
             lines = batch.triage_records(records, settings, jobs=workers)
-            show = not quiet and sys.stderr.isatty()
-            with contextlib.closing(lines), _progress(records, _size(stream), show) as tick:
+            show = not quiet and streams.isatty
+            bar = _progress(streams, records, _size(stream), show)
+            with contextlib.closing(lines), bar as tick:
                 for text, status in lines:  # closed on any failure: the workers stop at once
                     out.write(text)
                     summary.add(status)
@@ -106,15 +91,15 @@ def batch_command(
             # what was reached, before the reason it stopped (a closed pipe stops quietly)
             kept = ("written to standard output" if target is None
                     else f"not saved: {target.shown} was left as it was")
-            typer.echo(f"triage: batch: stopped after {summary.text()} ({kept})", err=True)
+            streams.note(f"triage: batch: stopped after {summary.text()} ({kept})")
         raise
     if not quiet:
-        typer.echo(f"triage: batch: {summary.text(records.blank if records else 0)}", err=True)
+        streams.note(f"triage: batch: {summary.text(records.blank if records else 0)}")
     if summary.exit_status is not ExitStatus.OK:
         raise typer.Exit(int(summary.exit_status))
 
 
-def _workers(jobs: int, quiet: bool) -> int:
+def _workers(streams: Streams, jobs: int, quiet: bool) -> int:
     """``--jobs``, at most one per CPU this process may use (0: that many); more would
     only add processes and memory, so a larger number is capped, with a note."""
     try:
@@ -122,36 +107,36 @@ def _workers(jobs: int, quiet: bool) -> int:
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
     if jobs > cpus and not quiet:
-        typer.echo(f"triage: batch: --jobs {jobs} is more than the {cpus} CPU"
-                   f"{'s' if cpus != 1 else ''} here; using {cpus}", err=True)
+        streams.note(f"triage: batch: --jobs {jobs} is more than the {cpus} CPU"
+                     f"{'s' if cpus != 1 else ''} here; using {cpus}")
     return min(jobs, cpus) if jobs else cpus
 
 
 @contextlib.contextmanager
-def _open_input(source: str) -> Iterator[IO[bytes]]:
+def _open_input(streams: Streams, source: str) -> Iterator[IO[bytes]]:
     if source == "-":
-        if sys.stdin is None or sys.stdin.closed:
-            raise fail("standard input is closed (nothing to read)", ExitStatus.BAD_INPUT)
-        yield sys.stdin.buffer
+        if streams.stdin is None or streams.stdin.closed:
+            raise TriageError("standard input is closed (nothing to read)")
+        yield streams.stdin.buffer
         return
     path, source = Path(source), printable(source)
     if path.is_dir():
-        raise fail(f"{source}: is a folder, not a file of responses", ExitStatus.BAD_INPUT)
+        raise TriageError(f"{source}: is a folder, not a file of responses")
     try:
         stream = path.open("rb")
     except FileNotFoundError:
-        raise fail(f"{source}: no such file", ExitStatus.BAD_INPUT) from None
+        raise TriageError(f"{source}: no such file") from None
     except OSError as exc:
-        raise fail(f"{source}: cannot read: {exc.strerror}", ExitStatus.BAD_INPUT) from None
+        raise TriageError(f"{source}: cannot read: {exc.strerror}") from None
     with stream:
         yield stream
 
 
 @contextlib.contextmanager
-def _open_output(target: Target | None) -> Iterator[Output]:
+def _open_output(streams: Streams, target: Target | None) -> Iterator[Output]:
     """Standard output, or the output file, replaced only when every row is written."""
     if target is None:
-        stdout = Output(sys.stdout, "standard output")
+        stdout = streams.output()
         yield stdout
         stdout.flush()
         return
@@ -168,7 +153,8 @@ def _size(stream: IO[bytes]) -> int | None:
 
 
 @contextlib.contextmanager
-def _progress(records: rows.Records, total: int | None, show: bool) -> Iterator[Any]:
+def _progress(streams: Streams, records: rows.Records, total: int | None,
+              show: bool) -> Iterator[Any]:
     """A progress bar on standard error (by bytes read), or a no-op ``tick``."""
     if not show:
         yield lambda rows: None
@@ -180,7 +166,7 @@ def _progress(records: rows.Records, total: int | None, show: bool) -> Iterator[
     columns = [TextColumn("triaging"), BarColumn(), TaskProgressColumn(),
                TextColumn("{task.fields[rows]} rows ({task.fields[rate]}/s)"),
                TimeElapsedColumn()]
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+    with Progress(*columns, console=Console(file=streams.stderr), transient=True) as progress:
         task = progress.add_task("batch", total=total, rows=0, rate=0)
 
         def tick(rows: int) -> None:

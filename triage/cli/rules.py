@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from triage import api
+from triage.clinician.review import ReviewFormat
+from triage.clinician.ruleset_check import CheckFormat
 from triage.engine import Engine
-from triage.errors import MAX_REPORT_LINES_PER_FILE, ExitStatus
-from triage.problems import bounded_lines, shown
+from triage.errors import ExitStatus, TriageError
+from triage.problems import shown
 
-from .common import RulesOption, emit, fail, handles_errors, output_target, write_output
+from .funnel import streams_of
+from .options import RulesOption, output_target, write_output
+from .streams import Streams
 
 rules_app = typer.Typer(
     name="rules",
@@ -35,12 +38,7 @@ DirArgument = Annotated[Path | None, typer.Argument(
     file_okay=False, dir_okay=True, show_default=False)]
 
 
-class CheckFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-def rules_dir(directory: Path | None, rules: Path | None) -> Path:
+def rules_dir(streams: Streams, directory: Path | None, rules: Path | None) -> Path:
     """The rule set named by DIR or --rules (not two different ones); else the working
     copy ``./rules`` when the current folder has one; else the shipped rules.
 
@@ -48,21 +46,19 @@ def rules_dir(directory: Path | None, rules: Path | None) -> Path:
     ``rules/`` never checks the installed copy by mistake.
     """
     from triage.api import default_rules_dir
-    from triage.language.loader import MANIFEST
+    from triage.language import MANIFEST
 
     if directory is not None and rules is not None and directory.resolve() != rules.resolve():
-        raise fail(f"give the rule set once: DIR {directory} or --rules {rules}",
-                   ExitStatus.BAD_INPUT)
+        raise TriageError(f"give the rule set once: DIR {directory} or --rules {rules}")
     named = directory or rules
     if named is not None:
         return named
     if (WORKING_COPY / MANIFEST).is_file():
-        typer.echo(f"triage: using the rule set in ./{WORKING_COPY} (the working copy here; "
-                   "name another with DIR)", err=True)
+        streams.note(f"triage: using the rule set in ./{WORKING_COPY} (the working copy "
+                     "here; name another with DIR)")
         return WORKING_COPY
     shipped = default_rules_dir()
-    typer.echo(f"triage: using the shipped rule set ({shipped}; name another with DIR)",
-               err=True)
+    streams.note(f"triage: using the shipped rule set ({shipped}; name another with DIR)")
     return shipped
 
 
@@ -72,15 +68,14 @@ def _date(text: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise fail(f"--today: {shown(text)} is not a date like 2026-11-24",
-                   ExitStatus.BAD_INPUT) from None
+        raise TriageError(f"--today: {shown(text)} is not a date like 2026-11-24") from None
 
 
 # --- triage rules check -------------------------------------------------------------------
 
 @rules_app.command("check")
-@handles_errors
 def check_command(
+    ctx: typer.Context,
     directory: DirArgument = None,
     rules: RulesOption = None,
     max_review_age: Annotated[int, typer.Option(
@@ -91,26 +86,18 @@ def check_command(
         "(default: today).")] = None,
     format: Annotated[CheckFormat, typer.Option(
         "--format", "-f", help="text (file:line: severity: message) or json.")]
-        = CheckFormat.text,
+        = CheckFormat.TEXT,
 ) -> None:
     """Validate the whole rule set: every error and warning as file:line. Exit 1 on errors."""
     from triage.clinician.ruleset_check import check
-    from triage.language.loader import MANIFEST
+    from triage.language import MANIFEST
 
-    folder = rules_dir(directory, rules)
+    streams = streams_of(ctx)
+    folder = rules_dir(streams, directory, rules)
     if not (folder / MANIFEST).is_file():  # nothing to check: bad input, not a failed check
-        raise fail(f"{folder}: not a rule set directory (no {MANIFEST})", ExitStatus.BAD_INPUT)
+        raise TriageError(f"{folder}: not a rule set directory (no {MANIFEST})")
     report = check(folder, max_review_age=max_review_age, today=_date(today))
-    if format is CheckFormat.json:
-        document = {"problems": [p.to_dict() for p in report.problems],
-                    "counts": report.counts, "errors": len(report.errors),
-                    "warnings": len(report.warnings)}
-        emit(json.dumps(document, indent=2, sort_keys=True) + "\n")
-    else:
-        listed = bounded_lines(((issue.file, str(issue)) for issue in report.problems),
-                               more=" (--format json lists them all)",
-                               per_file=MAX_REPORT_LINES_PER_FILE)
-        emit("".join(f"{line}\n" for line in listed) + report.summary() + "\n")
+    streams.out(report.render(format))
     if report.errors:
         raise typer.Exit(int(ExitStatus.CHECK_FAILED))
 
@@ -118,8 +105,8 @@ def check_command(
 # --- triage rules test --------------------------------------------------------------------
 
 @rules_app.command("test")
-@handles_errors
 def test_command(
+    ctx: typer.Context,
     directory: DirArgument = None,
     rules: RulesOption = None,
     verbose: Annotated[bool, typer.Option(
@@ -129,8 +116,9 @@ def test_command(
     from triage.api import engine
     from triage.clinician.casereport import run_all
 
-    report = run_all(engine(rules_dir(directory, rules)))
-    emit(report.render(verbose=verbose))
+    streams = streams_of(ctx)
+    report = run_all(engine(rules_dir(streams, directory, rules)))
+    streams.out(report.render(verbose=verbose))
     if report.failed:
         raise typer.Exit(int(ExitStatus.CHECK_FAILED))
 
@@ -138,8 +126,8 @@ def test_command(
 # --- triage rules diff --------------------------------------------------------------------
 
 @rules_app.command("diff")
-@handles_errors
 def diff_command(
+    ctx: typer.Context,
     old: Annotated[Path, typer.Argument(
         metavar="OLD", help="The rule set before the change.", file_okay=False)],
     new: Annotated[Path, typer.Argument(
@@ -156,7 +144,7 @@ def diff_command(
     from triage.clinician.diff import diff_rulesets
 
     report = diff_rulesets(engine(old), engine(new), samples=samples, seed=seed)
-    emit(report.render())
+    streams_of(ctx).out(report.render())
     if exit_code and report.changed:
         raise typer.Exit(int(ExitStatus.CHECK_FAILED))
 
@@ -164,8 +152,8 @@ def diff_command(
 # ------------------------------------------------------------------ rules verify
 
 @rules_app.command("verify")
-@handles_errors
 def verify_command(
+    ctx: typer.Context,
     directory: DirArgument = None,
     rules: RulesOption = None,
     samples: Annotated[int, typer.Option(
@@ -187,31 +175,31 @@ def verify_command(
         "--jobs", "-j", min=1, help="With --mutants: worker processes.")] = 1,
     format: Annotated[CheckFormat, typer.Option(
         "--format", "-f", help="With --mutants: text (a table and a score) or json.")]
-        = CheckFormat.text,
+        = CheckFormat.TEXT,
 ) -> None:
     """Check the safety invariants over the answer space; exit 1 if any fails."""
-    from triage.clinician.verify import verify
+    from triage.clinician.verify import Depth, verify
     from triage.clinician.verify_report import render_report
 
-    compiled = api.engine(rules_dir(directory, rules))
+    streams = streams_of(ctx)
+    compiled = api.engine(rules_dir(streams, directory, rules))
     if not compiled.ruleset.invariants:
-        raise fail(f"{compiled.ruleset.root}: the rule set declares no invariants "
-                   "(add 'invariants:' to ruleset.yaml)", ExitStatus.BAD_INPUT)
+        raise TriageError(f"{compiled.ruleset.root}: the rule set declares no invariants "
+                          "(add 'invariants:' to ruleset.yaml)")
     if mutants:
-        _mutants(compiled, rule or [], jobs, samples, seed, format)
+        _mutants(streams, compiled, rule or [], jobs, samples, seed, format)
         return
-    if quick and samples == 2000:
-        samples = 200
-    report = verify(compiled, samples_count=samples, seed=seed,
-                    background="baseline" if quick else "pairwise")
-    emit(render_report(report, compiled.ruleset))
-    typer.echo(f"triage: verify took {report.seconds:.1f} s", err=True)
+    depth = Depth.of(quick=quick, samples=samples)
+    report = verify(compiled, samples_count=depth.samples, seed=seed,
+                    background=depth.background)
+    streams.out(render_report(report, compiled.ruleset))
+    streams.note(f"triage: verify took {report.seconds:.1f} s")
     if not report.holds:
         raise typer.Exit(int(ExitStatus.CHECK_FAILED))
 
 
-def _mutants(compiled: Engine, only: list[str], jobs: int, samples: int, seed: int,
-             format: CheckFormat) -> None:
+def _mutants(streams: Streams, compiled: Engine, only: list[str], jobs: int, samples: int,
+             seed: int, format: CheckFormat) -> None:
     """``rules verify --mutants``: the table and score (or JSON); exit 1 on a safety-relevant
     survivor."""
     from triage.clinician.mutants import mutation_test, render_text, to_json
@@ -221,34 +209,28 @@ def _mutants(compiled: Engine, only: list[str], jobs: int, samples: int, seed: i
     for rid in only:
         if rid not in known:
             hint = suggest(rid, known)
-            raise fail(f"--rule: no active rule {shown(rid)}"
-                       + (f"; did you mean {hint!r}?" if hint else ""), ExitStatus.BAD_INPUT)
+            raise TriageError(f"--rule: no active rule {shown(rid)}"
+                              + (f"; did you mean {hint!r}?" if hint else ""))
     report = mutation_test(compiled, jobs=jobs, samples_count=samples, seed=seed, only=only)
-    if format is CheckFormat.json:
-        emit(json.dumps(to_json(report), indent=2, sort_keys=True) + "\n")
+    if format is CheckFormat.JSON:
+        streams.out(json.dumps(to_json(report), indent=2, sort_keys=True) + "\n")
     else:
-        emit(render_text(report))
-    typer.echo(f"triage: the mutation test took {report.seconds:.1f} s with --jobs {jobs}",
-               err=True)
+        streams.out(render_text(report))
+    streams.note(f"triage: the mutation test took {report.seconds:.1f} s with --jobs {jobs}")
     if report.failed:
         raise typer.Exit(int(ExitStatus.CHECK_FAILED))
 
 
 # ------------------------------------------------------------------ rules review
 
-class ReviewFormat(StrEnum):
-    markdown = "markdown"
-    html = "html"
-
-
 @rules_app.command("review")
-@handles_errors
 def review_command(
+    ctx: typer.Context,
     directory: DirArgument = None,
     rules: RulesOption = None,
     format: Annotated[ReviewFormat, typer.Option(
         "--format", "-f", help="markdown, or self-contained printable HTML.")]
-        = ReviewFormat.markdown,
+        = ReviewFormat.MARKDOWN,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the document to this file instead of standard output.",
         dir_okay=False)] = None,
@@ -266,21 +248,22 @@ def review_command(
 ) -> None:
     """Write a review document a clinician can sign off: rules, advice, coverage, invariants."""
     from triage.clinician.review import REVIEW_RENDERERS, case_coverage, document
-    from triage.clinician.verify import verify
+    from triage.clinician.verify import Depth, verify
 
-    compiled = api.engine(rules_dir(directory, rules))
+    streams = streams_of(ctx)
+    compiled = api.engine(rules_dir(streams, directory, rules))
     ruleset = compiled.ruleset
     target = output_target(output, [path for path in Path(ruleset.root).rglob("*")
                                     if path.is_file()])  # never over a rule file
     report = None
     if ruleset.invariants:
-        report = verify(compiled, samples_count=2000 if full_verify else 200,
-                        background="pairwise" if full_verify else "baseline")
+        depth = Depth.of(quick=not full_verify)
+        report = verify(compiled, samples_count=depth.samples, background=depth.background)
     mutation = None
     if mutants:
         from triage.clinician.mutants import mutation_test
 
         mutation = mutation_test(compiled, jobs=jobs).status_by_rule()
-    text = REVIEW_RENDERERS[format.value](document(ruleset, case_coverage(compiled),
-                                                   report, date, mutation))
-    write_output(target, text)
+    text = REVIEW_RENDERERS[format](document(ruleset, case_coverage(compiled), report, date,
+                                             mutation))
+    write_output(streams, target, text)

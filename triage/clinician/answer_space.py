@@ -4,7 +4,8 @@ The answer space is far too large to enumerate (18 danger signs and 8 medicines 
 alone give ~150 million combinations), so it is covered in three honest parts:
 
 1. **exhaustive core**: for each invariant, every combination of the values of the
-   questions its ``when`` names (numbers: both sides of every threshold) that satisfies it;
+   questions its ``when`` names (numbers: both sides of every threshold; danger signs:
+   ``not_sure`` too) that satisfies it;
    for ``for: unscreened``, each danger sign (or required question) left unanswered
    alone, and all of them; for ``blank_answers: never_lower_urgency``, every value of
    every optional question that can change the urgency, each compared with leaving that
@@ -29,7 +30,7 @@ from typing import Any
 from triage.language.conditions import All, AnyOf, Compare, Condition, HasFinding, Not, Unanswered
 from triage.language.model import Invariant, Ruleset
 from triage.language.predicate import Predicate
-from triage.language.questions import Question
+from triage.language.questions import NOT_SURE, Question
 
 CORE_BUDGET = 1024  # named answers' combinations above this: an all-pairs design of them
 AnswerSet = dict[str, Any]  # question id -> typed value (None: left blank)
@@ -77,7 +78,7 @@ def levels(question: Question, bounds: Mapping[str, tuple[int, ...]],
     if question.type == "yes_no":
         values: tuple[Any, ...] = (False, True)
     elif question.type == "choice":
-        values = question.values
+        values = question.plain_values  # not_sure: the not_sure scope's own cores
     elif question.type == "multi":
         values = tuple((choice.value,) for choice in question.choices)
     else:
@@ -120,10 +121,26 @@ def core_options(invariant: Invariant, ruleset: Ruleset, bounds: Mapping[str, tu
     """The questions an invariant's ``when`` names, each with the values the design tries."""
     named = sorted({node.question for node in walk(invariant.when)
                     if isinstance(node, (Compare, Unanswered))})
+    unsure = {node.question for node in walk(invariant.when) if isinstance(node, Compare)
+              and NOT_SURE in (node.value if isinstance(node.value, tuple) else (node.value,))}
+    options = _core_options(invariant, ruleset, bounds, baseline, named, unsure)
+    widened = _core_options(invariant, ruleset, bounds, baseline, named,
+                            {qid for qid in named if ruleset.question_map[qid].takes_not_sure})
+    # "not sure" for every danger sign it names, where that keeps every combination
+    if math.prod(len(values) for _, values in widened) <= CORE_BUDGET:
+        return widened
+    return options
+
+
+def _core_options(invariant: Invariant, ruleset: Ruleset, bounds: Mapping[str, tuple[int, ...]],
+                  baseline: AnswerSet, named: list[str],
+                  unsure: set[str]) -> list[tuple[str, tuple[Any, ...]]]:
     options = []
     for qid in named:
         question = ruleset.question_map[qid]
         values = levels(question, bounds, baseline)
+        if qid in unsure:
+            values += (NOT_SURE,)
         if invariant.scope == "unscreened" and (question.danger_sign or question.required) \
                 and None not in values:
             values += (None,)

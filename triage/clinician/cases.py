@@ -17,8 +17,7 @@ from typing import Any
 from triage.engine import Engine
 from triage.errors import MissingDangerSignsError, RulesetError, TriageError
 from triage.intake.answers import MISSING_MODES
-from triage.language import yamlio
-from triage.language.loader import MANIFEST
+from triage.language import MANIFEST, yamlio
 from triage.language.model import Result, Ruleset, Urgency
 from triage.pipeline import triage_answers
 from triage.problems import NOWHERE, Place, Problem, openable, printable, shown

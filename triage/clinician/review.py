@@ -1,20 +1,23 @@
 """The clinician's review document: every rule in plain language, the advice catalogue,
 which test cases cover each rule, the safety invariants and a sign-off table.
 
-The document is built once as a list of plain blocks, then rendered to markdown or to
-self-contained, printable HTML (inline CSS, no scripts, no external resources). Same rule
+The document is built once as a list of blocks (:mod:`triage.documents.blocks`), then
+written by the documents' renderers as markdown or as self-contained, printable HTML
+(inline CSS, no scripts, no external resources). Same rule
 set in, byte-identical document out: there is no timestamp unless a date is passed.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from triage.documents.render import escape_markdown
+from triage.documents import html, markdown
+from triage.documents.blocks import Block, Document, Heading, Items, Para, Table
+from triage.documents.style import REVIEW_CSS
 from triage.engine import Engine
 from triage.language.conditions import (
     All,
@@ -34,38 +37,6 @@ from triage.problems import Place
 from .cases import load_cases, run_case
 from .verify import VerifyReport
 from .verify_report import coverage_text, deciding
-
-# ------------------------------------------------------------------ the blocks
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    text: str
-    anchor: str = ""
-
-
-@dataclass(frozen=True)
-class Para:
-    text: str
-    label: str = ""  # shown in bold before the text
-    flag: bool = False  # a warning the reviewer must not miss
-
-
-@dataclass(frozen=True)
-class Items:
-    items: tuple[str, ...]
-    ordered: bool = False
-    labels: tuple[str, ...] = ()  # bold label per item ('' for none)
-
-
-@dataclass(frozen=True)
-class Table:
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
-Block = Heading | Para | Items | Table
 
 
 @dataclass
@@ -450,85 +421,32 @@ def _sign_off(ruleset: Ruleset) -> list[Block]:
     ]
 
 
-# ------------------------------------------------------------------ renderers
+# ------------------------------------------------------------------ writing it
+
+
+def review_document(blocks: list[Block]) -> Document:
+    """The blocks as a document, titled by its first heading."""
+    title = next((b.text for b in blocks if isinstance(b, Heading)), "Clinical review")
+    return Document(title, tuple(blocks), REVIEW_CSS)
 
 
 def render_markdown(blocks: list[Block]) -> str:
     """The document as GitHub-flavoured markdown; every text is escaped, so nothing from a
     rule file can become markup, HTML or a comment that hides what follows."""
-    md = escape_markdown
-    out: list[str] = []
-    for block in blocks:
-        if isinstance(block, Heading):
-            out.append("#" * block.level + " " + md(block.text))
-        elif isinstance(block, Para):
-            label = f"**{md(block.label)}** " if block.label else ""
-            text = f"{label}{md(block.text)}".rstrip()
-            out.append(f"> **\u26a0** {text}" if block.flag else text)
-        elif isinstance(block, Items):
-            labels = block.labels or ("",) * len(block.items)
-            out.append("\n".join(
-                (f"{n}. " if block.ordered else "- ") + (f"**{md(label)}:** " if label else "")
-                + md(text)
-                for n, (label, text) in enumerate(zip(labels, block.items, strict=True), 1)))
-        else:
-            lines = ["| " + " | ".join(md(cell) for cell in block.header) + " |",
-                     "|" + "---|" * len(block.header)]
-            lines += ["| " + " | ".join(md(cell) for cell in row) + " |" for row in block.rows]
-            out.append("\n".join(lines))
-    return "\n\n".join(out) + "\n"
-
-
-CSS = """
-body { font-family: Georgia, 'Times New Roman', serif; max-width: 48rem; margin: 2rem auto;
-       padding: 0 1rem; line-height: 1.45; color: #111; }
-h1, h2, h3, h4 { font-family: Helvetica, Arial, sans-serif; }
-h2 { border-bottom: 2px solid #333; margin-top: 2.5rem; }
-h4 { margin-bottom: 0.3rem; }
-ul.details { list-style: none; padding-left: 0; font-size: 0.92rem; }
-.flag { border-left: 5px solid #b00; background: #fdecea; padding: 0.4rem 0.7rem; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #555; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
-#sign-off + p + table td { height: 2.5rem; }
-@media print {
-  body { margin: 0; max-width: none; font-size: 10.5pt; }
-  h2 { page-break-before: always; }
-  h3, h4, tr { page-break-inside: avoid; page-break-after: avoid; }
-  .flag { border-left-width: 3px; }
-}
-"""
-
-
-def _html_block(block: Block) -> str:
-    esc = html.escape
-    if isinstance(block, Heading):
-        anchor = f' id="{esc(block.anchor)}"' if block.anchor else ""
-        return f"<h{block.level}{anchor}>{esc(block.text)}</h{block.level}>"
-    if isinstance(block, Para):
-        label = f"<strong>{esc(block.label)}</strong> " if block.label else ""
-        css = ' class="flag"' if block.flag else ""
-        return f"<p{css}>{label}{esc(block.text)}</p>"
-    if isinstance(block, Items):
-        tag = "ol" if block.ordered else "ul"
-        css = ' class="details"' if block.labels else ""
-        labels = block.labels or ("",) * len(block.items)
-        items = "".join(f"<li>{f'<strong>{esc(k)}:</strong> ' if k else ''}{esc(v)}</li>"
-                        for k, v in zip(labels, block.items, strict=True))
-        return f"<{tag}{css}>{items}</{tag}>"
-    head = "".join(f"<th>{esc(cell)}</th>" for cell in block.header)
-    rows = "".join("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>"
-                   for row in block.rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return markdown.render(review_document(blocks))
 
 
 def render_html(blocks: list[Block]) -> str:
     """The document as one self-contained, printable HTML page (no scripts, no links out)."""
-    title = next((b.text for b in blocks if isinstance(b, Heading)), "Clinical review")
-    body = "\n".join(_html_block(block) for block in blocks)
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-            f"{body}\n</body>\n</html>\n")
+    return html.render(review_document(blocks))
+
+
+class ReviewFormat(StrEnum):
+    """The formats of the review document (``triage rules review --format``)."""
+
+    MARKDOWN = "markdown"
+    HTML = "html"
 
 
 REVIEW_RENDERERS: dict[str, Callable[[list[Block]], str]] = {
-    "markdown": render_markdown, "html": render_html}
+    ReviewFormat.MARKDOWN: render_markdown, ReviewFormat.HTML: render_html}

@@ -12,23 +12,32 @@ questions that are hard to read.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from triage.engine import Engine
-from triage.errors import RulesetError
+from triage.errors import MAX_REPORT_LINES_PER_FILE, RulesetError
 from triage.language import yamlio
 from triage.language.conditions import All, AnyOf, Condition, HasFinding, Not, finding_polarity
 from triage.language.loader import load_ruleset
 from triage.language.model import Rule, Ruleset
-from triage.problems import NOWHERE, Place, Problem, openable
+from triage.problems import NOWHERE, Place, Problem, bounded_lines, openable
 
 from .cases import Case, load_cases
 
 DEFAULT_MAX_REVIEW_AGE = 365
 SEVERITIES = ("error", "warning")
+
+
+class CheckFormat(StrEnum):
+    """The formats of the ``rules check`` report."""
+
+    TEXT = "text"
+    JSON = "json"
 
 
 @dataclass(frozen=True, order=True)
@@ -76,6 +85,20 @@ class CheckReport:
         tally = (f"{len(self.errors)} error{'s' if len(self.errors) != 1 else ''}, "
                  f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}")
         return f"{what}: {tally}" if what else tally
+
+    def render(self, format: CheckFormat = CheckFormat.TEXT) -> str:
+        """The report: one ``file:line: severity: message`` line per problem (at most
+        :data:`~triage.errors.MAX_REPORT_LINES_PER_FILE` a file) and the summary, or
+        every problem as JSON."""
+        if format is CheckFormat.JSON:
+            document = {"problems": [p.to_dict() for p in self.problems],
+                        "counts": self.counts, "errors": len(self.errors),
+                        "warnings": len(self.warnings)}
+            return json.dumps(document, indent=2, sort_keys=True) + "\n"
+        listed = bounded_lines(((issue.file, str(issue)) for issue in self.problems),
+                               more=" (--format json lists them all)",
+                               per_file=MAX_REPORT_LINES_PER_FILE)
+        return "".join(f"{line}\n" for line in listed) + self.summary() + "\n"
 
 
 def check(directory: str | Path, *, max_review_age: int = DEFAULT_MAX_REVIEW_AGE,

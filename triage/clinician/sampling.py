@@ -19,7 +19,7 @@ def random_value(question: Question, rng: random.Random) -> Any:
         if question.unit == "days":
             high = min(high, 400)  # most episodes are short; keep the sample realistic
         return rng.randint(low, high)
-    values = list(question.values)
+    values = list(question.plain_values)  # not_sure: laid over by verify's own cores
     if question.type == "choice":
         return rng.choice(values)
     ordinary = [c.value for c in question.choices if not c.exclusive]

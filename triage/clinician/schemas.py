@@ -87,7 +87,8 @@ def _document(title: str, key: str, item: str, defs: dict[str, Any]) -> dict[str
 def _value(question: Question) -> dict[str, Any]:
     """One value a condition may compare this question's answer with."""
     if question.type == "yes_no":
-        return {"anyOf": [{"type": "boolean"}, {"enum": ["yes", "no", "true", "false"]}]}
+        words = ["yes", "no", "true", "false"] + (["not_sure"] if question.takes_not_sure else [])
+        return {"anyOf": [{"type": "boolean"}, {"enum": words}]}
     if question.type == "integer":
         return {"type": "integer", "minimum": question.minimum, "maximum": question.maximum}
     return {"enum": list(question.values)}
@@ -247,7 +248,8 @@ def invariants_schema(ruleset: Ruleset) -> dict[str, Any]:
         "not_urgency": {"anyOf": [level, {"type": "array", "items": level, "minItems": 1}]},
         **advice, "if_urgency": by_urgency, "plan": {"const": "non_empty"},
         "blank_answers": {"const": "never_lower_urgency"},
-        "safety_net": {"const": "consistent"}}, minProperties=1)
+        "safety_net": {"const": "consistent"},
+        "not_sure_answers": {"const": "never_below_blank"}}, minProperties=1)
     types = {"id": TEXT, "title": TEXT, "statement": TEXT, "evidence": {**TEXTS, "minItems": 1},
              "for": {"enum": list(INVARIANT_SCOPES)}, "when": {"$ref": "#/$defs/condition"},
              "expect": expect}

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from triage.engine import Engine
+from triage.engine.plan import urgency_of
 from triage.language.model import Expectation, Invariant, Result, Ruleset, Urgency
 from triage.pipeline import triage_answers
 
@@ -35,6 +36,25 @@ from .answer_space import (
 from .sampling import random_answers
 
 PRODUCT_BUDGET = 2000  # core x background above this: paired round-robin instead
+FULL_SAMPLES = 2000  # random answer sets added to the all-pairs design
+QUICK_SAMPLES = 200  # the same for the quick check (baseline background)
+
+
+@dataclass(frozen=True)
+class Depth:
+    """How hard :func:`verify` looks: random samples, and the background they join."""
+
+    samples: int = FULL_SAMPLES
+    background: str = "pairwise"
+
+    @classmethod
+    def of(cls, *, quick: bool, samples: int = FULL_SAMPLES) -> Depth:
+        """The full check (the all-pairs design), or the quick one (``--quick``: the
+        baseline background, and :data:`QUICK_SAMPLES` samples unless another number
+        than the default is asked for): seconds, not tens of seconds."""
+        if not quick:
+            return cls(samples, "pairwise")
+        return cls(QUICK_SAMPLES if samples == FULL_SAMPLES else samples, "baseline")
 
 
 @dataclass
@@ -174,6 +194,25 @@ def blank_problem(engine: Engine, answers: Mapping[str, Any], qid: str,
             f"{shown_answer(answers[qid])} gives {given.value}")
 
 
+def not_sure_problems(engine: Engine, answers: Mapping[str, Any]) -> list[str]:
+    """Each danger sign answered ``not_sure`` whose blank (under ``--missing
+    conservative``) would give a higher urgency than "not sure" does."""
+    problems = []
+    given = _bare_urgency(engine, answers)
+    for qid in engine.ruleset.not_sure(answers):
+        left = _bare_urgency(engine, {**answers, qid: None})
+        if left.rank > given.rank:
+            problems.append(f"{qid}: not sure gives {given.value}, but leaving it blank "
+                            f"gives {left.value}")
+    return problems
+
+
+def _bare_urgency(engine: Engine, answers: Mapping[str, Any]) -> Urgency:
+    """The urgency of typed answers under ``--missing conservative`` (the engine alone:
+    the questions still relevant do not change it)."""
+    return urgency_of(engine.ruleset, engine.run(answers).rules, answers)[0]
+
+
 def _urgency(engine: Engine, answers: Mapping[str, Any],
              cache: dict[tuple[Any, ...], Urgency | None] | None) -> Urgency | None:
     key = _key(answers)
@@ -202,6 +241,8 @@ def violation(engine: Engine, invariant: Invariant, answers: Mapping[str, Any],
     except Exception as exc:  # noqa: BLE001 - a crash is a violation to report, not to raise
         return [f"evaluation failed ({type(exc).__name__})"]
     problems = broken(invariant, result, answers, engine.ruleset)
+    if invariant.expect.not_sure_not_below_blank:
+        problems += not_sure_problems(engine, answers)
     if invariant.expect.blank_never_lowers:
         for qid in (blank,) if blank else urgency_questions(engine.ruleset):
             found = blank_problem(engine, answers, qid)
@@ -296,19 +337,16 @@ def verify(engine: Engine, *, samples_count: int = 2000, seed: int = 0,
     for item in reports:
         if item.invariant.expect.blank_never_lowers:
             _blank_pass(engine, item, rows, bounds, baseline, samples_count, seed, seen,
-                        report)
+                        report, plain)
     parts = (("designed", design(ruleset, plain, rows, bounds, baseline)),
              ("sampled", samples(ruleset, plain, samples_count, seed, bounds, baseline)))
-    checked: set[tuple[Any, ...]] = set()  # not ``seen``: the blank pass checks only its own
-    for part, stream in parts:
+    for part, stream in parts:  # the blank pass checked what it saw against the others
         for answers in stream:
             key = _key(answers)
-            if key in checked:
+            if key in seen:
                 continue
-            checked.add(key)
-            if key not in seen:
-                seen.add(key)
-                setattr(report, part, getattr(report, part) + 1)
+            seen.add(key)
+            setattr(report, part, getattr(report, part) + 1)
             _check(engine, reports, answers, part, baseline)
     report.seconds = time.perf_counter() - started
     return report
@@ -331,16 +369,21 @@ def _check(engine: Engine, reports: list[InvariantReport], answers: AnswerSet, p
             continue
         problems = (broken(item.invariant, result, answers, engine.ruleset)
                     if result is not None else ["evaluation failed"])
+        if not problems and item.invariant.expect.not_sure_not_below_blank:
+            problems = not_sure_problems(engine, answers)
         if problems:
             item.failure = _counterexample(engine, item.invariant, answers, baseline)
 
 
 def _blank_pass(engine: Engine, item: InvariantReport, rows: list[AnswerSet],
                 bounds: Mapping[str, tuple[int, ...]], baseline: AnswerSet, count: int,
-                seed: int, seen: set[tuple[Any, ...]], report: VerifyReport) -> None:
+                seed: int, seen: set[tuple[Any, ...]], report: VerifyReport,
+                others: list[InvariantReport]) -> None:
     """``blank_answers: never_lower_urgency``: every value of every optional question that
     can change the urgency, over the background, each compared with leaving it blank;
-    then the random samples, each with one such question left blank in turn."""
+    then the random samples, each with one such question left blank in turn. Each answer
+    set seen here for the first time is checked against the ``others`` too (the design
+    skips what was seen)."""
     ruleset = engine.ruleset
     item.blanked = urgency_questions(ruleset)
     cores = core_combinations(item.invariant, ruleset, bounds, baseline)
@@ -361,6 +404,8 @@ def _blank_pass(engine: Engine, item: InvariantReport, rows: list[AnswerSet],
             if key not in seen:
                 seen.add(key)
                 setattr(report, part, getattr(report, part) + 1)
+                # counted once, so checked once against every other invariant here too
+                _check(engine, others, answers, part, baseline)
             if core is not None:
                 qid = next(iter(core))
             else:
@@ -390,4 +435,6 @@ def shown_answer(value: Any) -> str:
         return "not answered"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if value == "not_sure":
+        return "not sure"
     return ", ".join(value) if isinstance(value, tuple) else str(value)

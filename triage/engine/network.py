@@ -14,6 +14,8 @@ recorded, so it cannot depend on firing order:
 
 from __future__ import annotations
 
+import functools
+import inspect
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -23,14 +25,16 @@ from . import _compat  # noqa: F401  (must run before experta is imported)
 import experta
 import experta.strategies
 from experta import AND, NOT, OR, P
+from experta.activation import Activation
 from experta.agenda import Agenda
-from experta.fact import InitialFact
+from experta.fact import Fact, InitialFact
 from experta.factlist import FactList
 from experta.fieldconstraint import L
 from experta.matchers.rete import ReteMatcher
-from experta.matchers.rete.check import FeatureCheck, TypeCheck
-from experta.matchers.rete.nodes import ConflictSetNode
-from experta.matchers.rete.token import Token
+from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck
+from experta.matchers.rete.mixins import NoMemory
+from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode, OrdinaryMatchNode
+from experta.matchers.rete.token import Token, TokenInfo
 # isort: on
 
 from triage.errors import RulesetError
@@ -194,6 +198,7 @@ def _answers_test(alternatives: list[list[Literal]], position: Position) -> Any:
             else:
                 return True
         return False
+    holds.answers_test = True  # type: ignore[attr-defined]  # the fast path knows it
     return Answers(all_answers=P(holds))
 
 
@@ -236,46 +241,233 @@ class _TrackedConflictSetNode(ConflictSetNode):  # type: ignore[misc]
         self.changed.append(self.position)
 
 
+EXPERTA_VERSION = "1.9.4"  # the experta whose network the fast path was written for
+
+
+class _FastToken(Token):  # type: ignore[misc]
+    """experta's token without the checks its constructor makes on every token.
+
+    Every node copies the token it receives, and the stock constructor asserts, on each
+    copy, the tag's type and that every item of the data is a Fact. The tokens made here
+    come from facts the engine declared itself (or from copies and joins of them), so
+    those checks cannot fail: the fields are the same (the tag, a fresh set of facts, the
+    context mapping), only the checks are gone.
+    """
+
+    def __new__(cls, tag: Any, data: Any, context: Any = None) -> _FastToken:
+        facts = {data} if isinstance(data, Fact) else set(data)
+        return tuple.__new__(cls, (tag, facts, {} if context is None else context))
+
+    def copy(self) -> _FastToken:
+        return tuple.__new__(_FastToken, (self[0], self[1].copy(), self[2].copy()))
+
+
+class _FastJoinNode(OrdinaryMatchNode):  # type: ignore[misc]
+    """experta's two-input join node, making the tokens it joins as :class:`_FastToken`.
+
+    The same memories, the same test (the node's own matcher), the same joined facts and
+    context, sent to the same children in the same order as
+    ``OrdinaryMatchNode._OrdinaryMatchNode__activation`` in experta 1.9.4.
+    """
+
+    def _activate_left(self, token: Any) -> None:
+        self._join(token, self.left_memory, self.right_memory, is_left=True)
+
+    def _activate_right(self, token: Any) -> None:
+        self._join(token, self.right_memory, self.left_memory, is_left=False)
+
+    touched: list[Any]  # the matcher's list of nodes whose memory is not empty
+
+    def _join(self, token: Any, memory: list[Any], others: list[Any], is_left: bool) -> None:
+        context = token.context
+        info = tuple.__new__(TokenInfo, (frozenset(token.data), frozenset(context.items())))
+        if token.tag is _VALID:
+            if not memory:
+                self.touched.append(self)
+            memory.append(info)
+        elif info in memory:
+            memory.remove(info)
+        for other_data, other_pairs in others:
+            other = dict(other_pairs)
+            if not (self.matcher(context, other) if is_left else self.matcher(other, context)):
+                continue
+            joined = {key: value for key, value in context.items() if isinstance(key, str)}
+            for key, value in other.items():
+                if not isinstance(key, tuple):  # negated bindings are not passed on
+                    joined[key] = value
+            new = _FastToken(token.tag, token.data | other_data, joined)
+            for child in self.children:
+                child.callback(new)
+
+
+class _FastCaptureNode(FeatureTesterNode):  # type: ignore[misc]
+    """experta's alpha node for a ``FactCapture`` (binding the matched fact to the
+    pattern's name), without the generic matcher call: the same checks on the token's
+    context, the same binding, the same token sent to the same children."""
+
+    def _activate(self, token: Any) -> None:
+        (fact,) = token.data  # an alpha token holds exactly one fact
+        key = self.matcher.bind
+        context = token.context
+        if context.get(key, fact) != fact:
+            return
+        if (False, key) in context and context[(False, key)] == fact:
+            return
+        context[key] = fact
+        for child in self.children:
+            child.callback(token)
+
+
+Capture = tuple[str, tuple[Any, ...]]  # a fact capture: its name, its children's callbacks
+
+
+def _capture(node: Any) -> Capture | None:
+    """A ``FactCapture`` alpha node as (the name it binds, its children's callbacks)."""
+    if type(node) is FeatureTesterNode and type(node.matcher) is FactCapture:
+        return node.matcher.bind, tuple(child.callback for child in node.children)
+    return None
+
+
+def _feed(fact: Any, key: str, callbacks: tuple[Any, ...]) -> None:
+    """What a capture node sends on for a new fact that passed the tests above it: a
+    valid token of the fact alone, bound to the capture's name (the token arriving there
+    has an empty context, so none of the capture's checks can fail)."""
+    token = tuple.__new__(_FastToken, (_VALID, {fact}, {key: fact}))
+    for callback in callbacks:
+        callback(token)
+
+
+def _is_answers_test(tester: Any) -> bool:
+    """Is this alpha node one of ours: ``Answers(all_answers=P(holds))``, nothing bound?"""
+    check = getattr(tester, "matcher", None)
+    return (type(tester) is FeatureTesterNode and isinstance(check, FeatureCheck)
+            and check.what == "all_answers" and type(check.how) is P
+            and check.how.__bind__ is None
+            and getattr(check.how.match, "answers_test", False)
+            and getattr(check.check, "__name__", "") == "match_predicate")
+
+
+class _FastConflictSetNode(_TrackedConflictSetNode):
+    touched: list[Any]  # the matcher's list of nodes whose memory is not empty
+
+    """experta's conflict-set node making a new activation with less copying.
+
+    For a valid token: the same token info remembered, the same activation (rule, facts,
+    the context's named bindings) added unless it cancels a removal, as
+    ``ConflictSetNode._activate`` in experta 1.9.4; the removal set is looked in only when
+    it is not empty. An invalid token takes the stock path.
+    """
+
+    def _activate(self, token: Any) -> None:
+        if token.tag is not _VALID:
+            super()._activate(token)
+            return
+        context = token.context
+        data = frozenset(token.data)
+        info = tuple.__new__(TokenInfo, (data, frozenset(context.items())))
+        if info not in self.memory:
+            if not self.memory:
+                self.touched.append(self)
+            self.memory.add(info)
+            activation = Activation(self.rule, data, {key: value for key, value in context.items()
+                                                      if isinstance(key, str)})
+            if self.removed and activation in self.removed:
+                self.removed.remove(activation)
+            else:
+                self.added.add(activation)
+        self.changed.append(self.position)
+
+
+_VALID = Token.TagType.VALID
+
+
 class _Matcher(ReteMatcher):  # type: ignore[misc]
     """experta's Rete matcher, with shortcuts that leave the network as it is.
 
-    * A new fact goes straight to the alpha nodes under the test of its type, and a
-      finding straight to those testing its name (the stock network offers each fact
-      to every type test, and a finding to every name test, copying the token each
-      time). Same nodes reached with the same tokens: same activations.
+    * The answers fact's tests are run once each, in one loop, and a finding goes straight
+      to the tests of its name: the fact goes on, as the capture node under a test that
+      holds would send it, to that node's children (the stock network offers each fact to
+      every test, copying the token at each node on the way). Same nodes reached with the
+      same tokens: same activations.
+    * Tokens are built without experta's per-token checks (:class:`_FastToken`, also in
+      the join nodes, :class:`_FastJoinNode`).
     * Activations are collected only from the conflict-set nodes that were activated
       (the stock matcher asks all of them, one per rule, after every firing), in the
       same order.
-    * A reset wipes each node once, not once per path to it.
+    * A reset wipes each node that has a memory, once (not once per path to it), and on
+      the fast path only those whose memory is not empty.
+
+    The shortcuts are taken only on the network shape they were written for (experta
+    1.9.4, the rules compiled by this module); on any other, ``fast`` is False and every
+    fact goes through experta's stock path.
     """
 
     def __init__(self, engine: Any) -> None:
         super().__init__(engine)
-        self._nodes = self._all_nodes()
-        self._routes = self._direct_routes()
+        nodes = self._all_nodes()
+        self._memories = tuple(node for node in nodes if type(node)._reset is not NoMemory._reset)
         self._changed: list[int] = []
         self._conflict_sets = self._get_conflict_set_nodes()
         for position, node in enumerate(self._conflict_sets):
             node.__class__ = _TrackedConflictSetNode
             node.changed, node.position = self._changed, position
+        routes = self._direct_routes() if getattr(engine, "fast_path", True) else None
+        if routes is not None and experta.__version__ != EXPERTA_VERSION:
+            routes = None
+        self._routes = routes
+        self.fast = routes is not None
+        self._touched: list[Any] = []
+        if self.fast:
+            for node in nodes:
+                if type(node) is OrdinaryMatchNode:
+                    node.__class__ = _FastJoinNode
+                elif type(node) is FeatureTesterNode and type(node.matcher) is FactCapture:
+                    node.__class__ = _FastCaptureNode
+            for node in self._conflict_sets:
+                node.__class__ = _FastConflictSetNode
+            for node in nodes:
+                node.touched = self._touched
+            # the fast nodes say when their memory stops being empty; the others are reset
+            self._memories = tuple(node for node in self._memories if type(node)
+                                   not in (_FastJoinNode, _FastConflictSetNode))
 
-    def _direct_routes(self) -> tuple[dict[type, list[Any]], dict[str, list[Any]]] | None:
-        """(fact type -> alpha nodes under its type test, finding name -> alpha nodes
-        testing it), or None (the stock path) if the network has another shape."""
+    def _direct_routes(self) -> tuple[tuple[tuple[Any, tuple[Capture, ...]], ...],
+                                      dict[str, list[Capture]]] | None:
+        """(for each test of the answers fact: its predicate and the fact captures it
+        feeds; finding name -> the fact captures under the tests of that name), or None
+        (the stock path) if the network has another shape."""
         by_type: dict[type, list[Any]] = {}
         for child in self.root_node.children:
             check = getattr(child.node, "matcher", None)
-            if not isinstance(check, TypeCheck) or check.fact_type in by_type:
+            if (type(child.node) is not FeatureTesterNode or not isinstance(check, TypeCheck)
+                    or check.fact_type in by_type):
                 return None
             by_type[check.fact_type] = list(child.node.children)
-        by_name: dict[str, list[Any]] = {}
+        answers_tests = []
+        for tester in by_type.get(Answers, []):
+            node = tester.node
+            if _is_answers_test(node):
+                captures = [_capture(child.node) for child in node.children]
+            else:  # ``Answers()``: a capture, no test
+                captures, node = [_capture(node)], None
+            if None in captures:
+                return None
+            answers_tests.append((node and node.matcher.how.match,
+                                  tuple(c for c in captures if c is not None)))
+        by_name: dict[str, list[Capture]] = {}
         for tester in by_type.get(Finding, []):
             check = getattr(tester.node, "matcher", None)
-            if not (isinstance(check, FeatureCheck) and check.what == "name"
-                    and type(check.how) is L and isinstance(check.how.value, str)):
+            if not (type(tester.node) is FeatureTesterNode and isinstance(check, FeatureCheck)
+                    and check.what == "name" and type(check.how) is L
+                    and isinstance(check.how.value, str) and check.how.__bind__ is None
+                    and getattr(check.check, "__name__", "") == "equal_literal"):
                 return None
-            by_name.setdefault(check.how.value, []).append(tester)
-        return by_type, by_name
+            for child in tester.node.children:
+                capture = _capture(child.node)
+                if capture is None:
+                    return None
+                by_name.setdefault(check.how.value, []).append(capture)
+        return tuple(answers_tests), by_name
 
     def _all_nodes(self) -> tuple[Any, ...]:
         """Every node of the network once (shared nodes are reached by several paths)."""
@@ -290,24 +482,32 @@ class _Matcher(ReteMatcher):  # type: ignore[misc]
 
     def reset(self) -> None:
         """Wipe every node's memory, each node once; drop news left by an aborted run."""
-        for node in self._nodes:
+        for node in self._memories:
             node._reset()
-        for node in self._conflict_sets:
-            node.get_activations()
+        for node in self._touched:
+            node._reset()
+        self._touched.clear()
+        for position in set(self._changed):  # only these can have news
+            self._conflict_sets[position].get_activations()
         self._changed.clear()
 
     def _add(self, fact: Any) -> None:
         if self._routes is None:
             self.root_node.add(fact)
             return
-        by_type, by_name = self._routes
-        token = Token.valid(fact)
-        if type(fact) is Finding:
-            testers = by_name.get(fact["name"], ())
-        else:
-            testers = by_type.get(type(fact), ())
-        for tester in testers:
-            tester.callback(token)
+        answers_tests, by_name = self._routes
+        kind = type(fact)
+        if kind is Answers:
+            values = fact["all_answers"]
+            for holds, captures in answers_tests:
+                if holds is None or holds(values):
+                    for key, callbacks in captures:
+                        _feed(fact, key, callbacks)
+        elif kind is Finding:
+            for key, callbacks in by_name.get(fact["name"], ()):
+                _feed(fact, key, callbacks)
+        else:  # the initial fact: nothing tests it in the rules compiled here
+            self.root_node.add(fact)
 
     def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
         for fact in deleting or ():
@@ -348,40 +548,111 @@ class _Recorder(experta.KnowledgeEngine):  # type: ignore[misc]
         self._KnowledgeEngine__declare(InitialFact(), *facts)
         self.running = False
 
+    def declare_finding(self, fact: Any) -> None:
+        """``declare`` from a rule's action. On the fast path, while running, this is what
+        experta's ``declare`` does then, without its checks that a fact holds no pattern
+        and no ``__`` key (a finding made here never does): the fact goes on the fact
+        list, and the agenda is updated by the run loop."""
+        if self.running and self.matcher.fast:
+            self.facts.declare(fact)
+        else:
+            self.declare(fact)
+
     def run(self, steps: Any = None) -> None:
-        """experta's run loop without its log line per firing.
+        """experta's run loop without its log line per firing, firing a salience
+        stratum's activations together on the fast path.
 
         The stock loop builds the text of every fired rule's facts (the whole answer
-        set) for a log record that is then dropped. Same agenda, same firing order.
+        set) for a log record that is then dropped. The activations come from experta's
+        agenda, in its order. On the fast path, the activations at the top of the agenda
+        that share its salience are fired one after another before the agenda is
+        updated: rules only add findings, and a rule testing ``not`` a finding has a
+        lower salience than every rule asserting it (stratified negation), so nothing
+        fired in a stratum can remove an activation of the same stratum; activations it
+        adds there fire in the next round, before any lower stratum. Same rules fired.
         """
         self.running = True
+        together = self.matcher.fast
         while self.running:
             added, removed = self.get_activations()
             self.strategy.update_agenda(self.agenda, added, removed)
             activation = self.agenda.get_next()
             if activation is None:
                 break
-            activation.rule(self, **{key: value for key, value in activation.context.items()
-                                     if not key.startswith("__")})
+            batch = [activation]
+            if together:
+                pending = self.agenda.activations
+                salience = activation.rule.salience
+                while pending and pending[-1].rule.salience == salience:
+                    batch.append(pending.pop())
+            for activation in batch:
+                activation.rule(self, **{key: value for key, value in activation.context.items()
+                                         if not key.startswith("__")})
         self.running = False
+
+
+class _Rule(experta.Rule):  # type: ignore[misc]
+    """experta's rule, remembering its hash.
+
+    The stock hash hashes the whole condition (every pattern of every alternative) each
+    time an activation of the rule is hashed. Here it is computed as the stock one is
+    and kept while what it covers stays the same (the condition is a tuple; the action,
+    the engine it is bound to and the salience are checked on every call).
+    """
+
+    def __hash__(self) -> int:
+        cached = self.__dict__.get("_hash_of")
+        if (cached is not None and cached[0] is self._wrapped
+                and cached[1] is self._wrapped_self and cached[2] == self.salience):
+            return cached[3]  # type: ignore[no-any-return]
+        value: int = super().__hash__()
+        self.__dict__["_hash_of"] = (self._wrapped, self._wrapped_self, self.salience, value)
+        return value
+
+    def acting(self, action: Any, arguments: set[str]) -> _Rule:
+        """``rule(action)``, experta's decorator, for an action whose parameters (read
+        once by the caller with ``inspect.signature``, as the decorator reads them for
+        every rule) are ``arguments``: the same action, arguments and wrapper."""
+        self._wrapped = action
+        self._wrapped_args = arguments
+        functools.update_wrapper(self, action)
+        return self
+
+    def new_conditions(self, *args: Any) -> _Rule:
+        """The rule with other conditions (experta splits each ``OR`` into rules this way):
+        the same action, salience and action arguments as the stock method gives, without
+        reading the action's signature again (``inspect.signature``: a third of the
+        compile time)."""
+        rule = self.__class__(*args, salience=self.salience)
+        if self._wrapped:
+            rule._wrapped = self._wrapped
+            rule._wrapped_args = self._wrapped_args
+            functools.update_wrapper(rule, self._wrapped)
+        return rule
 
 
 def _make_action(index: int, findings: tuple[str, ...]):  # type: ignore[no-untyped-def]
     def action(self: _Recorder) -> None:
         self.fired.add(index)
         for name in findings:
-            self.declare(Finding(name=name))
+            self.declare_finding(Finding(name=name))
     return action
+
+
+# the parameters of every rule action (no ``**kwargs``), as experta's decorator reads them
+_ACTION_ARGUMENTS = set(inspect.signature(_make_action(0, ())).parameters)
 
 
 class Engine:
     """A compiled rule set. ``evaluate`` may be called many times, from any thread.
 
     One experta engine is reset per answer set, so runs are serialised by a lock;
-    use processes, not threads, for parallel batches.
+    use processes, not threads, for parallel batches. ``fast=False`` keeps every fact on
+    experta's stock matching path (``fast`` says which path the engine took: the fast one
+    is taken only where experta's network has the shape it was written for).
     """
 
-    def __init__(self, ruleset: Ruleset) -> None:
+    def __init__(self, ruleset: Ruleset, *, fast: bool = True) -> None:
         self.ruleset = ruleset
         self.rules = ruleset.active_rules
         level = strata(self.rules)
@@ -397,11 +668,14 @@ class Engine:
                 continue
             if pattern is None:  # an empty ``any`` under ``not``: can never hold
                 continue
-            members[f"rule_{index}"] = experta.Rule(pattern, salience=-level[rule.id])(
-                _make_action(index, rule.then.findings))
+            action = _make_action(index, rule.then.findings)
+            members[f"rule_{index}"] = _Rule(pattern, salience=-level[rule.id]).acting(
+                action, _ACTION_ARGUMENTS)
         if problems:
             raise RulesetError(problems)
+        members["fast_path"] = fast
         self._engine = type("CompiledRules", (_Recorder,), members)()
+        self.fast: bool = self._engine.matcher.fast
         self._lock = threading.Lock()
 
     def _facts(self, answers: Mapping[str, Any]) -> tuple[Any, ...]:

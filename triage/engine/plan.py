@@ -51,9 +51,10 @@ def urgency_of(ruleset: Ruleset, rules: Sequence[Rule],
     """The urgency, and the questions needed for safety that were left blank."""
     unscreened = ruleset.missing_required(answers)
     urgency = Urgency.highest(rule.then.urgency for rule in rules if rule.then.urgency)
-    if unscreened and urgency.rank < Urgency.URGENT.rank:
-        # backstop for the rule that says so (RT-UNSCREENED): a question needed for safety
-        # left blank is never read as "no", so never less than a same-day check
+    if (unscreened or ruleset.not_sure(answers)) and urgency.rank < Urgency.URGENT.rank:
+        # backstop for the rules that say so (RT-UNSCREENED, RT-NOT-SURE): a question
+        # needed for safety left blank, or a danger sign answered "not sure", is never
+        # read as "no", so never less than a same-day check
         urgency = Urgency.URGENT
     return urgency, unscreened
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from triage.errors import AnswersError, MissingDangerSignsError, TriageError, missing_message
@@ -11,7 +12,15 @@ from triage.language.model import Ruleset
 from triage.language.values import typed_answers
 from triage.problems import Problem, Source, place_of, shown, suggest
 
-MISSING_MODES = ("refuse", "conservative")
+
+class Missing(StrEnum):
+    """What to do with unanswered danger signs (``--missing``, ``missing=``)."""
+
+    REFUSE = "refuse"  # bad input, naming every missing id
+    CONSERVATIVE = "conservative"  # listed as unscreened; never self-care
+
+
+MISSING_MODES = tuple(mode.value for mode in Missing)
 
 
 @dataclass(frozen=True)

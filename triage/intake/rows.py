@@ -12,6 +12,7 @@ import csv
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
@@ -20,7 +21,15 @@ from triage.problems import Place, Problem, shown
 
 from .files import JsonProblem, json_value
 
-INPUT_FORMATS = ("jsonl", "csv")
+
+class InputFormat(StrEnum):
+    """The formats of batch input (``triage batch --input-format``)."""
+
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+INPUT_FORMATS = tuple(fmt.value for fmt in InputFormat)
 ID_COLUMN = "id"
 MAX_ROW_BYTES = 1_000_000
 READ_BYTES = 65_536  # read at most this much at a time (a line, if it is shorter)

@@ -167,14 +167,19 @@ def collect(ctx: FieldReader, paths: list[Path], key: str, kind: str,
         where = ctx.rel(path)
         for record in records(ctx, ctx.read(path), key, where):
             item = build(record, where)
-            if item is None:
-                continue
-            if item.id in items:
-                ctx.problem(where, node_line(record), f"duplicate {kind} id {item.id!r} "
-                            f"(first at {items[item.id].place})")
-                continue
-            items[item.id] = item
+            if item is not None:
+                add_unique(ctx, items, item, record, where, kind)
     return items
+
+
+def add_unique(ctx: FieldReader, items: dict[str, Any], item: Any, record: Any, where: str,
+               kind: str) -> None:
+    """Keep ``item`` under its id, or report its id as a duplicate (naming the first)."""
+    if item.id in items:
+        ctx.problem(where, node_line(record), f"duplicate {kind} id {item.id!r} "
+                    f"(first at {items[item.id].place})")
+    else:
+        items[item.id] = item
 
 
 def read_urgency(ctx: FieldReader, value: Any, where: str, line: int, what: str) -> Urgency | None:

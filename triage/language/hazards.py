@@ -16,7 +16,7 @@ from typing import Any
 from triage.problems import Place
 
 from . import yamlio
-from .fields import FieldReader, node_line
+from .fields import FieldReader, add_unique, node_line, records
 from .model import CONTROL_KINDS, LIKELIHOODS, SEVERITIES, Hazard, Invariant, Rule
 from .questions import Question
 
@@ -29,32 +29,14 @@ def load_hazards(ctx: FieldReader, paths: list[Path], questions: Mapping[str, Qu
     """Every hazard of ``paths``; problems go to the loader's ``ctx`` with file:line."""
     known = {"questions": set(questions), "rules": {rule.id for rule in rules},
              "invariants": {item.id for item in invariants}}
-    found: list[Hazard] = []
-    seen: dict[str, Place] = {}
+    found: dict[str, Hazard] = {}
     for path in paths:
         where = ctx.rel(path)
-        data = ctx.read(path)
-        records = data.get("hazards") if isinstance(data, Mapping) else None
-        if not isinstance(records, list):
-            if where not in ctx.unreadable:
-                ctx.problem(where, node_line(data), "expected a top-level "
-                            "'hazards' list")
-            continue
-        for index, record in enumerate(records):
-            if not isinstance(record, Mapping):
-                ctx.problem(where, yamlio.line_of(records, index),
-                            "each hazards item must be a mapping")
-                continue
+        for record in records(ctx, ctx.read(path), "hazards", where):
             hazard = _hazard(ctx, record, where, known)
-            if hazard is None:
-                continue
-            if hazard.id in seen:
-                ctx.problem(where, node_line(record),
-                            f"duplicate hazard id {hazard.id!r} (first at {seen[hazard.id]})")
-                continue
-            seen[hazard.id] = hazard.place
-            found.append(hazard)
-    return found
+            if hazard is not None:
+                add_unique(ctx, found, hazard, record, where, "hazard")
+    return list(found.values())
 
 
 def _hazard(ctx: FieldReader, record: Mapping[str, Any], where: str,

@@ -9,7 +9,9 @@ optional ``when`` condition on answers (the rules' own condition language) and a
 urgency must or must never advise: "an emergency always carries the call-now advice"),
 ``plan: non_empty``, and two properties that relate a result to the answers:
 ``blank_answers: never_lower_urgency`` (leaving any optional answer blank never gives a
-lower urgency than answering it) and ``safety_net: consistent`` (every "get help if"
+lower urgency than answering it), ``not_sure_answers: never_below_blank`` (a danger sign
+answered ``not_sure`` never gives a lower urgency than leaving it blank, under
+``--missing conservative``) and ``safety_net: consistent`` (every "get help if"
 line the person's own answers already meet is reflected in the urgency). The file may also give
 ``baseline:`` answers, the benign values that counterexamples are shrunk towards.
 """
@@ -26,16 +28,20 @@ from triage.problems import Place, Problem, shown
 
 from . import yamlio
 from .conditions import Parser
-from .fields import FieldReader, node_line, read_urgency, records
+from .fields import FieldReader, add_unique, node_line, read_urgency, records
 from .model import INVARIANT_SCOPES, Advice, Expectation, Invariant, Ruleset, Urgency
 from .questions import Question
 from .values import typed_answers
 
 INVARIANT_KEYS = ("id", "title", "statement", "evidence", "for", "when", "expect")
 EXPECT_KEYS = ("urgency", "urgency_at_least", "not_urgency", "excludes", "includes",
-               "includes_any", "if_urgency", "plan", "blank_answers", "safety_net")
+               "includes_any", "if_urgency", "plan", "blank_answers", "safety_net",
+               "not_sure_answers")
 ADVICE_KEYS = ("excludes", "includes", "includes_any")  # the keys ``if_urgency`` takes
-RELATIONS = {"blank_answers": "never_lower_urgency", "safety_net": "consistent"}
+RELATIONS = {"blank_answers": "never_lower_urgency", "safety_net": "consistent",
+             "not_sure_answers": "never_below_blank"}
+FIELDS = {"blank_answers": "blank_never_lowers", "safety_net": "safety_net",
+          "not_sure_answers": "not_sure_not_below_blank"}
 LEVELS = tuple(level.value for level in Urgency)
 
 
@@ -46,8 +52,7 @@ def load_invariants(ctx: FieldReader, paths: list[Path], questions: Mapping[str,
     ``ctx`` is the loader's problem collector; problems are recorded there with file:line.
     """
     parser = Parser(questions, ctx.problems, allow_findings=False)
-    found: list[Invariant] = []
-    seen: dict[str, Place] = {}
+    found: dict[str, Invariant] = {}
     baseline = None
     for path in paths:
         where = ctx.rel(path)
@@ -56,15 +61,9 @@ def load_invariants(ctx: FieldReader, paths: list[Path], questions: Mapping[str,
             baseline = (data["baseline"], where)
         for record in records(ctx, data, "invariants", where):
             item = _invariant(ctx, parser, record, where, advice)
-            if item is None:
-                continue
-            if item.id in seen:
-                ctx.problem(where, node_line(record),
-                            f"duplicate invariant id {item.id!r} (first at {seen[item.id]})")
-                continue
-            seen[item.id] = item.place
-            found.append(item)
-    return found, baseline
+            if item is not None:
+                add_unique(ctx, found, item, record, where, "invariant")
+    return list(found.values()), baseline
 
 
 def check_baseline(ruleset: Ruleset, raw: Any) -> dict[str, Any] | None:
@@ -129,7 +128,7 @@ def _expectation(ctx: FieldReader, node: Any, where: str, line: int, advice: Map
         if key in node:
             if node[key] != word:
                 ctx.problem(where, yamlio.line_of(node, key), f"{what}{key}: must be {word!r}")
-            fields["blank_never_lowers" if key == "blank_answers" else key] = True
+            fields[FIELDS[key]] = True
     if "plan" in node:
         if node["plan"] != "non_empty":
             ctx.problem(where, yamlio.line_of(node, "plan"), f"{what}plan: must be 'non_empty'")

@@ -11,7 +11,7 @@ from typing import Any
 from triage.errors import AnswersError, RulesetError
 from triage.problems import Place, Problem
 
-from . import yamlio
+from . import MANIFEST, yamlio
 from .fields import FieldReader, check_placeholders
 from .hazards import load_hazards
 from .invariants import check_baseline, load_invariants
@@ -19,7 +19,6 @@ from .model import PLACEHOLDERS, Ruleset, Urgency
 from .rulefiles import load_rules
 from .vocabulary import load_advice, load_findings, load_questions
 
-MANIFEST = "ruleset.yaml"
 MANIFEST_KEYS = ("name", "version", "description", "questionnaire", "advice", "rules",
                  "cases", "invariants", "findings", "hazards", "headlines", "disclaimer",
                  "locales", "default_locale")

@@ -12,7 +12,7 @@ from typing import Any
 from triage.problems import NOWHERE, Place
 
 from .conditions import Condition
-from .questions import Question
+from .questions import NOT_SURE, Question
 
 
 class Urgency(StrEnum):
@@ -119,6 +119,8 @@ class Expectation:
     plan: bool = False  # exactly one urgency and at least one piece of advice
     blank_never_lowers: bool = False  # leaving an optional answer blank never lowers urgency
     safety_net: bool = False  # every checklist line the answers meet is reflected in urgency
+    not_sure_not_below_blank: bool = False  # a danger sign answered not_sure never gives a
+    # lower urgency than leaving it blank (under --missing conservative)
 
 
 @dataclass(frozen=True)
@@ -238,7 +240,7 @@ class Ruleset:
             if question.type == "yes_no":
                 derived[question.id] = False
             elif question.type == "choice":
-                values = question.values
+                values = question.plain_values
                 derived[question.id] = "none" if "none" in values else values[0]
             elif question.type == "multi":
                 exclusive = [c.value for c in question.choices if c.exclusive]
@@ -257,6 +259,10 @@ class Ruleset:
     def screening(self) -> tuple[Question, ...]:
         """The danger signs and the questions marked ``required`` (where they apply)."""
         return tuple(q for q in self.questions if q.danger_sign or q.required)
+
+    def not_sure(self, answers: Mapping[str, Any]) -> tuple[str, ...]:
+        """Danger signs answered ``not_sure``, in questionnaire order."""
+        return tuple(qid for qid in self.danger_signs if answers.get(qid) == NOT_SURE)
 
     def missing_required(self, answers: Mapping[str, Any]) -> tuple[str, ...]:
         """Danger signs and required questions that must be answered but were not, in

@@ -17,6 +17,7 @@ from triage.problems import NOWHERE, Place
 from .predicate import Predicate
 
 QUESTION_TYPES = ("yes_no", "choice", "multi", "integer")
+NOT_SURE = "not_sure"  # the answer "not sure" to a danger sign: never "no", never blank
 
 
 @dataclass(frozen=True)
@@ -60,15 +61,27 @@ class Question:
         return self.ask_when is None or self.ask_when.holds(answers, frozenset())
 
     @property
+    def takes_not_sure(self) -> bool:
+        """Does the question accept ``not_sure``? Every danger sign (yes/no or a choice)
+        does: an unsure person is not forced to answer yes or no (HAZ-34)."""
+        return self.danger_sign and self.type in ("yes_no", "choice")
+
+    @property
     def values(self) -> tuple[Any, ...]:
-        """The allowed values, for messages and the data dictionary."""
+        """The allowed values, for messages and the data dictionary (``not_sure`` last,
+        for a danger sign)."""
+        return self.plain_values + ((NOT_SURE,) if self.takes_not_sure else ())
+
+    @property
+    def plain_values(self) -> tuple[Any, ...]:
+        """The allowed values without ``not_sure``: yes/no, or the listed choices."""
         if self.type == "yes_no":
             return (True, False)
         return tuple(choice.value for choice in self.choices)
 
     def allowed_text(self) -> str:
         if self.type == "yes_no":
-            return "yes or no"
+            return "yes, no or not_sure" if self.takes_not_sure else "yes or no"
         if self.type == "integer":
             return f"a whole number from {self.minimum} to {self.maximum}"
         values = [str(value) for value in self.values]

@@ -9,9 +9,13 @@ from typing import Any
 from triage.errors import MAX_LINES_PER_FILE
 from triage.problems import Problem, Source, hint, place_of, shown, suggest
 
-from .questions import Question
+from .questions import NOT_SURE, Question
 from .yamlio import line_of
 
+# What a person types at the keyboard for "not sure" to a danger sign. Answer files take
+# only ``not_sure`` (or "not sure"): see :func:`coerce`.
+NOT_SURE_WORDS = frozenset({"not_sure", "not sure", "unsure", "don't know", "dont know",
+                            "do not know", "don’t know"})
 _YES = {"yes", "true", "y"}
 _NO = {"no", "false", "n"}
 _WHOLE = re.compile(r"(-?[0-9]+)(?:\.0*)?")
@@ -38,8 +42,10 @@ def _show(raw: Any) -> str:
 def coerce(question: Question, raw: Any) -> Any:
     """Return the typed value (bool, int, str or tuple of str) or raise ValueProblem."""
     kind = question.type
+    if question.takes_not_sure and _is_not_sure(raw):
+        return NOT_SURE
     if kind == "yes_no":
-        return _yes_no(raw)
+        return _yes_no(question, raw)
     if kind == "integer":
         return _integer(question, raw)
     if kind == "choice":
@@ -47,12 +53,24 @@ def coerce(question: Question, raw: Any) -> Any:
     return _multi(question, raw)
 
 
-def _yes_no(raw: Any) -> bool:
+def _is_not_sure(raw: Any) -> bool:
+    """``not_sure`` exactly, in any letter case, with a space or an underscore: a file's
+    danger-sign answer is never guessed from a prefix or a near miss."""
+    return isinstance(raw, str) and "_".join(raw.lower().split()) == NOT_SURE
+
+
+def typed_not_sure(raw: str) -> bool:
+    """Is this what a person types for "not sure" ("not sure", "unsure", "don't know")?
+    For the keyboard only (``triage ask``); files take ``not_sure``."""
+    return " ".join(raw.lower().replace("_", " ").split()) in NOT_SURE_WORDS
+
+
+def _yes_no(question: Question, raw: Any) -> bool:
     if isinstance(raw, bool):
         return raw
     if isinstance(raw, str) and raw.strip().lower() in _YES | _NO:
         return raw.strip().lower() in _YES
-    raise ValueProblem(f"{_show(raw)} is not allowed; expected yes or no")
+    raise ValueProblem(f"{_show(raw)} is not allowed; expected {question.allowed_text()}")
 
 
 def _integer(question: Question, raw: Any) -> int:

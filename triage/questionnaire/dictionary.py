@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
+from enum import StrEnum
 from typing import Any
 
 from triage.language.model import Ruleset
@@ -14,7 +16,7 @@ def _allowed(question: Question) -> str:
         unit = f" {question.unit}" if question.unit else ""
         return f"{question.minimum}-{question.maximum}{unit}"
     if question.type == "yes_no":
-        return "yes | no"
+        return "yes | no | not_sure" if question.takes_not_sure else "yes | no"
     joined = " | ".join(question.values)
     return f"list of: {joined}" if question.type == "multi" else joined
 
@@ -44,6 +46,8 @@ def render_dictionary(ruleset: Ruleset) -> str:
     out = [f"Data dictionary of rule set {ruleset.name} {ruleset.version}",
            "Danger signs (*) are always asked; an unanswered danger sign is never taken as no.",
            "Required questions (+) must be answered where they apply, like danger signs.",
+           "Every danger sign also takes not_sure (added in rule set 0.2.1): never read as no,",
+           "and at least a same-day check with no home treatment.",
            ""]
     section = None
     for question in ruleset.questions:
@@ -67,8 +71,9 @@ def render_dictionary(ruleset: Ruleset) -> str:
 def _schema(question: Question) -> dict[str, Any]:
     base: dict[str, Any] = {"description": question.text}
     if question.type == "yes_no":
-        base["oneOf"] = [{"type": "boolean"},
-                         {"type": "string", "enum": ["yes", "no", "true", "false"]}]
+        words = ["yes", "no", "true", "false"] + (["not_sure"] if question.takes_not_sure
+                                                  else [])
+        base["oneOf"] = [{"type": "boolean"}, {"type": "string", "enum": words}]
     elif question.type == "integer":
         base.update(type="integer", minimum=question.minimum, maximum=question.maximum)
     elif question.type == "choice":
@@ -89,3 +94,20 @@ def answers_schema(ruleset: Ruleset) -> dict[str, Any]:
         "properties": {q.id: _schema(q) for q in ruleset.questions},
         "required": list(ruleset.danger_signs),
     }
+
+
+class DictionaryFormat(StrEnum):
+    """The formats of the data dictionary (``triage questions --format``)."""
+
+    TEXT = "text"
+    JSON = "json"
+    JSON_SCHEMA = "json-schema"
+
+
+def dictionary(ruleset: Ruleset, format: DictionaryFormat = DictionaryFormat.TEXT) -> str:
+    """The data dictionary as a text table, a JSON list, or a JSON Schema for answers."""
+    if format is DictionaryFormat.TEXT:
+        return render_dictionary(ruleset)
+    document = (dictionary_rows(ruleset) if format is DictionaryFormat.JSON
+                else answers_schema(ruleset))
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

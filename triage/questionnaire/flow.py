@@ -18,7 +18,7 @@ from typing import Any
 
 from triage.engine import Engine
 from triage.language.model import Ruleset
-from triage.language.questions import Question
+from triage.language.questions import NOT_SURE, Question
 
 from .relevance import applies, is_emergency, relevant
 
@@ -74,6 +74,8 @@ def show_value(question: Question, value: Any) -> str:
     """An answer as a person reads it: yes/no, the choice label, a number with its unit."""
     if value is None:
         return "not answered"
+    if value == NOT_SURE:
+        return "not sure"
     if question.type == "yes_no":
         return "yes" if value else "no"
     labels = {choice.value: choice.label for choice in question.choices}

@@ -1,0 +1,85 @@
+"""The engine's fast path changes no result, is taken on the shipped rules, and falls back
+to experta's stock path whenever the network is not the shape it was written for."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from conftest import ROOT, RULES
+
+import triage
+from triage.clinician.sampling import random_answers
+from triage.engine import Engine, network
+
+SETS = 300
+
+
+def answer_sets(ruleset: triage.Ruleset) -> Iterator[dict[str, Any]]:
+    """Seeded complete answer sets, every other one with 1 to 12 answers left out."""
+    rng = random.Random(29)
+    for index, answers in enumerate(itertools.islice(random_answers(ruleset, seed=29), SETS)):
+        if index % 2:
+            for qid in rng.sample(sorted(answers), rng.randint(1, 12)):
+                del answers[qid]
+        yield answers
+
+
+def firings(engine: Engine) -> list[tuple[tuple[str, ...], frozenset[str]]]:
+    return [(tuple(rule.id for rule in firing.rules), firing.findings)
+            for firing in map(engine.run, answer_sets(engine.ruleset))]
+
+
+@pytest.fixture(scope="module")
+def stock() -> list[tuple[tuple[str, ...], frozenset[str]]]:
+    """What experta's stock matching path fires on the seeded sets."""
+    engine = Engine(triage.load_ruleset(RULES), fast=False)
+    assert not engine.fast
+    return firings(engine)
+
+
+def test_the_shipped_rules_take_the_fast_path(shipped):
+    """The network experta builds for the shipped rules has the shape the fast path knows."""
+    assert shipped.fast, (
+        "experta's Rete network no longer has the shape triage.engine.network's fast path "
+        "was written for (experta " + network.EXPERTA_VERSION + "): the engine fell back to "
+        "experta's stock path, which is correct but slow. Check the installed experta "
+        "against the pin and see _Matcher._direct_routes.")
+
+
+def test_experta_stays_pinned_to_the_version_the_fast_path_knows():
+    """pyproject pins exactly the experta the fast path was written for."""
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r'"experta==' + re.escape(network.EXPERTA_VERSION) + '"', pyproject)
+
+
+def test_the_fast_path_fires_what_the_stock_path_fires(shipped, stock):
+    """Same rules fired, same findings, on every seeded set."""
+    assert firings(shipped) == stock
+
+
+def test_another_experta_version_falls_back_to_the_stock_path(monkeypatch, stock):
+    """An experta of another version is never trusted with the shortcuts."""
+    monkeypatch.setattr(network, "EXPERTA_VERSION", "0.0.0")
+    engine = Engine(triage.load_ruleset(RULES))
+    assert not engine.fast
+    assert firings(engine) == stock
+
+
+def test_an_unknown_network_shape_falls_back_to_the_stock_path(monkeypatch, stock):
+    """An alpha node the fast path does not recognise switches it off, with the same results."""
+    monkeypatch.setattr(network, "_is_answers_test", lambda node: False)
+    engine = Engine(triage.load_ruleset(RULES))
+    assert not engine.fast
+    assert firings(engine) == stock
+
+
+def test_the_stock_path_gives_the_same_results_as_the_fast_one(shipped):
+    """evaluate() on both paths gives equal results, partial answer sets included."""
+    slow = Engine(shipped.ruleset, fast=False)
+    for answers in itertools.islice(answer_sets(shipped.ruleset), 60):
+        assert slow.evaluate(answers) == shipped.evaluate(answers)

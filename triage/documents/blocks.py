@@ -1,0 +1,121 @@
+"""The document model: what a document says, as blocks, apart from how it is written.
+
+The patient's plan (:mod:`triage.documents.plan`) and the clinician's review
+(:mod:`triage.clinician.review`) are both a :class:`Document`: a title, a stylesheet for
+HTML, and a list of blocks. One renderer per format (:mod:`~triage.documents.text`,
+:mod:`~triage.documents.markdown`, :mod:`~triage.documents.html`) writes any document.
+
+The general blocks (:class:`Heading`, :class:`Para`, :class:`Items`, :class:`Table`)
+serve any document. The plan's own blocks (:class:`Banner` to :class:`Footer`) say what
+they are rather than how they look, because a plan is written differently in each format
+(a wrapped text printout, a markdown handout, a printable page) and each renderer decides
+how. Blocks hold plain text: every renderer escapes it for its format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str
+    label: str = ""  # shown in bold before the text
+    flag: bool = False  # a warning the reader must not miss
+
+
+@dataclass(frozen=True)
+class Items:
+    items: tuple[str, ...]
+    ordered: bool = False
+    labels: tuple[str, ...] = ()  # bold label per item ('' for none)
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+# ------------------------------------------------------------------ the plan's blocks
+
+@dataclass(frozen=True)
+class Banner:
+    """What to do now: the urgency (its value and its label) and the one-line headline."""
+
+    urgency: str
+    label: str
+    headline: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A paragraph set apart: the disclaimer, or (``strong``) a note the person must see,
+    such as danger signs not screened."""
+
+    text: str
+    strong: bool = False
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One piece of advice: its title, its text (None when its checklist says it all),
+    and its labelled details (a label '' for an unlabelled list); ``Steps`` are numbered."""
+
+    title: str
+    text: str | None
+    details: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A headed group of advice."""
+
+    heading: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """Advice held back for safety: (rule id, reason, advice titles) for each rule."""
+
+    heading: str
+    held: tuple[tuple[str, str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Why:
+    """The rules behind the plan: (title, rule id, evidence) for each rule shown, and how
+    many intermediate rules are left to the JSON output."""
+
+    rules: tuple[tuple[str, str, tuple[str, ...]], ...]
+    others: int
+
+
+@dataclass(frozen=True)
+class Footer:
+    """The rule set (name and version, short digest), and the date if one is given."""
+
+    ruleset: str
+    digest: str
+    date: str | None = None
+
+
+Block = Heading | Para | Items | Table | Banner | Notice | Section | HeldBack | Why | Footer
+
+
+@dataclass(frozen=True)
+class Document:
+    """A whole document: its title, its blocks, and how an HTML page of it is styled."""
+
+    title: str
+    blocks: tuple[Block, ...]
+    stylesheet: str = ""
+    viewport: bool = False  # a page to read on a phone as well as to print
