@@ -11,7 +11,6 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from triage import api
@@ -21,13 +20,7 @@ from triage.intake.rows import Record, parse_record
 from triage.language.model import Result
 from triage.pipeline import triage_answers
 
-
-class OutputFormat(StrEnum):
-    """The formats of batch output (``triage batch --format``)."""
-
-    JSONL = "jsonl"
-    CSV = "csv"
-
+from .formats import OutputFormat
 
 OUTPUT_FORMATS = tuple(fmt.value for fmt in OutputFormat)
 CSV_COLUMNS = ("row", "id", "urgency", "headline", "advice", "excluded", "unscreened", "error")

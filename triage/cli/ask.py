@@ -19,7 +19,6 @@ import typer
 
 from triage import api
 from triage import questionnaire as flow
-from triage.documents import markdown
 from triage.documents.plan import URGENCY_LABELS, plan_document
 from triage.documents.render import Format, Renderer, renderer
 from triage.engine import Engine
@@ -30,8 +29,6 @@ from triage.language.questions import Question
 from triage.language.values import ValueProblem
 from triage.pipeline import triage_answers
 from triage.problems import shown
-from triage.questionnaire.keyboard import understood
-from triage.questionnaire.saved import answers_yaml, resumed, save_answers
 from triage.safewrite import OutputError, Target, write_text
 
 from .funnel import report, streams_of
@@ -120,6 +117,8 @@ def _prompt_text(question: Question, previous: Any) -> str:
 
 def ask_one(term: Terminal, question: Question, number: int, previous: Any = None) -> Any:
     """Ask until the answer is valid; return the typed value, or BACK."""
+    from triage.questionnaire.keyboard import understood  # here: `triage run` starts faster
+
     _show_question(term, question, number)
     while True:
         raw = term.read(_prompt_text(question, previous))
@@ -148,6 +147,8 @@ def ask_one(term: Terminal, question: Question, number: int, previous: Any = Non
 
 def _resumed(term: Terminal, ruleset: Ruleset, path: Path) -> dict[str, Any]:
     """Saved answers, each checked; a bad or unknown one is reported and asked again."""
+    from triage.questionnaire.saved import resumed
+
     raw, where = read_answers(str(path))
     saved = resumed(ruleset, raw, where)
     for note in saved.notes:
@@ -256,6 +257,8 @@ def show_plan(term: Terminal, result: Result) -> None:
     from rich.markdown import Markdown
     from rich.panel import Panel
 
+    from triage.documents import markdown
+
     label = URGENCY_LABELS[result.urgency]
     body = markdown.render_blocks(plan_document(result).blocks[1:])  # after the banner
     with term.out.capture() as drawn:
@@ -337,6 +340,8 @@ def _write_handout(streams: Streams, output: Target, text: str, ruleset: Ruleset
     """Write the handout; if that fails after all, the plan is already on standard output
     and the answers are never lost: they are in the --save file, or printed on stderr as
     YAML to keep. Exit 2 either way."""
+    from triage.questionnaire.saved import answers_yaml
+
     try:
         write_text(output, text)
         return
@@ -359,6 +364,8 @@ def _write_handout(streams: Streams, output: Target, text: str, ruleset: Ruleset
 def _session(term: Terminal, engine: Engine, answers: dict[str, Any],
              save: Target | None) -> dict[str, Any]:
     """run_session, saving as it goes; Ctrl-C exits 130 and end of input 2, saved first."""
+    from triage.questionnaire.saved import save_answers
+
     latest = dict(answers)
 
     def keep(current: dict[str, Any]) -> None:

@@ -12,8 +12,8 @@ from typing import IO, Annotated, Any
 
 import typer
 
-from triage import api, batch
-from triage.batch.lines import OutputFormat
+from triage import api
+from triage.batch.formats import OutputFormat
 from triage.errors import ExitStatus, TriageError
 from triage.intake import rows
 from triage.intake.answers import Missing
@@ -56,6 +56,8 @@ def batch_command(
     A bad row gets an error object and the rest go on. Exit 0 if every row was
     triaged, 2 if any row had bad input, 70 if any row hit a bug.
     """
+    from triage import batch  # here, not at import: `triage run` starts faster
+
     streams = streams_of(ctx)
     ruleset = api.engine(rules).ruleset  # a broken rule set stops here, before any output
     locale = checked_locale(ruleset, locale)

@@ -14,8 +14,7 @@ from typing import Annotated
 import typer
 
 from triage import api
-from triage.clinician.review import ReviewFormat
-from triage.clinician.ruleset_check import CheckFormat
+from triage.clinician.formats import CheckFormat, ReviewFormat
 from triage.engine import Engine
 from triage.errors import ExitStatus, TriageError
 from triage.problems import shown

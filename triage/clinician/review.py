@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +34,7 @@ from triage.language.questions import Question
 from triage.problems import Place
 
 from .cases import load_cases, run_case
+from .formats import ReviewFormat
 from .verify import VerifyReport
 from .verify_report import coverage_text, deciding
 
@@ -439,13 +439,6 @@ def render_markdown(blocks: list[Block]) -> str:
 def render_html(blocks: list[Block]) -> str:
     """The document as one self-contained, printable HTML page (no scripts, no links out)."""
     return html.render(review_document(blocks))
-
-
-class ReviewFormat(StrEnum):
-    """The formats of the review document (``triage rules review --format``)."""
-
-    MARKDOWN = "markdown"
-    HTML = "html"
 
 
 REVIEW_RENDERERS: dict[str, Callable[[list[Block]], str]] = {

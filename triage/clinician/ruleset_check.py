@@ -15,7 +15,6 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -28,16 +27,10 @@ from triage.language.model import Rule, Ruleset
 from triage.problems import NOWHERE, Place, Problem, bounded_lines, openable
 
 from .cases import Case, load_cases
+from .formats import CheckFormat
 
 DEFAULT_MAX_REVIEW_AGE = 365
 SEVERITIES = ("error", "warning")
-
-
-class CheckFormat(StrEnum):
-    """The formats of the ``rules check`` report."""
-
-    TEXT = "text"
-    JSON = "json"
 
 
 @dataclass(frozen=True, order=True)
