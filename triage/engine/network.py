@@ -35,6 +35,7 @@ from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck
 from experta.matchers.rete.mixins import NoMemory
 from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode, OrdinaryMatchNode
 from experta.matchers.rete.token import Token, TokenInfo
+from experta.matchers.rete import utils as _rete_utils
 # isort: on
 
 from triage.errors import RulesetError
@@ -379,6 +380,39 @@ class _FastConflictSetNode(_TrackedConflictSetNode):
 
 
 _VALID = Token.TagType.VALID
+
+
+def _exact_dispatch(default: Callable[..., Any]) -> Any:
+    """``functools.singledispatch`` for experta's ``wire_rule``, which makes a new one for
+    every rule (with 8 types) and so pays for working out each argument type's place
+    again, rule after rule (about a third of the time to build the network).
+
+    The types registered there are plain classes (no abstract base class is registered,
+    none inherits from two of them with different functions), so the first registered
+    class on the argument's ``__mro__`` is the function ``singledispatch`` would pick:
+    the same nodes, wired in the same order.
+    """
+    registry: dict[type, Callable[..., Any]] = {object: default}
+
+    def dispatch(*args: Any, **kwargs: Any) -> Any:
+        for base in type(args[0]).__mro__:
+            chosen = registry.get(base)
+            if chosen is not None:
+                return chosen(*args, **kwargs)
+        return default(*args, **kwargs)  # pragma: no cover (object is on every __mro__)
+
+    def register(cls: type, function: Callable[..., Any] | None = None) -> Any:
+        if function is None:
+            return lambda function: register(cls, function)
+        registry[cls] = function
+        return function
+
+    dispatch.register = register  # type: ignore[attr-defined]
+    return dispatch
+
+
+if experta.__version__ == EXPERTA_VERSION:  # the wire_rule this was written for
+    _rete_utils.singledispatch = _exact_dispatch
 
 
 class _Matcher(ReteMatcher):  # type: ignore[misc]

@@ -1,0 +1,70 @@
+"""`triage run` starts without the modules it does not use, so start-up stays fast (issue
+14: at most 150 ms of CPU; the figure is in the README's Speed table)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "self-care.yaml"
+
+# Run `triage run` as the console script does, then list every module that was imported.
+PROGRAM = """
+import json, sys
+sys.argv = ["triage", "run", sys.argv[1]]
+from triage.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+with open(__import__("os").environ["MODULES_OUT"], "w") as out:
+    json.dump(sorted(sys.modules), out)
+"""
+
+# The light modules that hold only option types (enums) for the CLI.
+OPTION_TYPES = {"triage.clinician.formats", "triage.batch.formats"}
+FORBIDDEN_PREFIXES = ("triage.clinician.", "triage.batch.", "pydantic")
+FORBIDDEN = {
+    "triage.language.loader",  # a warm rule-set cache is read without the loader
+    "triage.questionnaire.keyboard", "triage.questionnaire.saved",  # `ask` only
+    "triage.documents.markdown", "triage.documents.html",  # text is printed
+    "multiprocessing", "concurrent.futures",  # batch workers
+}
+
+
+@pytest.fixture(scope="module")
+def run_modules(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    """The modules `triage run examples/self-care.yaml` imports, with a warm rule-set cache
+    (a first run fills it). Run from an empty folder, so the installed package is used."""
+    folder = tmp_path_factory.mktemp("startup")
+    env = {**os.environ, "BACKTRIAGE_CACHE_DIR": str(folder / "cache"),
+           "MODULES_OUT": str(folder / "modules.json")}
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", PROGRAM, str(EXAMPLE)], cwd=folder,
+                              env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "SELF-CARE" in done.stdout
+    return set(json.loads((folder / "modules.json").read_text(encoding="utf-8")))
+
+
+def test_run_imports_no_clinician_tool_and_no_batch_machinery(run_modules):
+    """Only the option types of `rules` and `batch` are loaded, not the tools behind them."""
+    unwanted = {name for name in run_modules
+                if name.startswith(FORBIDDEN_PREFIXES) and name not in OPTION_TYPES}
+    assert unwanted == set()
+
+
+def test_run_imports_none_of_the_modules_only_other_commands_need(run_modules):
+    """No rule loader (cache hit), no keyboard or saved-answers code, no markdown or HTML
+    writer, no worker processes."""
+    assert run_modules & FORBIDDEN == set()
+
+
+def test_run_uses_the_engine_and_the_text_writer(run_modules):
+    """The check above looks at a real run: the engine and the text writer were loaded."""
+    assert {"triage.engine.network", "triage.documents.text", "experta"} <= run_modules
