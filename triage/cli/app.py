@@ -8,9 +8,11 @@ place, with the exit status of :class:`triage.errors.ExitStatus` (see
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from collections.abc import Callable, Iterator, MutableMapping
+from typing import Annotated, Any
 
 import typer
+import typer.main
 
 from triage.errors import ExitStatus
 
@@ -21,9 +23,49 @@ from .rules import rules_app
 from .run import questions, run
 from .streams import Streams
 
+
+class LazyCommands(MutableMapping[str, Any]):
+    """A group's commands, some of them built only when first looked up: ``triage run``
+    does not pay for building the ``rules`` group (its options and their types). Names
+    are listed in the order typer gives them (the built ones, then the later ones), so
+    ``--help`` and "did you mean" see every command."""
+
+    def __init__(self, built: MutableMapping[str, Any],
+                 later: dict[str, Callable[[], Any]]) -> None:
+        self._built = dict(built)
+        self._later = dict(later)
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self._later:
+            self._built[name] = self._later.pop(name)()
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._later.pop(name, None)
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        if self._later.pop(name, None) is None:
+            del self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self._built, *self._later])
+
+    def __len__(self) -> int:
+        return len(self._built) + len(self._later)
+
+
+class RootGroup(FunnelledGroup):
+    """The root command, with the ``rules`` group built when it is asked for."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = LazyCommands(self.commands, {"rules": _rules_group})
+
+
 app = typer.Typer(
     name="triage",
-    cls=FunnelledGroup,
+    cls=RootGroup,
     help="Rule-based triage for back stiffness and back pain. Not a diagnosis.",
     no_args_is_help=True,
     add_completion=False,
@@ -32,6 +74,7 @@ app = typer.Typer(
 )
 
 app.add_typer(rules_app, name="rules")
+_RULES = app.registered_groups.pop()  # built by _rules_group, as typer would, when needed
 app.command("ask")(ask)
 app.command("batch")(batch_command)
 app.command("run")(run)
@@ -47,6 +90,12 @@ def main_options(
     """Rule-based triage for back stiffness and back pain. Not a diagnosis."""
     ctx.meta[TRACEBACK] = traceback
     streams_of(ctx)  # the streams given, or the process's own from here on
+
+
+def _rules_group() -> Any:
+    return typer.main.get_group_from_info(
+        _RULES, pretty_exceptions_short=app.pretty_exceptions_short,
+        rich_markup_mode=app.rich_markup_mode, suggest_commands=app.suggest_commands)
 
 
 def main() -> None:
