@@ -16,19 +16,15 @@ import typer.main
 
 from triage.errors import ExitStatus
 
-from .ask import ask
-from .batch import batch_command
 from .funnel import TRACEBACK, FunnelledGroup, exit_status, streams_of
-from .rules import rules_app
-from .run import questions, run
 from .streams import Streams
 
 
 class LazyCommands(MutableMapping[str, Any]):
-    """A group's commands, some of them built only when first looked up: ``triage run``
-    does not pay for building the ``rules`` group (its options and their types). Names
-    are listed in the order typer gives them (the built ones, then the later ones), so
-    ``--help`` and "did you mean" see every command."""
+    """A group's commands, each built (and its module imported) when first looked up:
+    ``triage run`` does not pay for importing and building ``ask``, ``batch`` and the
+    ``rules`` group. Names are listed in the order they were registered (the built ones,
+    then the later ones), so ``--help`` and "did you mean" see every command."""
 
     def __init__(self, built: MutableMapping[str, Any],
                  later: dict[str, Callable[[], Any]]) -> None:
@@ -56,11 +52,11 @@ class LazyCommands(MutableMapping[str, Any]):
 
 
 class RootGroup(FunnelledGroup):
-    """The root command, with the ``rules`` group built when it is asked for."""
+    """The root command, with each command built when it is asked for."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.commands = LazyCommands(self.commands, {"rules": _rules_group})
+        self.commands = LazyCommands(self.commands, _LATER)
 
 
 app = typer.Typer(
@@ -73,12 +69,68 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-app.add_typer(rules_app, name="rules")
-_RULES = app.registered_groups.pop()  # built by _rules_group, as typer would, when needed
-app.command("ask")(ask)
-app.command("batch")(batch_command)
-app.command("run")(run)
-app.command("questions")(questions)
+
+def _command(name: str, load: Callable[[], Callable[..., Any]]) -> Callable[[], Any]:
+    """Register ``name`` as typer's ``app.command(name)`` would, and return what builds
+    it (typer's own ``get_command_from_info``) once ``load`` has imported its function."""
+    app.command(name)(_unloaded)
+    info = app.registered_commands.pop()
+
+    def build() -> Any:
+        info.callback = load()
+        return typer.main.get_command_from_info(
+            info, pretty_exceptions_short=app.pretty_exceptions_short,
+            rich_markup_mode=app.rich_markup_mode)
+    return build
+
+
+def _group(name: str, load: Callable[[], typer.Typer]) -> Callable[[], Any]:
+    """Register ``name`` as ``app.add_typer(..., name=name)`` would, and return what
+    builds the group (typer's own ``get_group_from_info``) from the Typer ``load`` gives."""
+    app.add_typer(typer.Typer(), name=name)
+    info = app.registered_groups.pop()
+
+    def build() -> Any:
+        info.typer_instance = load()
+        return typer.main.get_group_from_info(
+            info, pretty_exceptions_short=app.pretty_exceptions_short,
+            rich_markup_mode=app.rich_markup_mode, suggest_commands=app.suggest_commands)
+    return build
+
+
+def _unloaded() -> None:  # pragma: no cover (replaced before a command is built)
+    """Stands for a command's function until its module is imported."""
+
+
+def _ask() -> Callable[..., Any]:
+    from .ask import ask
+    return ask
+
+
+def _batch() -> Callable[..., Any]:
+    from .batch import batch_command
+    return batch_command
+
+
+def _run() -> Callable[..., Any]:
+    from .run import run
+    return run
+
+
+def _questions() -> Callable[..., Any]:
+    from .run import questions
+    return questions
+
+
+def _rules() -> typer.Typer:
+    from .rules import rules_app
+    return rules_app
+
+
+# In typer's order: commands as registered, then groups.
+_LATER = {"ask": _command("ask", _ask), "batch": _command("batch", _batch),
+          "run": _command("run", _run), "questions": _command("questions", _questions),
+          "rules": _group("rules", _rules)}
 
 
 @app.callback()
@@ -90,12 +142,6 @@ def main_options(
     """Rule-based triage for back stiffness and back pain. Not a diagnosis."""
     ctx.meta[TRACEBACK] = traceback
     streams_of(ctx)  # the streams given, or the process's own from here on
-
-
-def _rules_group() -> Any:
-    return typer.main.get_group_from_info(
-        _RULES, pretty_exceptions_short=app.pretty_exceptions_short,
-        rich_markup_mode=app.rich_markup_mode, suggest_commands=app.suggest_commands)
 
 
 def main() -> None:
