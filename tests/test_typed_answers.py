@@ -6,8 +6,10 @@ answer stays strict: yes, no or not_sure exactly, no single letters, no prefixes
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
-from conftest import healthy_adult
+from conftest import RULES, healthy_adult
 
 import triage
 from triage.questionnaire.keyboard import parse
@@ -155,3 +157,36 @@ def test_rule_conditions_stay_exact(ruleset):
         coerce(ruleset.question_map["sex"], "m", lenient=False)
     with pytest.raises(ValueProblem):
         coerce(ruleset.question_map["duration_days"], "3 days", lenient=False)
+
+
+def _outcome(answers):
+    result = triage.triage(answers, rules=RULES)
+    return result.urgency, [rule.id for rule in result.fired_rules], result.advice
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_other_trigger_reads_as_no_known_trigger(seed):
+    """"Something else" alone gives what "None that I know of" gives: the same urgency,
+    rules and advice, so it never switches off a danger-sign rule (such as sudden severe
+    pain with no known cause) nor brings in reassurance."""
+    from triage.clinician.sampling import random_answers
+    ruleset = triage.ruleset(RULES)
+    for answers in itertools.islice(random_answers(ruleset, seed), 150):
+        answers = dict(answers)
+        alone = _outcome({**answers, "triggers": ["none_known"]})
+        assert _outcome({**answers, "triggers": ["other"]}) == alone
+
+
+def test_other_with_a_listed_trigger_reads_as_that_trigger():
+    """"Something else" beside a listed trigger adds nothing to the rules."""
+    answers = {**healthy_adult(), "onset": "sudden", "pain_severity": 9, "age": 64}
+    assert (_outcome({**answers, "triggers": ["lifting_or_bending", "other"]})
+            == _outcome({**answers, "triggers": ["lifting_or_bending"]}))
+
+
+def test_sudden_severe_pain_with_something_else_is_urgent():
+    """The danger-sign rule for sudden severe pain with no known cause holds for "other"."""
+    answers = {**healthy_adult(), "onset": "sudden", "pain_severity": 9, "age": 64,
+               "triggers": "other"}
+    urgency, fired, _ = _outcome(answers)
+    assert "RF-SUDDEN-SEVERE-UNEXPLAINED" in fired and urgency == "urgent"
