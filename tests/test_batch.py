@@ -163,6 +163,40 @@ def test_id_column_is_found_whatever_its_case(tmp_path):
     assert line["id"] == "p-1" and line["urgency"]
 
 
+@pytest.mark.parametrize("column", ["Age", "AGE", " age ", "Duration days", "duration-days",
+                                    "Duration_Days"])
+def test_a_column_is_matched_like_a_value(tmp_path, column):
+    """A header names an answer id in any letter case, with spaces or hyphens for
+    underscores, as a spreadsheet's headings are written."""
+    answers = {**healthy_adult(), "duration_days": 10}
+    header, row = to_csv([answers]).splitlines()
+    qid = "age" if column.strip().lower() == "age" else "duration_days"
+    cells = [column if name == qid else name for name in header.split(",")]
+    (line,) = outputs(run(write(tmp_path, "in.csv", ",".join(cells) + "\n" + row + "\n")))
+    assert "error" not in line and line["urgency"]
+
+
+def test_two_columns_naming_one_id_are_one_header_error(tmp_path):
+    """"Age" and "age" both name age: refused at the header, naming both columns."""
+    header, row = to_csv([healthy_adult()]).splitlines()
+    text = "Age," + header + "\n" + "38," + row + "\n"
+    result = run(write(tmp_path, "in.csv", text))
+    assert result.exit_code == ExitStatus.BAD_INPUT and result.stdout == ""
+    assert "columns 'Age' and 'age' both name 'age'" in result.stderr
+
+
+def test_a_csv_list_cell_takes_commas(tmp_path):
+    """A quoted cell "lifting_or_bending, dehydration" is a list, as "a;b" is."""
+    answers = {**healthy_adult(), "triggers": "lifting_or_bending;dehydration"}
+    text = to_csv([answers])
+    assert "lifting_or_bending;dehydration" in text
+    with_commas = text.replace("lifting_or_bending;dehydration",
+                               '"lifting_or_bending, dehydration"')
+    semicolons = outputs(run(write(tmp_path, "a.csv", text)))
+    commas = outputs(run(write(tmp_path, "b.csv", with_commas)))
+    assert commas == semicolons and "error" not in commas[0]
+
+
 def test_semicolon_separated_csv_gets_a_hint(tmp_path):
     """A CSV saved with ';' between columns (some spreadsheet locales) is refused once,
     saying how to save it."""

@@ -33,10 +33,10 @@ from triage.engine import Engine
 from triage.pipeline import triage_answers
 from triage.questionnaire import next_question
 
-RULESET_SHA256 = "98c877159428"  # the rule set the digest was recorded on (prefix)
-GOLDEN = "5bb4aaedf75eb4a047caec3beaa1570947a33d500558d566a56b6655c6cc01fc"
-FLOW_GOLDEN = "5e488bb6a64fbcf04537013b7f11778f1c271f33a10b537bf66103516caf8b83"
-ASKED_GOLDEN = "665914e506f1ad9064651ab7800bbc45aa7d143039d230daf5d2d984f71ba7da"
+RULESET_SHA256 = "de61a4244170"  # the rule set the digest was recorded on (prefix)
+GOLDEN = "803ca182e54bf6ab95c7cd7b397e9cdfd67f11f6c01b7d8f70078d0186292a35"
+FLOW_GOLDEN = "c36ec54f79a155467454a6dbf4a6fa6a868cf4c27d9ce767af44295d0208fa76"
+ASKED_GOLDEN = "4e23c896ab4e225ae13a5e347a0c38722ead6db24473766129f758fac39a518d"
 ASK_SESSIONS = 300
 RANDOM_SETS = 400
 PARTIAL_SETS = 300

@@ -175,16 +175,32 @@ class Records:
     def _place(self) -> Place:
         return Place(self.where, self._line)
 
+    def _column(self, cell: str) -> str:
+        """The answer id a header cell names, matched like a value: in any letter case,
+        with spaces or hyphens for underscores ("Age", "Duration days"); the cell as
+        written if it names none."""
+        name = "_".join(cell.strip().lower().replace("-", " ").split())
+        if name == ID_COLUMN or self.columns is None or name in self.columns:
+            return name
+        return cell.strip()
+
     def _check_header(self, cells: list[str]) -> tuple[str, ...]:
         """The column names, once: a problem here would otherwise fail every row."""
-        header = tuple(ID_COLUMN if cell.strip().lower() == ID_COLUMN else cell.strip()
-                       for cell in cells)
+        header = tuple(self._column(cell) for cell in cells)
         place = self._place()
         if len(header) == 1 and ";" in header[0]:
             raise BatchInputError("the header is one column with ';' in it: save the file "
                                   "as comma-separated CSV (lists inside a cell use ';')", place)
-        problems = [Problem(place, f"column {shown(name)} appears twice in the header")
-                    for name in sorted({n for n in header if header.count(n) > 1})]
+        problems = []
+        for name in sorted({n for n in header if header.count(n) > 1}):
+            written = [cell.strip() for cell, column in zip(cells, header, strict=True)
+                       if column == name]
+            if len(set(written)) == 1:
+                problems.append(Problem(place, f"column {shown(name)} appears twice in the "
+                                        "header"))
+            else:
+                problems.append(Problem(place, "columns " + " and ".join(map(shown, written))
+                                        + f" both name {shown(name)}"))
         if self.columns is not None:
             problems += [Problem.misspelt(place, f"column {shown(name)} is not an answer id",
                                           name, self.columns)

@@ -342,7 +342,7 @@ class Parser:
     def _value(self, question: Question, raw: Any, where: str, line: int) -> Any:
         single = question if question.type != "multi" else _as_choice(question)
         try:
-            return coerce(single, raw)
+            return coerce(single, raw, lenient=False)  # rules are written exactly
         except ValueProblem as exc:
             self.problems.append(Problem(Place(where, line), f"{question.id}: {exc.reason}",
                                          exc.suggestion, exc.given))

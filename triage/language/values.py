@@ -19,6 +19,13 @@ NOT_SURE_WORDS = frozenset({"not_sure", "not sure", "unsure", "don't know", "don
 _YES = {"yes", "true", "y"}
 _NO = {"no", "false", "n"}
 _WHOLE = re.compile(r"(-?[0-9]+)(?:\.0*)?")
+# Answers people type for a number of days (``duration_days``): a number and a unit. A
+# month is read as 30 days. "m" is not a unit here: minutes or months?
+_DAYS_PER = {"day": 1, "days": 1, "d": 1, "week": 7, "weeks": 7, "wk": 7, "wks": 7,
+             "month": 30, "months": 30}
+_DAY_WORDS = {"today": 0, "yesterday": 1}
+_WITH_UNIT = re.compile(r"(-?[0-9]+(?:\.0*)?)\s*([a-z]+)")
+_OUT_OF = re.compile(r"(-?[0-9]+(?:\.0*)?)\s*(?:/|out\s+of)\s*([0-9]+)")
 # Problems described in full per answer set, the rest counted: with the count and the
 # danger-sign line, what one file may show in an error message.
 MAX_PROBLEMS = MAX_LINES_PER_FILE - 2
@@ -39,18 +46,23 @@ def _show(raw: Any) -> str:
     return shown(raw)
 
 
-def coerce(question: Question, raw: Any) -> Any:
-    """Return the typed value (bool, int, str or tuple of str) or raise ValueProblem."""
+def coerce(question: Question, raw: Any, *, lenient: bool = True) -> Any:
+    """Return the typed value (bool, int, str or tuple of str) or raise ValueProblem.
+
+    ``lenient`` reads the answers people type (files, batch rows, the keyboard): "3 days",
+    "4/10", "m" for male, "no" for a choice worded "No, ...", "a, b" for a list. A danger
+    sign's answer is never read leniently. Rule conditions pass ``lenient=False``.
+    """
     kind = question.type
     if question.takes_not_sure and _is_not_sure(raw):
         return NOT_SURE
     if kind == "yes_no":
         return _yes_no(question, raw)
     if kind == "integer":
-        return _integer(question, raw)
+        return _integer(question, raw, lenient)
     if kind == "choice":
-        return _choice(question, raw)
-    return _multi(question, raw)
+        return _choice(question, raw, lenient)
+    return _multi(question, raw, lenient)
 
 
 def _is_not_sure(raw: Any) -> bool:
@@ -73,41 +85,111 @@ def _yes_no(question: Question, raw: Any) -> bool:
     raise ValueProblem(f"{_show(raw)} is not allowed; expected {question.allowed_text()}")
 
 
-def _integer(question: Question, raw: Any) -> int:
+def _whole(question: Question, text: str) -> int | None:
+    """A whole number written in decimal ("38", "-1", "038", and "38.0" as spreadsheets
+    export whole numbers), or None."""
+    whole = _WHOLE.fullmatch(text)
+    if whole is None:
+        return None
+    if len(whole[1]) > 12:  # not worth converting (nor safe: int() caps digit strings)
+        raise ValueProblem(f"{whole[1][:12]}... is out of range; "
+                           f"expected {question.allowed_text()}")
+    return int(whole[1])
+
+
+def typed_forms(question: Question) -> str:
+    """The other forms an integer answer may take, for messages ("" if none)."""
+    if question.unit == "days":
+        return ' (or "3 days", "2 weeks", "1 month" = 30 days, "today", "yesterday")'
+    if question.unit == f"out of {question.maximum}":
+        return f' (or "4/{question.maximum}", "4 out of {question.maximum}")'
+    return ""
+
+
+def _with_unit(question: Question, text: str) -> int | None:
+    """A number with a unit, as people type it: "3 days", "2 weeks", "today" for a number
+    of days; "4/10", "4 out of 10" out of 10; "38 years" in the question's own unit."""
+    text = " ".join(text.lower().split())
+    if question.unit == "days" and text in _DAY_WORDS:
+        return _DAY_WORDS[text]
+    if question.unit == f"out of {question.maximum}" and (part := _OUT_OF.fullmatch(text)):
+        if part[2].lstrip("0") != str(question.maximum):
+            raise ValueProblem(f"{shown(text)} is not out of {question.maximum}; expected "
+                               f"{question.allowed_text()}{typed_forms(question)}")
+        return _whole(question, part[1])
+    if (part := _WITH_UNIT.fullmatch(text)) is None:
+        return None
+    number, unit = _whole(question, part[1]), part[2]
+    if number is None:
+        return None
+    if question.unit == "days" and unit in _DAYS_PER:
+        return number * _DAYS_PER[unit]
+    own = question.unit
+    if own and unit in (own, own.rstrip("s")):
+        return number
+    return None
+
+
+def _integer(question: Question, raw: Any, lenient: bool = True) -> int:
     value: int | None = None
     if isinstance(raw, int) and not isinstance(raw, bool):
         value = raw
     elif isinstance(raw, float) and raw.is_integer():
         value = int(raw)
-    elif isinstance(raw, str) and (whole := _WHOLE.fullmatch(raw.strip())):
-        # "38", "-1", and "38.0" as spreadsheets export whole numbers
-        if len(whole[1]) > 12:  # not worth converting (nor safe: int() caps digit strings)
-            raise ValueProblem(f"{whole[1][:12]}... is out of range; "
-                               f"expected {question.allowed_text()}")
-        value = int(whole[1])
+    elif isinstance(raw, str):
+        value = _whole(question, raw.strip())
+        if value is None and lenient:
+            value = _with_unit(question, raw.strip())
     if value is None:
-        raise ValueProblem(f"{_show(raw)} is not allowed; expected {question.allowed_text()}")
+        forms = typed_forms(question) if lenient else ""
+        raise ValueProblem(f"{_show(raw)} is not allowed; expected "
+                           f"{question.allowed_text()}{forms}")
     low, high = question.minimum, question.maximum
     if (low is not None and value < low) or (high is not None and value > high):
         raise ValueProblem(f"{value} is out of range; expected {question.allowed_text()}")
     return value
 
 
-def _choice(question: Question, raw: Any) -> str:
+def _choice(question: Question, raw: Any, lenient: bool = True) -> str:
     allowed = question.values
     if isinstance(raw, str) and raw.strip().lower() in allowed:
         return raw.strip().lower()
+    if lenient and raw is False:  # YAML's bare no, JSON's false: read as the word "no"
+        raw = "no"
+    if lenient and isinstance(raw, str) and (word := typed_choice(question, raw)):
+        return word
     suggestion = suggest(raw, allowed) if isinstance(raw, str) else None
     raise ValueProblem(f"{_show(raw)} is not allowed; expected {question.allowed_text()}",
                        suggestion, raw if isinstance(raw, str) else "")
 
 
-def _multi(question: Question, raw: Any) -> tuple[str, ...]:
-    items = raw.split(";") if isinstance(raw, str) else raw
+def typed_choice(question: Question, raw: str) -> str | None:
+    """The one choice a typed word means, beyond its value, or None: a single letter that
+    begins exactly one choice's value ("m" -> male), and "no" for the choice worded
+    "No, ..." (or, not for a danger sign, the choice ``none``). Only for ``choice``
+    questions. A danger sign takes no single letter; "no" only where its choice reads
+    "No, ..." ("No, there was no fall, accident or injury"), and never "yes"."""
+    if question.type != "choice":
+        return None
+    word = raw.strip().lower()
+    if len(word) == 1 and word.isalpha() and not question.danger_sign:
+        begun = [value for value in question.plain_values if value.startswith(word)]
+        return begun[0] if len(begun) == 1 else None
+    if word == "no":
+        worded = [choice.value for choice in question.choices
+                  if choice.label.lower().startswith("no,")
+                  or (choice.value == "none" and not question.danger_sign)]
+        return worded[0] if len(worded) == 1 else None
+    return None
+
+
+def _multi(question: Question, raw: Any, lenient: bool = True) -> tuple[str, ...]:
+    # a list in one string: "a;b", and "a, b" as ``triage ask`` takes it
+    items = re.split(r"[;,]" if lenient else ";", raw) if isinstance(raw, str) else raw
     if not isinstance(items, (list, tuple)):
         raise ValueProblem(f"{_show(raw)} is not allowed; expected {question.allowed_text()}")
-    chosen = {_choice(question, item) for item in items if not (isinstance(item, str)
-                                                                and not item.strip())}
+    chosen = {_choice(question, item, lenient) for item in items
+              if not (isinstance(item, str) and not item.strip())}
     for choice in question.choices:
         if choice.exclusive and choice.value in chosen and len(chosen) > 1:
             raise ValueProblem(f"{choice.value} cannot be combined with other values")

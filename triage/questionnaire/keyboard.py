@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from triage.language.questions import NOT_SURE, Question
-from triage.language.values import ValueProblem, coerce, typed_not_sure
+from triage.language.values import ValueProblem, coerce, typed_choice, typed_not_sure
 from triage.problems import shown, suggest
 
 
@@ -64,6 +64,8 @@ def _word(question: Question, raw: str) -> tuple[str, bool]:
     key = "_".join(raw.lower().split())
     if key in question.values:
         return key, False
+    if (word := typed_choice(question, raw)) is not None:  # "m" -> male, as files take it
+        return word, False
     # A danger sign's answer is never guessed: the word or the number, exactly.
     guessing = len(key) >= PREFIX_MIN and not question.danger_sign
     matches = _begun_by(question, key) if guessing else []
