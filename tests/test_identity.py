@@ -33,9 +33,9 @@ from triage.engine import Engine
 from triage.pipeline import triage_answers
 from triage.questionnaire import next_question
 
-RULESET_SHA256 = "de61a4244170"  # the rule set the digest was recorded on (prefix)
-GOLDEN = "803ca182e54bf6ab95c7cd7b397e9cdfd67f11f6c01b7d8f70078d0186292a35"
-FLOW_GOLDEN = "c36ec54f79a155467454a6dbf4a6fa6a868cf4c27d9ce767af44295d0208fa76"
+RULESET_SHA256 = "eaa4c59278a1"  # the rule set the digest was recorded on (prefix)
+GOLDEN = "53bf2e9fb513ab420d0ad1714a274d0500bb293e9648f2ac435f006c01620806"
+FLOW_GOLDEN = "2daeda5721c2f1fb3593fd14ab7fb464dde40ec092abf85b445059697a21388a"
 ASKED_GOLDEN = "4e23c896ab4e225ae13a5e347a0c38722ead6db24473766129f758fac39a518d"
 ASK_SESSIONS = 300
 RANDOM_SETS = 400
