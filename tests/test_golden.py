@@ -25,9 +25,9 @@ RULESET_SHA256 = "eaa4c59278a1"  # the rule set the files were recorded on (pref
 EXAMPLES = {  # name -> (answers file, extra options)
     "self-care": (ROOT / "examples" / "self-care.yaml", ()),
     "self-care-held-back": (GOLDEN / "self-care-held-back.yaml", ()),
-    "urgent": (GOLDEN / "urgent.yaml", ()),
+    "urgent": (ROOT / "examples" / "urgent.yaml", ()),
     "urgent-unscreened": (GOLDEN / "urgent-unscreened.yaml", ("--missing", "conservative")),
-    "emergency": (GOLDEN / "emergency.yaml", ()),
+    "emergency": (ROOT / "examples" / "emergency.yaml", ()),
 }
 FORMATS = {"text": "txt", "markdown": "md", "html": "html"}
 RUNS = {f"run-{name}.{suffix}": ["run", str(path), "--rules", str(RULES), "-f", fmt, *extra]

@@ -71,9 +71,12 @@ def test_the_page_has_no_script_and_no_external_resources(self_care):
 
 
 def test_the_page_has_print_css_for_a4_and_letter(self_care):
-    """An @page rule with an automatic size and margins, and print-only adjustments."""
-    page = render_html(self_care)
-    assert "@page { size: auto; margin: 15mm; }" in page and "@media print" in page
+    """An @page rule with an automatic size, margins, page numbers and a running header,
+    and print-only adjustments."""
+    page = render_html(self_care, date="2026-11-24")
+    assert "@page { size: auto; margin:" in page and "@media print" in page
+    assert 'content: "Page " counter(page) " of " counter(pages)' in page
+    assert '@top-left { content: "Back pain plan \u00b7 2026-11-24 \u00b7 rule set ' in page
     assert "break-inside: avoid" in page
 
 
@@ -92,19 +95,34 @@ REQUIRED = [
     "Repeat: 3 to 5 times",
     "Heat and cold", "Medicines from a pharmacy", "Cautions",
     "When to get help",
-    "Why", "SC-ACUTE-PLAN", "NG59 1.2",
+    "Your answers", "Age: 38 years",
     "Date: 2026-11-24.", "Rule set backtriage-core 0.2.1 (sha256",
     "This is not a diagnosis.",
 ]
+APPENDIX = ["For your doctor: the rules behind this plan", "SC-ACUTE-PLAN", "NG59 1.2"]
 
 
 @pytest.mark.parametrize("renderer", [render_html, render_markdown])
 @pytest.mark.parametrize("needed", REQUIRED)
 def test_the_handout_has_every_section(self_care, renderer, needed):
-    """The printed plan has the urgency, what to do, the plan, the why, the date and notice."""
+    """The printed plan has the urgency, what to do, the answers, the plan, the date and
+    the notice."""
     page = renderer(self_care, date="2026-11-24")
     text = " ".join(parsed(page).text) if renderer is render_html else page
-    assert needed in " ".join(text.split())
+    assert needed in " ".join(text.replace("*", "").split()).replace("Age 38", "Age: 38")
+
+
+@pytest.mark.parametrize("needed", APPENDIX)
+def test_the_rules_and_evidence_are_in_the_markdown_and_optional_in_the_page(
+        self_care, needed):
+    """The appendix for clinicians is in the markdown; in the patient's page only when
+    asked for."""
+    from triage.documents.render import renderer
+
+    assert needed in render_markdown(self_care)
+    assert needed not in render_html(self_care)
+    assert needed in renderer("html", appendix=True)(self_care)
+    assert needed not in renderer("markdown", appendix=False)(self_care)
 
 
 def test_an_emergency_page_puts_the_emergency_first(shipped):
@@ -126,12 +144,12 @@ def test_triage_run_format_html_is_deterministic():
 
 @pytest.mark.parametrize("renderer", ["text", "markdown", "html"])
 def test_the_get_help_list_comes_before_the_home_plan(self_care, renderer):
-    """On a self-care plan the safety net ("Get help if") is read before the stretches,
+    """On a self-care plan the safety net ("When to get help") is read before the stretches,
     heat, medicines and background, not after them."""
     from triage.documents.render import RENDERERS
 
     page = RENDERERS[renderer](self_care)
     positions = [page.index(heading) for heading in
-                 ("Get help if", "Stretches and exercises", "Medicines from a pharmacy",
+                 ("When to get help", "Stretches and exercises", "Medicines from a pharmacy",
                   "Good to know")]
     assert positions == sorted(positions)

@@ -20,7 +20,7 @@ import typer
 from triage import api
 from triage import questionnaire as flow
 from triage.documents.plan import URGENCY_LABELS, plan_document
-from triage.documents.render import Format, Renderer, renderer
+from triage.documents.render import Format, Renderer, format_of, renderer
 from triage.engine import Engine
 from triage.errors import ExitStatus, TriageError
 from triage.intake.files import read_answers
@@ -35,8 +35,7 @@ from .funnel import report, streams_of
 from .options import LocaleOption, RulesOption, checked_locale, output_target
 from .streams import Streams
 
-HANDOUTS = {".md": Format.MARKDOWN, ".markdown": Format.MARKDOWN,
-            ".html": Format.HTML, ".htm": Format.HTML}
+HANDOUTS = (Format.MARKDOWN, Format.HTML)  # the formats of a printable handout
 BACK_WORDS = ("<", "back")
 HELP_WORDS = ("?", "help")
 SECTION_NAMES = {"about_you": "about you", "danger_signs": "danger signs",
@@ -270,9 +269,13 @@ def show_plan(term: Terminal, result: Result) -> None:
 def _handout(output: Path | None, date: str | None) -> Renderer | None:
     """The handout's renderer, from the file's extension, with the date to print (both
     checked before the first question)."""
-    format = None if output is None else HANDOUTS.get(output.suffix.lower())
-    if output is not None and format is None:
-        raise TriageError(f"--output {output}: the handout is written as .md or .html")
+    format = None
+    if output is not None:  # by the extension, as `triage run -o` does
+        try:
+            format = format_of(output, allowed=HANDOUTS)
+        except ValueError:
+            raise TriageError(f"--output {output}: the handout is written as .md or "
+                              ".html") from None
     printed_on = _date(date)
     return None if format is None else renderer(format, date=printed_on)
 

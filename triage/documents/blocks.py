@@ -65,26 +65,44 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class YourAnswers:
+    """The person's answers, as a doctor reads them: ``concerns`` (danger signs answered
+    yes or not sure, or left blank) first, then ``answers`` in a doctor's order, each a
+    (label, value) pair; ``said_no``: the other yes/no questions answered no, and
+    ``no_signs``: the danger signs answered no, by name."""
+
+    heading: str
+    concerns: tuple[tuple[str, str], ...]
+    answers: tuple[tuple[str, str], ...]
+    said_no: tuple[str, ...] = ()
+    no_signs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Entry:
-    """One piece of advice: its title, its text (None when its checklist says it all),
-    and its labelled details (a label '' for an unlabelled list); ``Steps`` are numbered."""
+    """One piece of advice: its title ('' when its section's heading says it), its text
+    (None when its checklist says it all), and its labelled details (a label '' for an
+    unlabelled list); ``Steps`` are numbered."""
 
     title: str
     text: str | None
     details: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    dose: tuple[str, ...] = ()  # "Hold: ...", "Repeat: ...": shown on one line
 
 
 @dataclass(frozen=True)
 class Section:
-    """A headed group of advice."""
+    """A headed group of advice; ``kind`` names it for the stylesheet."""
 
     heading: str
     entries: tuple[Entry, ...]
+    kind: str = ""
 
 
 @dataclass(frozen=True)
 class HeldBack:
-    """Advice held back for safety: (rule id, reason, advice titles) for each rule."""
+    """Advice held back for safety: (rule id, reason, advice titles) for each rule. The
+    person sees the titles and reasons; the rule ids are for the appendix (:class:`Why`)."""
 
     heading: str
     held: tuple[tuple[str, str, tuple[str, ...]], ...]
@@ -92,8 +110,8 @@ class HeldBack:
 
 @dataclass(frozen=True)
 class Why:
-    """The rules behind the plan: (title, rule id, evidence) for each rule shown, and how
-    many intermediate rules are left to the JSON output."""
+    """The appendix for clinicians: the rules behind the plan, (title, rule id, evidence)
+    for each rule shown, and how many intermediate rules are left to the JSON output."""
 
     rules: tuple[tuple[str, str, tuple[str, ...]], ...]
     others: int
@@ -108,7 +126,16 @@ class Footer:
     date: str | None = None
 
 
-Block = Heading | Para | Items | Table | Banner | Notice | Section | HeldBack | Why | Footer
+@dataclass(frozen=True)
+class Recap:
+    """The last line of a printout in a terminal: the urgency again, where it is seen
+    after the plan has scrolled by. Only the text renderer writes it."""
+
+    label: str
+
+
+Block = (Heading | Para | Items | Table | Banner | Notice | YourAnswers | Section | HeldBack
+         | Why | Footer | Recap)
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,21 @@ from .blocks import (
     Items,
     Notice,
     Para,
+    Recap,
     Section,
     Table,
     Why,
+    YourAnswers,
 )
-from .words import WHAT_NOW, footer_text
+from .words import (
+    APPENDIX,
+    DANGER_SIGNS_NO,
+    SAID_NO,
+    WHAT_NOW,
+    dose_line,
+    footer_text,
+    intermediate,
+)
 
 
 def esc(text: str) -> str:
@@ -34,12 +44,12 @@ def render(document: Document) -> str:
         head.append('<meta name="viewport" content="width=device-width, initial-scale=1">')
     head += [f"<title>{esc(document.title)}</title>", f"<style>{document.stylesheet}</style>",
              "</head>", "<body>"]
-    body = [block_html(block) for block in document.blocks]
+    body = [html for html in map(block_html, document.blocks) if html]
     return "\n".join([*head, *body, "</body>", "</html>", ""])
 
 
 def block_html(block: Block) -> str:
-    """One block as HTML (lines joined by newlines, none at the end)."""
+    """One block as HTML (lines joined by newlines, none at the end; '' for none)."""
     if isinstance(block, Heading):
         anchor = f' id="{esc(block.anchor)}"' if block.anchor else ""
         return f"<h{block.level}{anchor}>{esc(block.text)}</h{block.level}>"
@@ -62,7 +72,8 @@ def block_html(block: Block) -> str:
     return "\n".join(_plan_lines(block))
 
 
-def _plan_lines(block: Banner | Notice | Section | HeldBack | Why | Footer) -> list[str]:
+def _plan_lines(block: Banner | Notice | YourAnswers | Section | HeldBack | Why | Footer
+                | Recap) -> list[str]:
     if isinstance(block, Banner):
         return [f'<header class="urgency urgency-{block.urgency}">',
                 f"<h1>{esc(block.label)}</h1>",
@@ -72,37 +83,61 @@ def _plan_lines(block: Banner | Notice | Section | HeldBack | Why | Footer) -> l
         return [f'<p class="notice"><strong>{esc(block.text)}</strong></p>' if block.strong
                 else f'<p class="notice" role="note">{esc(block.text)}</p>']
     if isinstance(block, Section):
-        return ["<section>", f"<h2>{esc(block.heading)}</h2>",
+        css = f' class="{esc(block.kind)}"' if block.kind else ""
+        return [f"<section{css}>", f"<h2>{esc(block.heading)}</h2>",
                 *(line for entry in block.entries for line in _entry(entry)), "</section>"]
+    if isinstance(block, YourAnswers):
+        return _answers(block)
     if isinstance(block, HeldBack):
         return ["<section>", f"<h2>{esc(block.heading)}</h2>", "<ul>",
-                *(f"<li>{esc(', '.join(titles))}: {esc(reason)} (<code>{esc(because)}</code>)"
-                  "</li>" for because, reason, titles in block.held),
+                *(f"<li>{esc(', '.join(titles))}: {esc(reason)}</li>"
+                  for _, reason, titles in block.held),
                 "</ul>", "</section>"]
     if isinstance(block, Why):
         return _why(block)
+    if isinstance(block, Recap):
+        return []
     return [f"<footer><p>{esc(footer_text(block))}</p></footer>"]
 
 
+def _answers(block: YourAnswers) -> list[str]:
+    """The worrying answers in a box of their own, the rest in a compact grid."""
+    lines = ['<section class="your-answers">', f"<h2>{esc(block.heading)}</h2>"]
+    if block.concerns:
+        lines += ['<ul class="concerns">',
+                  *(f"<li><strong>{esc(label)}: {esc(value)}</strong></li>"
+                    for label, value in block.concerns), "</ul>"]
+    lines += ['<dl class="answers">',
+              *(f"<dt>{esc(label)}</dt><dd>{esc(value)}</dd>" for label, value in block.answers),
+              "</dl>"]
+    lines += [f"<p><strong>{heading}:</strong> {esc(', '.join(names))}.</p>"
+              for heading, names in ((SAID_NO, block.said_no), (DANGER_SIGNS_NO, block.no_signs))
+              if names]
+    return [*lines, "</section>"]
+
+
 def _entry(entry: Entry) -> list[str]:
-    lines = ["<article>", f"<h3>{esc(entry.title)}</h3>"]
+    lines = ["<article>", f"<h3>{esc(entry.title)}</h3>"] if entry.title else ["<article>"]
     if entry.text is not None:
         lines.append(f"<p>{esc(entry.text)}</p>")
+    if entry.dose and not any(label == "Steps" for label, _ in entry.details):
+        lines.append(f'<p class="dose">{esc(dose_line(entry.dose))}</p>')
     for label, values in entry.details:
         if label:
             lines.append(f'<p class="label">{esc(label)}:</p>')
         tag = "ol" if label == "Steps" else "ul"
         lines += [f"<{tag}>", *(f"<li>{esc(value)}</li>" for value in values), f"</{tag}>"]
+        if label == "Steps" and entry.dose:
+            lines.append(f'<p class="dose">{esc(dose_line(entry.dose))}</p>')
     return [*lines, "</article>"]
 
 
 def _why(block: Why) -> list[str]:
-    lines = ["<section>", "<h2>Why: the rules that applied</h2>", "<table>",
+    lines = ['<section class="appendix">', f"<h2>{APPENDIX}</h2>", "<table>",
              "<thead><tr><th>Rule</th><th>Evidence</th></tr></thead>", "<tbody>"]
     lines += [f"<tr><td>{esc(title)} (<code>{esc(rid)}</code>)</td>"
               f"<td>{esc('; '.join(evidence))}</td></tr>" for title, rid, evidence in block.rules]
     lines += ["</tbody>", "</table>"]
     if block.others:
-        lines.append(f"<p>{block.others} more intermediate rule"
-                     f"{'s' if block.others > 1 else ''} in the JSON output.</p>")
+        lines.append(f"<p>{intermediate(block.others, 'the JSON output')}</p>")
     return [*lines, "</section>"]

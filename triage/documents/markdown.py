@@ -11,16 +11,27 @@ from .blocks import (
     Banner,
     Block,
     Document,
+    Entry,
     Heading,
     HeldBack,
     Items,
     Notice,
     Para,
+    Recap,
     Section,
     Table,
     Why,
+    YourAnswers,
 )
-from .words import WHAT_NOW, footer_text
+from .words import (
+    APPENDIX,
+    DANGER_SIGNS_NO,
+    SAID_NO,
+    WHAT_NOW,
+    dose_line,
+    footer_text,
+    intermediate,
+)
 
 # Markdown's active punctuation; "_" only where it could open or close emphasis (not
 # inside a word, as in knee_to_chest, where it is plain in every markdown flavour).
@@ -58,7 +69,7 @@ def render(document: Document) -> str:
 
 def render_blocks(blocks: Iterable[Block]) -> str:
     """Blocks as markdown, one blank line between them."""
-    return "\n\n".join(block_markdown(block) for block in blocks) + "\n"
+    return "\n\n".join(filter(None, map(block_markdown, blocks))) + "\n"
 
 
 def _items(items: Iterable[str], ordered: bool) -> str:
@@ -74,7 +85,7 @@ def _table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
 
 
 def block_markdown(block: Block) -> str:
-    """One block as markdown (no blank line around it)."""
+    """One block as markdown (no blank line around it; '' for none)."""
     if isinstance(block, Heading):
         return "#" * block.level + " " + md(block.text)
     if isinstance(block, Para):
@@ -93,25 +104,48 @@ def block_markdown(block: Block) -> str:
         return f"**{md(block.text)}**" if block.strong else f"> {md(block.text)}"
     if isinstance(block, Section):
         return _section(block)
+    if isinstance(block, YourAnswers):
+        return _answers(block)
     if isinstance(block, HeldBack):
         return f"## {md(block.heading)}\n\n" + _items(
-            (f"{md(', '.join(titles))}: {md(reason)} ({markdown_code(because)})"
-             for because, reason, titles in block.held), ordered=False)
-    if isinstance(block, Why):  # the intermediate rules are left to the JSON output
-        return "## Why\n\n" + _table(("rule", "evidence"), (
+            (f"{md(', '.join(titles))}: {md(reason)}" for _, reason, titles in block.held),
+            ordered=False)
+    if isinstance(block, Why):  # the appendix, for clinicians
+        why = f"## {APPENDIX}\n\n" + _table(("rule", "evidence"), (
             (f"{md(title)} ({markdown_code(rid)})", md("; ".join(evidence)))
             for title, rid, evidence in block.rules))
+        return why + (f"\n\n{intermediate(block.others, 'the JSON output')}"
+                      if block.others else "")
+    if isinstance(block, Recap):
+        return ""
     return footer_text(block, md, markdown_code)
+
+
+def _answers(block: YourAnswers) -> str:
+    concerns = [f"- **\u26a0 {md(label)}: {md(value)}**" for label, value in block.concerns]
+    rest = [f"- **{md(label)}:** {md(value)}" for label, value in block.answers]
+    rest += [f"- **{heading}:** {md(', '.join(names))}." for heading, names
+             in ((SAID_NO, block.said_no), (DANGER_SIGNS_NO, block.no_signs)) if names]
+    return f"## {md(block.heading)}\n\n" + "\n".join(concerns + rest)
+
+
+def _has_steps(entry: Entry) -> bool:
+    return any(label == "Steps" for label, _ in entry.details)
 
 
 def _section(section: Section) -> str:
     parts = [f"## {md(section.heading)}"]
     for entry in section.entries:
-        parts.append(f"### {md(entry.title)}")
+        if entry.title:
+            parts.append(f"### {md(entry.title)}")
         if entry.text is not None:
             parts.append(md(entry.text))
+        if entry.dose and not _has_steps(entry):
+            parts.append(md(dose_line(entry.dose)))
         for label, values in entry.details:
             if label:
                 parts.append(f"**{md(label)}:**")
             parts.append(_items(map(md, values), ordered=label == "Steps"))
+            if label == "Steps" and entry.dose:
+                parts.append(md(dose_line(entry.dose)))
     return "\n\n".join(parts)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from enum import StrEnum
+from pathlib import PurePath
 
 from triage.language.model import Result
 
@@ -28,6 +29,37 @@ class Format(StrEnum):
     MARKDOWN = "markdown"
     HTML = "html"
     JSON = "json"
+    MD = "md"  # another name for markdown (``--format md``)
+
+    @property
+    def canonical(self) -> Format:
+        """The format itself, with ``md`` read as ``markdown``."""
+        return Format.MARKDOWN if self is Format.MD else self
+
+
+# The format of a plan written to a file, by the file's extension.
+EXTENSIONS: dict[str, Format] = {".txt": Format.TEXT, ".md": Format.MARKDOWN,
+                                 ".markdown": Format.MARKDOWN, ".html": Format.HTML,
+                                 ".htm": Format.HTML, ".json": Format.JSON}
+# The rules and evidence are for clinicians: in the markdown and JSON, not in what the
+# person reads (the terminal, the printed page) unless asked for.
+APPENDIX_BY_DEFAULT = {Format.TEXT: False, Format.MARKDOWN: True, Format.HTML: False}
+
+
+def format_of(path: PurePath, format: Format | None = None,
+              allowed: tuple[Format, ...] = tuple(EXTENSIONS.values())) -> Format:
+    """The format of a plan written to ``path``: its extension's, which ``format`` (given
+    as an option) must agree with. Raises :class:`ValueError` with the reason, for the
+    caller to name its option."""
+    by_extension = EXTENSIONS.get(path.suffix.lower())
+    if by_extension is None or by_extension not in allowed:
+        names = ", ".join(dict.fromkeys(ext for ext, fmt in EXTENSIONS.items()
+                                        if fmt in allowed and ext not in (".markdown", ".htm")))
+        raise ValueError(f"the file's extension says which format to write: {names}")
+    if format is not None and format.canonical is not by_extension:
+        raise ValueError(f"the extension {path.suffix} means {by_extension.value}, "
+                         f"not --format {format.value}")
+    return by_extension
 
 
 # The module whose ``render(document)`` writes each format, imported when first used (a
@@ -38,6 +70,7 @@ WRITERS: dict[str, str] = {Format.TEXT: "text", Format.MARKDOWN: "markdown",
 
 def writer(format: Format | str) -> Callable[[Document], str]:
     """The function that writes a document in ``format`` (not JSON)."""
+    format = Format(format).canonical
     write: Callable[[Document], str] = importlib.import_module(
         f"{__package__}.{WRITERS[format]}").render
     return write
@@ -50,29 +83,33 @@ def render_json(result: Result) -> str:
     return json.dumps(result.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def renderer(format: Format | str, *, date: str | None = None) -> Renderer:
-    """The renderer for ``format``; ``date`` (YYYY-MM-DD) is printed on the plan."""
+def renderer(format: Format | str, *, date: str | None = None,
+             appendix: bool | None = None) -> Renderer:
+    """The renderer for ``format``; ``date`` (YYYY-MM-DD) is printed on the plan;
+    ``appendix``: add the rules and evidence (default: in markdown only)."""
     if format == Format.JSON:
         return render_json
-    if format not in WRITERS:  # an unknown format fails here, not at the first result
+    if format not in set(Format):  # an unknown format fails here, not at the first result
         raise KeyError(format)
-    return lambda result: writer(format)(plan_document(result, date))
+    format = Format(format).canonical
+    shown = APPENDIX_BY_DEFAULT[format] if appendix is None else appendix
+    return lambda result: writer(format)(plan_document(result, date, appendix=shown))
 
 
 def render_text(result: Result) -> str:
     """Plain text for a terminal or a printout (no colour, no markup)."""
-    return writer(Format.TEXT)(plan_document(result))
+    return writer(Format.TEXT)(plan_document(result, appendix=False))
 
 
 def render_markdown(result: Result, *, date: str | None = None) -> str:
     """Markdown for a handout or a web page (``date``: printed in the footer, if given).
     Every text from the rules is escaped (:func:`~triage.documents.markdown.escape_markdown`)."""
-    return writer(Format.MARKDOWN)(plan_document(result, date))
+    return writer(Format.MARKDOWN)(plan_document(result, date, appendix=True))
 
 
 def render_html(result: Result, *, date: str | None = None) -> str:
     """A self-contained, printable HTML page (inline CSS, no scripts, no external links)."""
-    return writer(Format.HTML)(plan_document(result, date))
+    return writer(Format.HTML)(plan_document(result, date, appendix=False))
 
 
 RENDERERS: dict[str, Renderer] = {format: renderer(format) for format in Format}

@@ -10,16 +10,27 @@ from .blocks import (
     Banner,
     Block,
     Document,
+    Entry,
     Heading,
     HeldBack,
     Items,
     Notice,
     Para,
+    Recap,
     Section,
     Table,
     Why,
+    YourAnswers,
 )
-from .words import footer_text
+from .words import (
+    APPENDIX,
+    DANGER_SIGNS_NO,
+    RECAP,
+    SAID_NO,
+    dose_line,
+    footer_text,
+    intermediate,
+)
 
 WIDTH = 78
 
@@ -74,19 +85,36 @@ def block_lines(block: Block) -> list[str]:
         return [wrap(block.text), ""]
     if isinstance(block, Section):
         return _section(block)
+    if isinstance(block, YourAnswers):
+        return _answers(block)
     if isinstance(block, HeldBack):
         return [*_underlined(block.heading),
-                *(_bullet(f"{', '.join(titles)}: {reason} [{because}]")
-                  for because, reason, titles in block.held), ""]
+                *(_bullet(f"{', '.join(titles)}: {reason}")
+                  for _, reason, titles in block.held), ""]
     if isinstance(block, Why):
-        lines = [*_underlined("Why (rules that applied)"),
+        lines = [*_underlined(APPENDIX),
                  *(_bullet(f"{title} [{rid}; evidence: {'; '.join(evidence)}]")
                    for title, rid, evidence in block.rules)]
         if block.others:
-            lines.append(f"  ({block.others} more intermediate "
-                         f"rule{'s' if block.others > 1 else ''} in --format json)")
+            lines.append(wrap(intermediate(block.others, "--format json"), "  ", "  "))
         return [*lines, ""]
+    if isinstance(block, Recap):
+        return [f"{RECAP}: {block.label}", ""]
     return [footer_text(block), ""]
+
+
+def _answers(block: YourAnswers) -> list[str]:
+    """The worrying answers first, flagged with "!"; the rest as "label: value"."""
+    lines = _underlined(block.heading)
+    lines += [_item(f"{label}: {value}", "! ") for label, value in block.concerns]
+    lines += [_item(f"{label}: {value}", "- ") for label, value in block.answers]
+    lines += [_item(f"{heading}: {', '.join(names)}.", "- ") for heading, names
+              in ((SAID_NO, block.said_no), (DANGER_SIGNS_NO, block.no_signs)) if names]
+    return [*lines, ""]
+
+
+def _has_steps(entry: Entry) -> bool:
+    return any(label == "Steps" for label, _ in entry.details)
 
 
 def _section(section: Section) -> list[str]:
@@ -94,11 +122,17 @@ def _section(section: Section) -> list[str]:
     for entry in section.entries:
         # a checklist item (no text) is shown as its list
         body = "" if entry.text is None else " " + entry.text
-        lines.append(_bullet(f"{entry.title}:{body}"))
+        if entry.title or body:
+            lines.append(_bullet(f"{entry.title}:{body}" if entry.title else body.strip()))
+        indent = "      " if entry.title else ""  # a list under a heading of its own
+        if entry.dose and not _has_steps(entry):
+            lines.append(wrap(dose_line(entry.dose), "      ", "    "))
         for label, values in entry.details:
             if label:
                 lines.append(f"    {label}:")
             for number, value in enumerate(values, 1):
                 marker = f"{number}. " if label == "Steps" else "- "
-                lines.append(_item(value, f"      {marker}"))
+                lines.append(_item(value, f"{indent}{marker}"))
+            if label == "Steps" and entry.dose:
+                lines.append(wrap(dose_line(entry.dose), "      ", "    "))
     return [*lines, ""]

@@ -8,6 +8,16 @@ from .blocks import Footer
 
 WHAT_NOW = "What to do now"
 HELD_BACK = "Held back for your safety"
+YOUR_ANSWERS = "Your answers"
+DANGER_SIGNS_NO = "Danger signs you said no to"
+SAID_NO = "You said no to"
+APPENDIX = "For your doctor: the rules behind this plan"
+RECAP = "Your result"
+
+
+def intermediate(count: int, where: str) -> str:
+    """How many intermediate rules the appendix leaves to the JSON output."""
+    return f"{count} more intermediate rule{'s' if count > 1 else ''} in {where}."
 
 
 def footer_text(footer: Footer, escape: Callable[[str], str] = str,
@@ -16,3 +26,8 @@ def footer_text(footer: Footer, escape: Callable[[str], str] = str,
     ``escape`` and the digest with ``code`` (markdown's; plain by default)."""
     ruleset = f"Rule set {escape(footer.ruleset)} (sha256 {code(footer.digest)})"
     return f"Date: {footer.date}. {ruleset}" if footer.date else ruleset
+
+
+def dose_line(dose: tuple[str, ...]) -> str:
+    """How long, how many and how often, on one line: "Hold: 20 seconds. Repeat: 3 times."."""
+    return " ".join(part if part.endswith(".") else f"{part}." for part in dose)

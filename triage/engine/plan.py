@@ -17,6 +17,7 @@ from typing import Any
 
 from triage.language.model import (
     Advice,
+    Answer,
     Exclusion,
     FiredRule,
     Result,
@@ -106,7 +107,17 @@ def assemble(ruleset: Ruleset, firing: Firing, answers: Mapping[str, Any],
         ruleset=ruleset.info(),
         disclaimer=fill(ruleset.disclaimer, services),
         emergency_number=ruleset.locales[locale]["emergency_number"],
-        reasons=reasons, locale=locale)
+        reasons=reasons, locale=locale, answers=_answers(ruleset, answers, not_answered))
+
+
+def _answers(ruleset: Ruleset, answers: Mapping[str, Any],
+             not_answered: tuple[str, ...]) -> tuple[Answer, ...]:
+    """The answers to show on the plan, in questionnaire order: every answer given, every
+    danger sign, and the blanks that could still change the plan."""
+    blanks = set(not_answered)
+    return tuple(Answer(q.id, answers.get(q.id), q.danger_sign, q.unit)
+                 for q in ruleset.questions
+                 if q.id in answers or q.danger_sign or q.id in blanks)
 
 
 def _exclusions(ruleset: Ruleset, fired: Sequence[Rule],

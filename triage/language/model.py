@@ -313,6 +313,17 @@ class FiredRule:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """One answer as the plan shows it to the person and their doctor: the question id,
+    its typed value (None: not answered), whether it is a danger sign, and its unit."""
+
+    id: str
+    value: Any
+    danger_sign: bool = False
+    unit: str = ""
+
+
+@dataclass(frozen=True)
 class Result:
     """One triage outcome with its explanation. Picklable; renderers read only this."""
 
@@ -329,6 +340,7 @@ class Result:
     emergency_number: str
     reasons: dict[str, tuple[str, ...]] = field(default_factory=dict)  # advice id -> why
     locale: str = ""
+    answers: tuple[Answer, ...] = ()  # for the plan's "Your answers"; not in the JSON
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of DESIGN.md (plus a few documented extra keys)."""
