@@ -194,3 +194,14 @@ def test_the_bundled_examples_give_their_urgency(example, urgency):
     """examples/self-care.yaml, urgent.yaml and emergency.yaml are what they say."""
     code, out, _ = run(str(EXAMPLES / f"{example}.yaml"), "-f", "json")
     assert code == 0 and json.loads(out)["urgency"] == urgency
+
+
+def test_after_an_emergency_sign_the_blank_answers_are_named_in_one_line():
+    """The questions stop at an emergency sign: the blanks are one line, not 20 concerns."""
+    block = your_answers((Answer("saddle_numbness", True, danger_sign=True),
+                          Answer("fever", None, danger_sign=True), Answer("age", None)),
+                         emergency=True)
+    assert block.concerns == (("Saddle numbness", "yes"),)
+    assert block.not_answered == ("fever", "age") and block.answers == ()
+    result = triage.triage({"saddle_numbness": True}, rules=RULES, missing="conservative")
+    assert "- Not answered: sex, bladder or bowel change," in render_text(result)

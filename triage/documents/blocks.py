@@ -69,13 +69,15 @@ class YourAnswers:
     """The person's answers, as a doctor reads them: ``concerns`` (danger signs answered
     yes or not sure, or left blank) first, then ``answers`` in a doctor's order, each a
     (label, value) pair; ``said_no``: the other yes/no questions answered no, and
-    ``no_signs``: the danger signs answered no, by name."""
+    ``no_signs``: the danger signs answered no, by name; ``not_answered``: the blanks
+    named in one line (after an emergency sign, where they are moot)."""
 
     heading: str
     concerns: tuple[tuple[str, str], ...]
     answers: tuple[tuple[str, str], ...]
     said_no: tuple[str, ...] = ()
     no_signs: tuple[str, ...] = ()
+    not_answered: tuple[str, ...] = ()  # after an emergency sign: the blanks, by name
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,11 @@ from .blocks import (
 )
 from .words import (
     APPENDIX,
-    DANGER_SIGNS_NO,
-    SAID_NO,
     WHAT_NOW,
     dose_line,
     footer_text,
     intermediate,
+    said_lines,
 )
 
 
@@ -111,8 +110,7 @@ def _answers(block: YourAnswers) -> list[str]:
               *(f"<dt>{esc(label)}</dt><dd>{esc(value)}</dd>" for label, value in block.answers),
               "</dl>"]
     lines += [f"<p><strong>{heading}:</strong> {esc(', '.join(names))}.</p>"
-              for heading, names in ((SAID_NO, block.said_no), (DANGER_SIGNS_NO, block.no_signs))
-              if names]
+              for heading, names in said_lines(block)]
     return [*lines, "</section>"]
 
 

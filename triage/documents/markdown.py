@@ -25,12 +25,11 @@ from .blocks import (
 )
 from .words import (
     APPENDIX,
-    DANGER_SIGNS_NO,
-    SAID_NO,
     WHAT_NOW,
     dose_line,
     footer_text,
     intermediate,
+    said_lines,
 )
 
 # Markdown's active punctuation; "_" only where it could open or close emphasis (not
@@ -124,8 +123,8 @@ def block_markdown(block: Block) -> str:
 def _answers(block: YourAnswers) -> str:
     concerns = [f"- **\u26a0 {md(label)}: {md(value)}**" for label, value in block.concerns]
     rest = [f"- **{md(label)}:** {md(value)}" for label, value in block.answers]
-    rest += [f"- **{heading}:** {md(', '.join(names))}." for heading, names
-             in ((SAID_NO, block.said_no), (DANGER_SIGNS_NO, block.no_signs)) if names]
+    rest += [f"- **{heading}:** {md(', '.join(names))}."
+             for heading, names in said_lines(block)]
     return f"## {md(block.heading)}\n\n" + "\n".join(concerns + rest)
 
 

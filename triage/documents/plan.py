@@ -74,7 +74,8 @@ def plan_document(result: Result, date: str | None = None, *,
     blocks.append(Notice(result.disclaimer))
     blocks += [Notice(note, strong=True) for note in _notes(result)]
     if result.answers:
-        blocks.append(your_answers(result.answers))
+        blocks.append(your_answers(result.answers,
+                                   emergency=result.urgency is Urgency.EMERGENCY))
     blocks += [_section(kind, items, result) for kind, items in groups
                if kind not in NOW_KINDS]
     held = _held_back(result)
@@ -121,22 +122,28 @@ def _entry(result: Result, item: Advice) -> Entry:
 
 # ---------------------------------------------------------------- your answers
 
-def your_answers(answers: Iterable[Answer]) -> YourAnswers:
+def your_answers(answers: Iterable[Answer], *, emergency: bool = False) -> YourAnswers:
     """The answers as a doctor reads them: the danger signs answered yes or not sure (or
     left blank) first; then age, sex, duration, severity, where, onset, triggers and the
-    rest; the other questions answered no, then the danger signs answered no, by name."""
+    rest; the other questions answered no, then the danger signs answered no, by name.
+
+    After an ``emergency`` sign the questions stop, so the blanks are moot: they are
+    named in one line, not listed one by one as concerns."""
     answers = tuple(answers)
-    concerns = tuple((answer_label(a.id), answer_value(a)) for a in answers
+    blank = tuple(_in_list(a.id) for a in answers if emergency and a.value is None)
+    shown = [a for a in answers if not (emergency and a.value is None)]
+    concerns = tuple((answer_label(a.id), answer_value(a)) for a in shown
                      if a.danger_sign and a.value not in (False, "none"))
-    no_signs = tuple(_in_list(a.id) for a in answers
+    no_signs = tuple(_in_list(a.id) for a in shown
                      if a.danger_sign and a.value in (False, "none"))
-    rest = [a for a in answers if not a.danger_sign]
+    rest = [a for a in shown if not a.danger_sign]
     rank = {qid: n for n, qid in enumerate(HISTORY_ORDER)}
     rest.sort(key=lambda a: rank.get(a.id, len(rank)))  # stable: questionnaire order
     return YourAnswers(YOUR_ANSWERS, concerns,
                        tuple((answer_label(a.id), answer_value(a)) for a in rest
                              if a.value is not False),
-                       tuple(_in_list(a.id) for a in rest if a.value is False), no_signs)
+                       tuple(_in_list(a.id) for a in rest if a.value is False), no_signs,
+                       blank)
 
 
 def _in_list(qid: str) -> str:

@@ -24,12 +24,11 @@ from .blocks import (
 )
 from .words import (
     APPENDIX,
-    DANGER_SIGNS_NO,
     RECAP,
-    SAID_NO,
     dose_line,
     footer_text,
     intermediate,
+    said_lines,
 )
 
 WIDTH = 78
@@ -108,8 +107,8 @@ def _answers(block: YourAnswers) -> list[str]:
     lines = _underlined(block.heading)
     lines += [_item(f"{label}: {value}", "! ") for label, value in block.concerns]
     lines += [_item(f"{label}: {value}", "- ") for label, value in block.answers]
-    lines += [_item(f"{heading}: {', '.join(names)}.", "- ") for heading, names
-              in ((SAID_NO, block.said_no), (DANGER_SIGNS_NO, block.no_signs)) if names]
+    lines += [_item(f"{heading}: {', '.join(names)}.", "- ")
+              for heading, names in said_lines(block)]
     return [*lines, ""]
 
 

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .blocks import Footer
+from .blocks import Footer, YourAnswers
 
 WHAT_NOW = "What to do now"
 HELD_BACK = "Held back for your safety"
 YOUR_ANSWERS = "Your answers"
 DANGER_SIGNS_NO = "Danger signs you said no to"
 SAID_NO = "You said no to"
+NOT_ANSWERED = "Not answered"
 APPENDIX = "For your doctor: the rules behind this plan"
 RECAP = "Your result"
+
+
+def said_lines(block: YourAnswers) -> list[tuple[str, tuple[str, ...]]]:
+    """The one-line lists at the end of "Your answers": (heading, names), when any."""
+    return [(heading, names) for heading, names in
+            ((SAID_NO, block.said_no), (DANGER_SIGNS_NO, block.no_signs),
+             (NOT_ANSWERED, block.not_answered)) if names]
 
 
 def intermediate(count: int, where: str) -> str:
