@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from triage.problems import NOWHERE, Place
 
@@ -312,10 +312,10 @@ class FiredRule:
     recommends: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """One answer as the plan shows it to the person and their doctor: the question id,
-    its typed value (None: not answered), whether it is a danger sign, and its unit."""
+    its typed value (None: not answered), whether it is a danger sign, and its unit. A
+    named tuple, not a dataclass: one is made per question for every result (batch)."""
 
     id: str
     value: Any
