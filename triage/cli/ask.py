@@ -21,6 +21,7 @@ from triage import api
 from triage import questionnaire as flow
 from triage.documents.plan import URGENCY_LABELS, plan_document
 from triage.documents.render import Format, Renderer, format_of, renderer
+from triage.documents.words import RECAP
 from triage.engine import Engine
 from triage.errors import ExitStatus, TriageError
 from triage.intake.files import read_answers
@@ -263,6 +264,7 @@ def show_plan(term: Terminal, result: Result) -> None:
     with term.out.capture() as drawn:
         term.out.print(Panel(result.headline, title=label, style=URGENCY_STYLES[result.urgency]))
         term.out.print(Markdown(body))
+        term.out.print(f"{RECAP}: {label}", style=URGENCY_STYLES[result.urgency])
     term.streams.out(drawn.get())
 
 
@@ -335,7 +337,8 @@ def ask(
     if handout is not None and handout_target is not None:
         _write_handout(term.streams, handout_target, handout(result),
                        engine.ruleset, answers, saving)
-        term.say(f"Your plan is also in {handout_target.shown}, ready to print.")
+        term.say(f"{URGENCY_LABELS[result.urgency]}. Your full plan is also in "
+                 f"{handout_target.shown}, ready to print.")
 
 
 def _write_handout(streams: Streams, output: Target, text: str, ruleset: Ruleset,
