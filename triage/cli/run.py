@@ -52,8 +52,8 @@ def run(
         "clinicians. Default: in markdown, not in text or HTML.", show_default=False)]
         = None,
     date: Annotated[str | None, typer.Option(
-        "--date", help="A date to print on the plan, YYYY-MM-DD, or 'today' "
-        "(default: none).")] = None,
+        "--date", help="A date to print on the plan, YYYY-MM-DD (default: none).")]
+        = None,
     urgency_exit_code: Annotated[bool, typer.Option(
         "--urgency-exit-code", help="Exit 0 self_care, 3 routine, 4 urgent, 5 emergency.")]
         = False,
@@ -87,8 +87,6 @@ def _format(output: Path | None, format: Format | None) -> Format:
 def _date(date: str | None) -> str | None:
     if date is None:
         return None
-    if date == "today":
-        return datetime.date.today().isoformat()
     try:
         return datetime.date.fromisoformat(date).isoformat()
     except ValueError:
