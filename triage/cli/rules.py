@@ -247,6 +247,7 @@ def review_command(
 ) -> None:
     """Write a review document a clinician can sign off: rules, advice, coverage, invariants."""
     from triage.clinician.review import REVIEW_RENDERERS, case_coverage, document
+    from triage.clinician.review_front import danger_urgencies
     from triage.clinician.verify import Depth, verify
 
     streams = streams_of(ctx)
@@ -264,5 +265,5 @@ def review_command(
 
         mutation = mutation_test(compiled, jobs=jobs).status_by_rule()
     text = REVIEW_RENDERERS[format](document(ruleset, case_coverage(compiled), report, date,
-                                             mutation))
+                                             mutation, danger_urgencies(compiled)))
     write_output(streams, target, text)
