@@ -9,13 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from triage import api
-from triage.clinician.formats import CheckFormat, ReviewFormat
+from triage.clinician.formats import CheckFormat, DiffFormat, ReviewFormat
 from triage.engine import Engine
+
+if TYPE_CHECKING:
+    from triage.clinician.diff import DiffReport
 from triage.errors import ExitStatus, TriageError
 from triage.problems import shown
 
@@ -137,15 +140,32 @@ def diff_command(
     exit_code: Annotated[bool, typer.Option(
         "--exit-code", help="Exit 1 when anything changed (default: 0, it is a report).")]
         = False,
+    format: Annotated[DiffFormat, typer.Option(
+        "--format", "-f", help="text, or the review of the change as markdown or "
+        "self-contained printable HTML.")] = DiffFormat.TEXT,
 ) -> None:
-    """What a change to the rules changes: rules, cases and sampled answer sets."""
+    """What a change to the rules changes: safety-relevant changes first, then rules,
+    questions, advice, invariants and hazards old -> new, cases and sampled answer sets."""
     from triage.api import engine
-    from triage.clinician.diff import diff_rulesets
 
-    report = diff_rulesets(engine(old), engine(new), samples=samples, seed=seed)
-    streams_of(ctx).out(report.render())
+    before, after = engine(old), engine(new)
+    report = _diff(before, after, samples, seed)
+    if format is DiffFormat.TEXT:
+        streams_of(ctx).out(report.render())
+    else:
+        from triage.clinician.change_review import change_document
+        from triage.clinician.review import REVIEW_RENDERERS
+
+        streams_of(ctx).out(REVIEW_RENDERERS[format](change_document(
+            report, before.ruleset, after.ruleset)))
     if exit_code and report.changed:
         raise typer.Exit(int(ExitStatus.CHECK_FAILED))
+
+
+def _diff(old: Engine, new: Engine, samples: int, seed: int) -> DiffReport:
+    from triage.clinician.diff import diff_rulesets
+
+    return diff_rulesets(old, new, samples=samples, seed=seed)
 
 
 # ------------------------------------------------------------------ rules verify
@@ -244,8 +264,13 @@ def review_command(
         "each rule's status: which invariants and cases guard it.")] = False,
     jobs: Annotated[int, typer.Option(
         "--jobs", "-j", min=1, help="With --mutants: worker processes.")] = 1,
+    since: Annotated[Path | None, typer.Option(
+        "--since", metavar="OLD_DIR", file_okay=False, help="Review only what changed since "
+        "the rule set in OLD_DIR: safety-relevant changes first, then old -> new per field, "
+        "the cases and sampled answer sets whose outcome changes (as rules diff).")] = None,
 ) -> None:
-    """Write a review document a clinician can sign off: rules, advice, coverage, invariants."""
+    """Write a review document a clinician can sign off: the questionnaire, rules, advice,
+    hazards, invariants, coverage; or, with --since, the review of a change."""
     from triage.clinician.review import REVIEW_RENDERERS, case_coverage, document
     from triage.clinician.review_front import danger_urgencies
     from triage.clinician.verify import Depth, verify
@@ -255,6 +280,13 @@ def review_command(
     ruleset = compiled.ruleset
     target = output_target(output, [path for path in Path(ruleset.root).rglob("*")
                                     if path.is_file()])  # never over a rule file
+    if since is not None:
+        from triage.clinician.change_review import change_document
+
+        old = api.engine(since)
+        change = change_document(_diff(old, compiled, 2000, 0), old.ruleset, ruleset, date)
+        write_output(streams, target, REVIEW_RENDERERS[format](change))
+        return
     report = None
     if ruleset.invariants:
         depth = Depth.of(quick=not full_verify)
