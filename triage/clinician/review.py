@@ -441,7 +441,8 @@ def _invariant(ruleset: Ruleset, invariant: Invariant, item: Any) -> list[Block]
         blocks.append(Para("BROKEN", label="Status:", flag=True))
     if item is not None and item.failure is not None:
         blocks.append(Para(f"{'; '.join(item.failure.problems)} (answers that matter: "
-                           f"{deciding(item.failure, ruleset)})",
+                           f"{deciding(item.failure, ruleset)}); "
+                           + "; ".join(item.failure.rules),
                            label="Counterexample:", flag=True))
     return blocks
 
