@@ -282,6 +282,10 @@ def _rules(ruleset: Ruleset, coverage: Coverage, mutation: Mapping[str, str]) ->
         intro += f" Every rule was last reviewed by {common[0]} on {common[1]}."
     if statuses == ["active"]:
         intro += " Every rule is active."
+    if not mutation:
+        intro += (" Mutation status (which invariants and cases notice a weakened rule) was "
+                  "not run for this document: give --mutants, or run triage rules verify "
+                  "--mutants.")
     blocks.append(Para(intro))
     questions = ruleset.question_map
     for category, rules in _categories(ruleset.rules).items():
