@@ -492,7 +492,8 @@ def _readability(ruleset: Ruleset) -> list[Block]:
 def review_document(blocks: list[Block]) -> Document:
     """The blocks as a document, titled by its first heading."""
     title = next((b.text for b in blocks if isinstance(b, Heading)), "Clinical review")
-    footer = re.sub(r"[^A-Za-z0-9 .:_-]", "", title)  # nothing that could end a CSS string
+    footer = re.sub(r"[^A-Za-z0-9 .:_-]", "",  # nothing that could end a CSS string
+                    title.replace("\u2192", "to"))
     return Document(title, tuple(blocks), REVIEW_CSS.replace("FOOTER", footer + " \\00b7 "))
 
 
