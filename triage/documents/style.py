@@ -49,7 +49,7 @@ ul.details li + li::before { content: " \\00b7  "; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #555; padding: .25rem .45rem; text-align: left; vertical-align: top; }
 #sign-off + table td { height: 2.2rem; }
-@page { size: auto; margin: 11mm 11mm 13mm;
+@page { size: auto; margin: 10mm 10mm 12mm;
   @bottom-center { content: "FOOTER page " counter(page) " of " counter(pages);
                    font: 8pt "Liberation Sans", Arial, sans-serif; color: #444; } }
 @media print {
