@@ -9,7 +9,9 @@ sets and for answer sets with optional questions left out, and a third the quest
 ``triage ask`` asks. All three were recorded on rule set 0.2.0 before the architecture
 work, with the questionnaire's relevance decided by the engine alone (its shortcut
 switched off), and the shortcut gives the same. Re-recorded on rule set 0.2.1 (the
-"not sure" rules and cases); the code change before it left them unchanged.
+"not sure" rules and cases); the code change before it left them unchanged. Re-recorded
+on rule set 0.2.2 (screens: the version and sha256 in every output, and two questions
+asked earlier: ``daily_life_impact`` and ``trend`` before the yes/no back questions).
 When the *rules* change, results change on purpose: regenerate with
 ``PYTHONPATH=. python tests/test_identity.py`` and paste both lines below.
 """
@@ -33,10 +35,10 @@ from triage.engine import Engine
 from triage.pipeline import triage_answers
 from triage.questionnaire import next_question
 
-RULESET_SHA256 = "eaa4c59278a1"  # the rule set the digest was recorded on (prefix)
-GOLDEN = "53bf2e9fb513ab420d0ad1714a274d0500bb293e9648f2ac435f006c01620806"
-FLOW_GOLDEN = "2daeda5721c2f1fb3593fd14ab7fb464dde40ec092abf85b445059697a21388a"
-ASKED_GOLDEN = "4e23c896ab4e225ae13a5e347a0c38722ead6db24473766129f758fac39a518d"
+RULESET_SHA256 = "996c2f1c7702"  # the rule set the digest was recorded on (prefix)
+GOLDEN = "ee4029a8830fcfdd76e2da78306a4b6b10a2e148b74db06459594349d1fce178"
+FLOW_GOLDEN = "16562bb6110ae3270a704359033352e78ae497cd74499fc937f6535cd631f257"
+ASKED_GOLDEN = "4a267574aa81105838207b5ae9c0e4d0b732060e4131e17e830122bb54426ff5"
 ASK_SESSIONS = 300
 RANDOM_SETS = 400
 PARTIAL_SETS = 300
