@@ -208,8 +208,18 @@ def _show_group(term: Terminal, screen: flow.Screen, step: tuple[int, int]) -> N
     else:
         term.say(f"Please answer each of these {len(questions)} questions: yes or no.",
                  style="bold")
+    if term.plain:
+        for index, question in enumerate(questions, 1):
+            term.say(f"  {index}. {question.text}")
+        return
+    from rich.table import Table
+
+    listed = Table.grid(padding=(0, 1))  # a wrapped question stays under its own text
+    listed.add_column(justify="right")
+    listed.add_column()
     for index, question in enumerate(questions, 1):
-        term.say(f"  {index}. {question.text}")
+        listed.add_row(f"  {index}.", question.text)
+    term.err.print(listed)
 
 
 def _group_prompt(screen: flow.Screen, kept: list[Any]) -> str:
