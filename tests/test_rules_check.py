@@ -295,14 +295,14 @@ def _alias_bomb() -> str:
 
 
 HOSTILE = {
-    "tabs": ("rules:\n\t- id: x\n", "rs/rules.yaml:2: error: a tab character"),
-    "duplicate keys": ("rules: []\nrules: []\n", "rs/rules.yaml:2: error: duplicate key 'rules'"),
+    "tabs": ("rules:\n\t- id: x\n", "rs/rules.yaml:2:1: error: a tab character"),
+    "duplicate keys": ("rules: []\nrules: []\n", "rs/rules.yaml:2:1: error: duplicate key 'rules'"),
     "python tag": ("rules: !!python/object/apply:os.system [echo hacked]\n",
-                   "rs/rules.yaml:1: error: tag not allowed"),
+                   "rs/rules.yaml:1:8: error: tag not allowed"),
     "deep nesting": ("rules: " + "[" * 100 + "]" * 100 + "\n",
                      "rs/rules.yaml:1: error: nested more than 40 levels deep"),
     "very deep nesting": ("rules: " + "[" * 50_000 + "]" * 50_000 + "\n",
-                          "rs/rules.yaml:1: error: exceeded maximum nesting depth"),
+                          "rs/rules.yaml:1:1007: error: exceeded maximum nesting depth"),
     "alias bomb": (_alias_bomb(), "rs/rules.yaml:1: error: too many values (more than 200,000, "
                    "after expanding aliases)"),
 }
