@@ -222,3 +222,20 @@ def test_keyboard_refusal_names_answers_as_the_prompt_does(ruleset):
     assert NOT_SURE not in str(refused.value)
     assert keyboard.typed_allowed(ruleset.question_map["leg_weakness"]) == (
         "none, stable, worsening or not sure")
+
+
+@pytest.mark.parametrize("content", ["", "\n\n", "\r\n"])
+def test_empty_csv_batch_input_says_so(tmp_path, content):
+    """A CSV file with not even a header is refused as empty (exit 2), not read as 0 rows."""
+    (tmp_path / "in.csv").write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["batch", "in.csv", "-q"])
+    assert result.exit_code == 2
+    assert result.stderr == ("triage: error: in.csv: the file is empty (a CSV file needs a "
+                             "header of answer ids)\n")
+
+
+def test_csv_with_only_a_header_is_zero_rows(tmp_path):
+    """A header and no rows is a batch of nothing, not an error."""
+    (tmp_path / "in.csv").write_text("id,age\n", encoding="utf-8")
+    result = runner.invoke(app, ["batch", "in.csv", "-q"])
+    assert result.exit_code == 0 and result.stdout == ""
