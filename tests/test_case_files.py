@@ -105,3 +105,13 @@ def test_unknown_rule_id_in_a_block_list_is_at_its_own_line(copy):
     assert result.exit_code == 2
     assert (f"rs/cases/boundaries.yaml:{line_of(cases, 'RF-CES-SADLE')}: case EXTRA: unknown "
             "rule id 'RF-CES-SADLE' (did you mean 'RF-CES-SADDLE'?)") in result.stderr
+
+
+def test_refused_answer_in_a_case_is_reported_at_its_own_line(copy):
+    """An answer the questionnaire refuses fails its case (exit 1), at the answer's line."""
+    cases = copy / "cases" / "danger_signs.yaml"
+    edit(cases, "    answers: {fever: true}", "    answers: {fever: true, age: 300}")
+    result = runner.invoke(app, ["rules", "test", "rs"])
+    assert result.exit_code == 1
+    assert (f"  answers rejected: rs/cases/danger_signs.yaml:{line_of(cases, 'age: 300')}: "
+            "age: 300 is out of range; expected a whole number from 0 to 120") in result.stdout

@@ -144,6 +144,15 @@ def _answer_problems(ruleset: Ruleset, answers: Mapping[Any, Any], place: Place,
             for problem in found]
 
 
+def _merged(defaults: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
+    """The case's answers over the file's defaults, each remembering its own line, so a
+    refused answer is reported where it is written."""
+    merged = yamlio.YDict({**defaults, **own})
+    merged.line = getattr(own, "line", 0)
+    merged.key_lines = {**getattr(defaults, "key_lines", {}), **getattr(own, "key_lines", {})}
+    return merged
+
+
 def _case(ruleset: Ruleset, record: Any, defaults: Mapping[str, Any], place: Place,
           problems: list[Problem]) -> Case | None:
     if not isinstance(record, Mapping) or not record.get("id"):
@@ -159,7 +168,7 @@ def _case(ruleset: Ruleset, record: Any, defaults: Mapping[str, Any], place: Pla
                                 f"case {record['id']}: answers must be a mapping of question "
                                 "id to value"))
         return None
-    answers = {**defaults, **own}
+    answers = _merged(defaults, own)
     expect = record.get("expect") or {}
     if not isinstance(expect, Mapping) or ("urgency" in expect) == ("refused" in expect):
         problems.append(Problem(place, f"case {record['id']}: 'expect' needs 'urgency' (or "
