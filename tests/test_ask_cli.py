@@ -161,7 +161,7 @@ def test_output_writes_a_dated_handout(shipped, tmp_path, name, marker):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--output", "plan.pdf"], "the handout is written as .md or .html"),
-    (["--date", "24/11/2026"], "is not a date like"),
+    (["--date", "24/11/2026"], "is not a date written as YYYY-MM-DD (like 2026-11-24)"),
     (["--locale", "xx"], "unknown locale 'xx'"),
 ])
 def test_bad_options_are_refused_before_any_question(args, message):

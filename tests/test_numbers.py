@@ -71,7 +71,7 @@ def test_a_leading_zero_in_json_is_refused_with_the_reason(tmp_path):
     text = json.dumps(healthy_adult(), indent=1).replace('"age": 38', '"age": 065')
     result = run_text(tmp_path, text, "answers.json")
     assert result.exit_code == ExitStatus.BAD_INPUT
-    assert "answers.json:2: invalid JSON: a number with a leading zero (write 65, not 065)" \
+    assert "answers.json:2:10: invalid JSON: a number with a leading zero (write 65, not 065)" \
         in result.stderr
 
 

@@ -32,7 +32,7 @@ from triage.problems import shown
 from triage.safewrite import OutputError, Target, write_text
 
 from .funnel import report, streams_of
-from .options import LocaleOption, RulesOption, checked_locale, output_target
+from .options import LocaleOption, RulesOption, checked_locale, iso_date, output_target
 from .streams import Streams
 
 HANDOUTS = {".md": Format.MARKDOWN, ".markdown": Format.MARKDOWN,
@@ -380,10 +380,7 @@ def _handout(output: Path | None, date: str | None) -> Renderer | None:
 def _date(date: str | None) -> str:
     if date is None:
         return datetime.date.today().isoformat()
-    try:
-        return datetime.date.fromisoformat(date).isoformat()
-    except ValueError:
-        raise TriageError(f"--date: {shown(date)} is not a date like 2026-11-24") from None
+    return iso_date(date, "--date").isoformat()
 
 
 def _stopped_message(save: Target | None) -> str:
@@ -396,16 +393,20 @@ def _stopped_message(save: Target | None) -> str:
 def ask(
     ctx: typer.Context,
     save: Annotated[Path | None, typer.Option(
-        "--save", help="Keep the answers in this file (YAML, as `triage run` reads), "
+        "--save", metavar="FILE",
+        help="Keep the answers in this file (YAML, as `triage run` reads), "
         "written after every answer and when you stop part-way.", dir_okay=False)] = None,
     resume: Annotated[Path | None, typer.Option(
-        "--resume", help="Carry on from answers saved earlier (and keep saving there "
+        "--resume", metavar="FILE",
+        help="Carry on from answers saved earlier (and keep saving there "
         "unless --save names another file).", dir_okay=False)] = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Also write a printable handout: plan.md or plan.html.",
+        "--output", "-o", metavar="FILE",
+        help="Also write a printable handout: plan.md or plan.html.",
         dir_okay=False)] = None,
     date: Annotated[str | None, typer.Option(
-        "--date", help="The date printed on the handout, YYYY-MM-DD (default: today).")]
+        "--date", metavar="YYYY-MM-DD", help="The date printed on the handout "
+        "(default: today).")]
         = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Let --save replace an answers file that is already there.")]

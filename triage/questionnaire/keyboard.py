@@ -21,7 +21,24 @@ def parse(question: Question, raw: str) -> Any:
     return understood(question, raw)[0]
 
 
+def typed_allowed(question: Question) -> str:
+    """What may be typed, as the prompt says it: "yes, no or not sure" (a file's
+    spelling ``not_sure`` is not what a person types)."""
+    return question.allowed_text().replace(NOT_SURE, "not sure")
+
+
 def understood(question: Question, raw: str) -> tuple[Any, bool]:
+    """:func:`_understood`, with a refusal naming the answers as the prompt shows them."""
+    try:
+        return _understood(question, raw)
+    except ValueProblem as exc:
+        if NOT_SURE not in exc.reason:
+            raise
+        raise ValueProblem(exc.reason.replace(question.allowed_text(), typed_allowed(question))
+                           .replace(NOT_SURE, "not sure"), exc.suggestion, exc.given) from None
+
+
+def _understood(question: Question, raw: str) -> tuple[Any, bool]:
     """The typed value, and whether a word was read as the unique choice it begins
     (``lifting`` -> lifting_or_bending), so the person can be told what was taken.
 
