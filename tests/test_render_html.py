@@ -93,7 +93,7 @@ REQUIRED = [
     "Heat and cold", "Medicines from a pharmacy", "Cautions",
     "When to get help",
     "Why", "SC-ACUTE-PLAN", "NG59 1.2",
-    "Date: 2026-11-24.", "Rule set backtriage-core 0.2.1 (sha256",
+    "Date: 2026-11-24.", "Rule set backtriage-core 0.2.2 (sha256",
     "This is not a diagnosis.",
 ]
 

@@ -23,8 +23,9 @@ from triage.errors import ExitStatus, TriageError
 from triage.problems import shown
 
 from .funnel import streams_of
-from .options import RulesOption, output_target, write_output
+from .options import RulesOption, iso_date, output_target, write_output
 from .streams import Streams
+from .usage import Command
 
 rules_app = typer.Typer(
     name="rules",
@@ -35,7 +36,7 @@ rules_app = typer.Typer(
 
 WORKING_COPY = Path("rules")
 DirArgument = Annotated[Path | None, typer.Argument(
-    metavar="[DIR]", help="Rule set directory (default: ./rules if the current folder has "
+    metavar="DIR", help="Rule set directory (default: ./rules if the current folder has "
     "one, else the shipped rules).",
     file_okay=False, dir_okay=True, show_default=False)]
 
@@ -65,17 +66,12 @@ def rules_dir(streams: Streams, directory: Path | None, rules: Path | None) -> P
 
 
 def _date(text: str | None) -> dt.date:
-    if text is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise TriageError(f"--today: {shown(text)} is not a date like 2026-11-24") from None
+    return dt.date.today() if text is None else iso_date(text, "--today")
 
 
 # --- triage rules check -------------------------------------------------------------------
 
-@rules_app.command("check")
+@rules_app.command("check", cls=Command)
 def check_command(
     ctx: typer.Context,
     directory: DirArgument = None,
@@ -106,7 +102,7 @@ def check_command(
 
 # --- triage rules test --------------------------------------------------------------------
 
-@rules_app.command("test")
+@rules_app.command("test", cls=Command)
 def test_command(
     ctx: typer.Context,
     directory: DirArgument = None,
@@ -127,7 +123,7 @@ def test_command(
 
 # --- triage rules diff --------------------------------------------------------------------
 
-@rules_app.command("diff")
+@rules_app.command("diff", cls=Command)
 def diff_command(
     ctx: typer.Context,
     old: Annotated[Path, typer.Argument(
@@ -135,8 +131,10 @@ def diff_command(
     new: Annotated[Path, typer.Argument(
         metavar="NEW", help="The rule set after the change.", file_okay=False)],
     samples: Annotated[int, typer.Option(
-        "--samples", "-n", min=0, help="How many random answer sets to compare.")] = 2000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the random answer sets.")] = 0,
+        "--samples", "-n", metavar="N", min=0, help="How many random answer sets to "
+        "compare.")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Seed of the random answer "
+                                      "sets.")] = 0,
     exit_code: Annotated[bool, typer.Option(
         "--exit-code", help="Exit 1 when anything changed (default: 0, it is a report).")]
         = False,
@@ -170,18 +168,21 @@ def _diff(old: Engine, new: Engine, samples: int, seed: int) -> DiffReport:
 
 # ------------------------------------------------------------------ rules verify
 
-@rules_app.command("verify")
+@rules_app.command("verify", cls=Command)
 def verify_command(
     ctx: typer.Context,
     directory: DirArgument = None,
     rules: RulesOption = None,
     samples: Annotated[int, typer.Option(
-        "--samples", min=0, help="Random answer sets to add to the exhaustive design.")] = 2000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed for the design and the samples.")]
-        = 0,
+        "--samples", metavar="N", min=0, help="Random answer sets to try as well as the "
+        "planned ones.")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Seed for the planned and "
+                                      "the random answer sets.")] = 0,
     quick: Annotated[bool, typer.Option(
-        "--quick", help="Baseline background instead of the all-pairs design, "
-        "200 samples unless --samples is given: seconds, not tens of seconds.")] = False,
+        "--quick", help="A quicker, less thorough check (seconds, not tens of seconds): "
+        "each answer is tried with one typical set of other answers, not with every pair "
+        "of answers, and 200 random answer sets unless --samples says otherwise. For use "
+        "while editing; run the full check before sign-off.")] = False,
     mutants: Annotated[bool, typer.Option(
         "--mutants", help="Instead, switch off each rule's condition and drop each of its "
         "effects in turn, and say which invariant or case notices (--samples: the random "
@@ -191,7 +192,7 @@ def verify_command(
         "--rule", metavar="ID", help="With --mutants: only the mutants of this rule "
         "(repeatable).")] = None,
     jobs: Annotated[int, typer.Option(
-        "--jobs", "-j", min=1, help="With --mutants: worker processes.")] = 1,
+        "--jobs", "-j", metavar="N", min=1, help="With --mutants: worker processes.")] = 1,
     format: Annotated[CheckFormat, typer.Option(
         "--format", "-f", help="With --mutants: text (a table and a score) or json.")]
         = CheckFormat.TEXT,
@@ -242,7 +243,7 @@ def _mutants(streams: Streams, compiled: Engine, only: list[str], jobs: int, sam
 
 # ------------------------------------------------------------------ rules review
 
-@rules_app.command("review")
+@rules_app.command("review", cls=Command)
 def review_command(
     ctx: typer.Context,
     directory: DirArgument = None,
@@ -251,19 +252,20 @@ def review_command(
         "--format", "-f", help="markdown, or self-contained printable HTML.")]
         = ReviewFormat.MARKDOWN,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write the document to this file instead of standard output.",
+        "--output", "-o", metavar="FILE", help="Write the document to this file instead of "
+        "standard output.",
         dir_okay=False)] = None,
     date: Annotated[str | None, typer.Option(
-        "--date", help="A date to print on the document (none by default, so the same "
-        "rules give the same document).")] = None,
+        "--date", metavar="YYYY-MM-DD", help="A date to print on the document (none by "
+        "default, so the same rules give the same document).")] = None,
     full_verify: Annotated[bool, typer.Option(
-        "--full-verify", help="Verify the invariants over the full all-pairs design "
-        "(tens of seconds) instead of the quick check.")] = False,
+        "--full-verify", help="Verify the invariants with the full check (every pair of "
+        "answers; tens of seconds) instead of the quick one.")] = False,
     mutants: Annotated[bool, typer.Option(
         "--mutants", help="Also run the mutation test (rules verify --mutants) and show "
         "each rule's status: which invariants and cases guard it.")] = False,
     jobs: Annotated[int, typer.Option(
-        "--jobs", "-j", min=1, help="With --mutants: worker processes.")] = 1,
+        "--jobs", "-j", metavar="N", min=1, help="With --mutants: worker processes.")] = 1,
     since: Annotated[Path | None, typer.Option(
         "--since", metavar="OLD_DIR", file_okay=False, help="Review only what changed since "
         "the rule set in OLD_DIR: safety-relevant changes first, then old -> new per field, "
@@ -276,6 +278,7 @@ def review_command(
     from triage.clinician.verify import Depth, verify
 
     streams = streams_of(ctx)
+    date = None if date is None else iso_date(date, "--date").isoformat()
     compiled = api.engine(rules_dir(streams, directory, rules))
     ruleset = compiled.ruleset
     target = output_target(output, [path for path in Path(ruleset.root).rglob("*")

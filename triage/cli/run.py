@@ -33,14 +33,15 @@ URGENCY_EXIT = {Urgency.SELF_CARE: 0, Urgency.ROUTINE: 3, Urgency.URGENT: 4,
 def run(
     ctx: typer.Context,
     answers: Annotated[str, typer.Argument(
-        metavar="ANSWERS|-", help="Answers file (YAML or JSON), or - for standard input.")],
+        metavar="ANSWERS", help="Answers file (YAML or JSON), or - for standard input.")],
     format: Annotated[Format, typer.Option(
         "--format", "-f", help="Output format.")] = Format.TEXT,
     rules: RulesOption = None,
     missing: MissingOption = Missing.REFUSE,
     locale: LocaleOption = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write the result to this file instead of standard output.",
+        "--output", "-o", metavar="FILE", help="Write the result to this file instead of "
+        "standard output.",
         dir_okay=False)] = None,
     urgency_exit_code: Annotated[bool, typer.Option(
         "--urgency-exit-code", help="Exit 0 self_care, 3 routine, 4 urgent, 5 emergency.")]
