@@ -24,16 +24,30 @@ def typed(value: Any) -> str:
     return str(value)
 
 
+def typed_line(values: list[Any]) -> str:
+    """The answers to a screen of yes/no questions as typed on one line: y, n or ns."""
+    return " ".join("ns" if value == "not_sure" else "y" if value else "n" for value in values)
+
+
 def script(engine, source: dict[str, Any], start: dict[str, Any] | None = None
-           ) -> list[tuple[str, str]]:
-    """(question id, text typed) for every question the flow asks, in order."""
+           ) -> list[tuple[tuple[str, ...], str]]:
+    """(the question ids of the screen, text typed) for every screen the flow shows, in
+    order: one line per screen."""
     answers: dict[str, Any] = dict(start or {})
     lines = []
-    while (question := flow.next_question(engine, answers)) is not None:
-        lines.append((question.id, typed(source[question.id])))
-        answers[question.id] = source[question.id]
+    while (screen := flow.next_screen(engine, answers)) is not None:
+        ids = tuple(question.id for question in screen.questions)
+        text = (typed_line([source[qid] for qid in ids]) if screen.grouped
+                else typed(source[ids[0]]))
+        lines.append((ids, text))
+        answers.update({qid: source[qid] for qid in ids})
     return lines
 
 
-def lines(steps: list[tuple[str, str]]) -> str:
+def asked(steps: list[tuple[tuple[str, ...], str]]) -> list[str]:
+    """The question ids asked in these steps, in order."""
+    return [qid for ids, _ in steps for qid in ids]
+
+
+def lines(steps: list[tuple[tuple[str, ...], str]]) -> str:
     return "".join(text + "\n" for _, text in steps)

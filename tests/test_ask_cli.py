@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from asking import lines, person, script
+from asking import asked, lines, person, script
 from conftest import RULES
 from typer.testing import CliRunner
 
@@ -31,15 +31,15 @@ def saved(tmp_path: Path, answers: dict) -> Path:
 def all_but(shipped, source: dict, last: int) -> tuple[dict, list[tuple[str, str]]]:
     """The answers to every asked question but the last ``last``, and the rest of the script."""
     steps = script(shipped, source)
-    done = {qid: source[qid] for qid, _ in steps[:-last]}
+    done = {qid: source[qid] for qid in asked(steps[:-last])}
     return done, steps[-last:]
 
 
 def test_a_full_run_with_a_typo_re_prompts_and_gives_the_plan(shipped):
     """A misspelt choice gets a did-you-mean and the question again; the plan follows."""
     steps = script(shipped, person())
-    typing = "".join(("smoe\n" if qid == "daily_life_impact" else "") + text + "\n"
-                     for qid, text in steps)
+    typing = "".join(("smoe\n" if ids == ("daily_life_impact",) else "") + text + "\n"
+                     for ids, text in steps)
     result = ask("--plain", input=typing + "\n")
     assert result.exit_code == 0, result.stderr
     assert "'smoe' is not allowed; expected none, some or severe (did you mean 'some'?)" \
@@ -49,24 +49,24 @@ def test_a_full_run_with_a_typo_re_prompts_and_gives_the_plan(shipped):
 
 def test_a_question_mark_shows_the_help_text(shipped, ruleset):
     """'?' prints the question's help and asks again."""
-    result = ask("--plain", input="?\nyes\n")
+    result = ask("--plain", input="?\ny n n n\n")
     assert ruleset.question_map["saddle_numbness"].help[:60] in result.stderr
     assert result.exit_code == 0 and "EMERGENCY" in result.stdout
 
 
 def test_going_back_changes_the_previous_answer():
-    """'<' goes back one question; the new answer replaces the old one."""
-    result = ask("--plain", input="no\n<\nyes\n")
-    assert result.stderr.count("Question 1 (danger signs)") == 2
+    """'<' goes back one screen; the new answers replace the old ones."""
+    result = ask("--plain", input="n n n n\n<\ny n n n\n")
+    assert result.stderr.count("Step 1 of about") == 2
     assert result.exit_code == 0 and "EMERGENCY" in result.stdout
 
 
 def test_enter_keeps_the_previous_answer_after_going_back():
     """After going back, an empty answer keeps what was given before."""
-    result = ask("--plain", input="no\nno\n<\n\n")
-    assert "Enter keeps: no" in result.stderr
-    assert result.stderr.count("Question 2 (danger signs)") == 2
-    assert "Question 3 (danger signs)" in result.stderr
+    result = ask("--plain", input="n n n n\nno\n<\n\n")
+    assert "Enter keeps: No, my legs are not weak" in result.stderr
+    assert result.stderr.count("Step 2 of about") == 2
+    assert "Step 3 of about" in result.stderr
 
 
 def test_going_back_at_the_first_question_says_so():
@@ -80,7 +80,7 @@ def test_an_invalid_menu_number_is_re_asked(ruleset, tmp_path):
     signs = ruleset.danger_signs
     path = saved(tmp_path, dict.fromkeys(signs[:signs.index("leg_weakness")], False))
     result = ask("--plain", "--resume", str(path), input="9\nnone\n")
-    assert "9 is not on the list; type a number from 1 to 3" in result.stderr
+    assert "9 is not on the list; type a number from 1 to 4" in result.stderr
     assert yaml.safe_load(path.read_text())["leg_weakness"] == "none"
 
 
@@ -89,7 +89,7 @@ def test_the_summary_lets_a_person_change_an_answer(shipped, ruleset, tmp_path):
     source = person()
     done, rest = all_but(shipped, source, 1)
     path = saved(tmp_path, done)
-    answers = {**done, rest[0][0]: source[rest[0][0]]}
+    answers = {**done, **{qid: source[qid] for qid in asked(rest)}}
     number = next(n for n, qid, _, _ in flow.summary_rows(ruleset, answers) if qid == "fever")
     result = ask("--plain", "--resume", str(path), input=lines(rest) + f"{number}\nyes\n\n")
     assert result.exit_code == 0, result.stderr
@@ -100,17 +100,19 @@ def test_the_summary_lets_a_person_change_an_answer(shipped, ruleset, tmp_path):
 def test_eof_part_way_saves_the_answers_and_exits_2(tmp_path):
     """End of input before the end: answers so far saved, one message, no traceback."""
     path = tmp_path / "answers.yaml"
-    result = ask("--plain", "--save", str(path), input="no\nno\n")
+    result = ask("--plain", "--save", str(path), input="n n n ns\nno\n")
     assert result.exit_code == 2
     assert f"your answers are saved in {path}" in result.stderr
     assert "Traceback" not in result.stderr
-    assert yaml.safe_load(path.read_text()) == {"saddle_numbness": False,
-                                                "bladder_or_bowel_change": False}
+    assert yaml.safe_load(path.read_text()) == {
+        "saddle_numbness": False, "bladder_or_bowel_change": False,
+        "sexual_function_change": False, "both_legs_affected": "not_sure",
+        "leg_weakness": "none"}
 
 
 def test_ctrl_c_saves_the_answers_and_exits_130(tmp_path, monkeypatch):
-    """Ctrl-C at the third question: exit 130, the first two answers kept."""
-    typed = iter(["no", "no"])
+    """Ctrl-C at the third screen: exit 130, the answers of the first two kept."""
+    typed = iter(["n n n n", "no"])
 
     def read(self, prompt):
         try:
@@ -122,7 +124,7 @@ def test_ctrl_c_saves_the_answers_and_exits_130(tmp_path, monkeypatch):
     path = tmp_path / "answers.yaml"
     result = ask("--save", str(path))
     assert result.exit_code == 130 and "stopped before the end" in result.stderr
-    assert len(yaml.safe_load(path.read_text())) == 2
+    assert len(yaml.safe_load(path.read_text())) == 5
 
 
 def test_resume_carries_on_and_re_asks_a_bad_saved_value(tmp_path):
@@ -132,7 +134,7 @@ def test_resume_carries_on_and_re_asks_a_bad_saved_value(tmp_path):
     assert "leg_weakness: 'worse' is not allowed" in result.stderr
     assert "ignoring unknown answer id 'fevr'" in result.stderr
     assert "Do you have numbness or tingling" not in result.stderr  # answered: not asked
-    assert "Question 2 (danger signs)" in result.stderr
+    assert "Step 2 of about" in result.stderr
 
 
 def test_the_saved_answers_are_what_triage_run_reads(shipped, tmp_path):
@@ -159,27 +161,27 @@ def test_output_writes_a_dated_handout(shipped, tmp_path, name, marker):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--output", "plan.pdf"], "the handout is written as .md or .html"),
-    (["--date", "24/11/2026"], "is not a date like"),
+    (["--date", "24/11/2026"], "is not a date written as YYYY-MM-DD (like 2026-11-24)"),
     (["--locale", "xx"], "unknown locale 'xx'"),
 ])
 def test_bad_options_are_refused_before_any_question(args, message):
     """A wrong option is exit 2 with one message, and nothing is asked."""
     result = ask(*args, input="no\n")
     assert result.exit_code == 2 and message in result.stderr
-    assert "Question 1" not in result.stderr
+    assert "Step 1" not in result.stderr
 
 
 def test_an_emergency_is_shown_first_and_nothing_else_is_asked():
     """The emergency advice is the first thing in the plan; no summary, no more questions."""
-    result = ask("--plain", input="yes\n")
+    result = ask("--plain", input="y n n n\n")
     assert result.stdout.splitlines()[1] == "EMERGENCY"
-    assert "Question 2" not in result.stderr and "Your answers" not in result.stderr
+    assert "Step 2" not in result.stderr and "Your answers" not in result.stderr
 
 
 def test_plain_output_has_no_box_drawing_and_rich_output_has_a_panel():
     """--plain is plain text for screen readers; the default draws a panel."""
-    plain = ask("--plain", input="yes\n").stdout
-    rich = ask(input="yes\n").stdout
+    plain = ask("--plain", input="y n n n\n").stdout
+    rich = ask(input="y n n n\n").stdout
     assert not set("╭│╰─") & set(plain)
     assert "╭" in rich and "EMERGENCY" in rich.splitlines()[0]
 
@@ -188,7 +190,7 @@ def test_a_save_file_in_a_missing_folder_is_refused_before_any_question(tmp_path
     """--save into a folder that does not exist: exit 2 at once, not after the answers."""
     result = ask("--save", str(tmp_path / "nowhere" / "answers.yaml"), input="no\n")
     assert result.exit_code == 2 and "no such folder" in result.stderr
-    assert "Question 1" not in result.stderr
+    assert "Step 1" not in result.stderr
 
 
 MEDICINES = ("stomach_ulcer_or_bleed", "kidney_disease", "heart_disease_or_stroke",
@@ -220,14 +222,14 @@ def test_with_a_same_day_sign_no_medicines_question_is_asked(shipped, ruleset):
 @pytest.mark.parametrize("row", [1, 3])
 def test_changing_an_answer_at_the_summary_shows_its_summary_number(
         shipped, ruleset, tmp_path, mode, row):
-    """Typing 3 at the summary asks row 3 again under "Question 3", not the last number."""
+    """Typing 3 at the summary asks row 3 again under "Changing answer 3"."""
     source = person()
-    answers = {qid: source[qid] for qid, _ in script(shipped, source)}
+    answers = {qid: source[qid] for qid in asked(script(shipped, source))}
     _, qid, text, _ = flow.summary_rows(ruleset, answers)[row - 1]
     result = ask(*mode, "--resume", str(saved(tmp_path, answers)), input=f"{row}\n\n\n")
     assert result.exit_code == 0, result.stderr
-    heading = f"Question {row} (danger signs)"
-    assert heading in result.stderr and f"Question {len(answers)}" not in result.stderr
+    heading = f"Changing answer {row} (danger signs)"
+    assert heading in result.stderr and f"answer {len(answers)}" not in result.stderr
     after = result.stderr.split(heading, 1)[1].split()
     assert after[:4] == text.split()[:4]
 
@@ -235,7 +237,7 @@ def test_changing_an_answer_at_the_summary_shows_its_summary_number(
 def test_going_back_from_a_changed_answer_keeps_it_and_shows_the_summary(shipped, tmp_path):
     """'<' while changing an answer at the summary keeps the old answer."""
     source = person()
-    answers = {qid: source[qid] for qid, _ in script(shipped, source)}
+    answers = {qid: source[qid] for qid in asked(script(shipped, source))}
     path = saved(tmp_path, answers)
     result = ask("--plain", "--resume", str(path), input="1\n<\n\n")
     assert result.exit_code == 0, result.stderr
@@ -249,7 +251,7 @@ def test_going_back_from_a_changed_answer_keeps_it_and_shows_the_summary(shipped
 def test_a_question_mark_at_the_summary_says_what_can_be_typed(shipped, tmp_path, typed):
     """'?' at the summary explains Enter, the row numbers and '<', then asks again."""
     source = person()
-    answers = {qid: source[qid] for qid, _ in script(shipped, source)}
+    answers = {qid: source[qid] for qid in asked(script(shipped, source))}
     result = ask("--plain", "--resume", str(saved(tmp_path, answers)), input=f"{typed}\n\n")
     assert result.exit_code == 0, result.stderr
     assert "is not one of the numbers" not in result.stderr
@@ -266,7 +268,7 @@ def test_an_output_that_cannot_be_written_is_refused_before_any_question(
     (tmp_path / "folder.html").mkdir()
     result = ask("--output", str(tmp_path / where), input="no\n")
     assert result.exit_code == 2 and message in result.stderr
-    assert "Question 1" not in result.stderr
+    assert "Step 1" not in result.stderr
 
 
 def vanishing_folder(monkeypatch, folder: Path, typed: list[str]) -> None:
@@ -293,11 +295,12 @@ def test_a_handout_that_fails_at_the_end_keeps_the_plan_and_prints_the_answers(
     steps = script(shipped, source)
     vanishing_folder(monkeypatch, folder, [text for _, text in steps] + [""])
     result = ask("--plain", "--output", str(folder / "plan.html"))
+    ids = asked(steps)
     assert result.exit_code == 2
     assert "cannot write the handout" in result.stderr and "SELF-CARE" in result.stdout
     kept = yaml.safe_load(result.stderr.split("--output FILE\n", 1)[1])
     assert kept == {qid: list(v) if isinstance(v, tuple) else v
-                    for qid, v in source.items() if qid in dict(steps)}
+                    for qid, v in source.items() if qid in ids}
 
 
 def test_a_handout_that_fails_at_the_end_points_to_the_saved_answers(
@@ -311,13 +314,13 @@ def test_a_handout_that_fails_at_the_end_points_to_the_saved_answers(
     result = ask("--plain", "--save", str(save), "--output", str(folder / "plan.html"))
     assert result.exit_code == 2 and "SELF-CARE" in result.stdout
     assert f"your answers are saved in {save}" in result.stderr
-    assert len(yaml.safe_load(save.read_text())) == len(steps)
+    assert len(yaml.safe_load(save.read_text())) == len(asked(steps))
 
 
 def test_shortened_trigger_words_are_accepted_and_echoed(shipped, tmp_path):
     """'lifting, posture' is taken as the two choices, and the prompt says so."""
     source = person()
-    answers = {qid: source[qid] for qid, _ in script(shipped, source) if qid != "triggers"}
+    answers = {qid: source[qid] for qid in asked(script(shipped, source)) if qid != "triggers"}
     path = saved(tmp_path, answers)
     result = ask("--plain", "--resume", str(path), input="lifting, posture\n\n")
     assert result.exit_code == 0, result.stderr
@@ -331,7 +334,79 @@ def test_a_number_not_on_the_summary_is_asked_again(shipped, tmp_path):
     """A row number that is not on the summary is named and asked again (a loop variable
     once shadowed the function that names it, so this crashed with exit 70)."""
     source = person()
-    answers = {qid: source[qid] for qid, _ in script(shipped, source)}
+    answers = {qid: source[qid] for qid in asked(script(shipped, source))}
     result = ask("--plain", "--resume", str(saved(tmp_path, answers)), input="999\n\n")
     assert result.exit_code == 0, result.stderr
     assert f"Sorry, '999' is not one of the numbers 1 to {len(answers)}." in result.stderr
+
+
+def test_save_refuses_a_file_that_is_already_there(tmp_path):
+    """--save never replaces answers it did not start: exit 2, naming the file and both
+    ways on, before any question; the file is left as it was."""
+    path = tmp_path / "answers.yaml"
+    path.write_text("age: 40\n", encoding="utf-8")
+    result = ask("--plain", "--save", str(path), input="n n n n\n")
+    assert result.exit_code == 2
+    assert (f"--save {path}: this file is already there, and its answers would be replaced; "
+            f"to carry on from them use --resume {path}, or to replace them add --force"
+            in result.stderr)
+    assert "Step 1" not in result.stderr
+    assert path.read_text(encoding="utf-8") == "age: 40\n"
+
+
+@pytest.mark.parametrize("way", [["--force"], ["--resume", "SAME"]])
+def test_save_replaces_or_carries_on_with_force_or_resume(tmp_path, way):
+    """--force replaces the file; --resume naming the same file carries on from it."""
+    path = tmp_path / "answers.yaml"
+    path.write_text("age: 40\n", encoding="utf-8")
+    args = [str(path) if arg == "SAME" else arg for arg in way]
+    result = ask("--plain", "--save", str(path), *args, input="n n n n\n")
+    assert result.exit_code == 2  # the input ended part-way
+    kept = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert kept["saddle_numbness"] is False
+    assert ("age" in kept) == (way[0] == "--resume")
+
+
+def test_resume_names_each_value_it_could_not_use(tmp_path):
+    """Each saved value not used is named (id, value, why) before the first question."""
+    path = saved(tmp_path, {"sex": "male", "pregnant": True, "leg_weakness": "worse",
+                            "fevr": False})
+    result = ask("--plain", "--resume", str(path), input="")
+    notes = result.stderr.split("could not be used", 1)[1]
+    assert "leg_weakness: 'worse' is not allowed" in notes
+    assert "ignoring unknown answer id 'fevr' (its value no is not used)" in notes
+    assert ("pregnant: yes is not used: the question does not apply to the other saved "
+            "answers") in notes
+
+
+@pytest.mark.parametrize(("qid", "before"), [("leg_weakness", 4), ("recent_trauma", 7)])
+def test_the_danger_sign_menus_list_not_sure(ruleset, tmp_path, qid, before):
+    """The leg weakness and injury menus list "not sure"; its number is taken as not sure."""
+    signs = ruleset.danger_signs
+    path = saved(tmp_path, dict.fromkeys(signs[:signs.index(qid)], False))
+    result = ask("--plain", "--resume", str(path), input="4\n")
+    assert "  4. not sure: I am not sure" in result.stderr
+    assert yaml.safe_load(path.read_text())[qid] == "not_sure"
+
+
+def test_a_screen_with_too_few_answers_is_asked_again_and_nothing_is_taken(tmp_path):
+    """A line with fewer answers than questions is never read as "no" for the rest."""
+    path = tmp_path / "answers.yaml"
+    result = ask("--plain", "--save", str(path), input="n n\n")
+    assert "2 answers given; please type 4, one for each question, in order" in result.stderr
+    assert not path.exists() or not yaml.safe_load(path.read_text())
+
+
+def test_a_danger_screen_takes_no_none_of_these(tmp_path):
+    """'0' or 'none' answers a medicines list, never a screen of danger signs."""
+    path = tmp_path / "answers.yaml"
+    result = ask("--plain", "--save", str(path), input="none\n0\n")
+    assert "1 answer given; please type 4" in result.stderr
+    assert not path.exists() or not yaml.safe_load(path.read_text())
+
+
+def test_an_emergency_sign_inside_a_screen_stops_right_after_it():
+    """'yes' to the third sign of the first screen: the emergency plan, no second screen."""
+    result = ask("--plain", input="n n y n\n")
+    assert result.exit_code == 0 and "EMERGENCY" in result.stdout
+    assert "Step 2" not in result.stderr

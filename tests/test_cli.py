@@ -126,7 +126,7 @@ def test_output_file_is_written(tmp_path):
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    ("age: [1, 2\n", "answers.yaml:2"),
+    ("age: [1, 2\n", "answers.yaml:1:6: an unclosed '['"),
     ("{\"age\": 40,}", "invalid JSON"),
     ("{\"age\": 40, \"age\": 41}", "duplicate key 'age'"),
     ("- just\n- a list\n", "answers must be a mapping"),

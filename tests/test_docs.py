@@ -59,12 +59,12 @@ def test_quick_start_names_the_bundled_example():
 
 def test_readme_ask_transcript_is_what_triage_ask_prints(tmp_path, monkeypatch):
     """The `triage ask` transcript: the same answers typed give the same lines, in order
-    (a question elided with "..." is answered "no")."""
+    (every step shown is answered as typed there)."""
     transcript = README.split("$ triage ask --plain", 1)[1].split("```", 1)[0].splitlines()[1:]
     prompt = " to go back): "
-    typed: dict[int, list[str]] = {}  # question number -> what was typed
+    typed: dict[int, list[str]] = {}  # step number -> what was typed
     for line in transcript:
-        if line.startswith("Question "):
+        if line.startswith("Step "):
             number = int(line.split()[1])
         elif prompt in line:
             typed.setdefault(number, []).append(line.split(prompt, 1)[1])

@@ -15,6 +15,8 @@ from conftest import ROOT, RULES
 import triage
 from triage.clinician.sampling import random_answers
 from triage.engine import Engine, network
+from triage.engine.network import AND, NOT, OR, Fact, ReteMatcher
+from triage.engine.network import experta as _experta
 
 SETS = 300
 
@@ -83,3 +85,41 @@ def test_the_stock_path_gives_the_same_results_as_the_fast_one(shipped):
     slow = Engine(shipped.ruleset, fast=False)
     for answers in itertools.islice(answer_sets(shipped.ruleset), 60):
         assert slow.evaluate(answers) == shipped.evaluate(answers)
+
+
+def _shape(item: Any) -> Any:
+    """A prepared rule or part of it as plain data, types included (experta's ``AND``,
+    ``OR`` and rules are tuples, and tuples of other types compare equal)."""
+    if isinstance(item, Fact):
+        return type(item).__name__, tuple(sorted((key, repr(value)) for key, value in item.items()))
+    if isinstance(item, tuple):
+        parts = (type(item).__name__, tuple(_shape(part) for part in item))
+        if isinstance(item, _experta.Rule):
+            parts += (item.salience, item._wrapped, tuple(sorted(item._wrapped_args)),
+                      item.__name__)
+        return parts
+    return repr(item)
+
+
+def _prepared_shapes(rules: Any) -> list[Any]:
+    return sorted(map(_shape, rules), key=repr)
+
+
+def test_rules_are_prepared_as_experta_prepares_them():
+    """The network is built from the same prepared rules (same conditions, actions and
+    saliences) with the shortcut as with experta's own rewriting passes, and the shortcut
+    is taken for every rule compiled here."""
+    engine = Engine(triage.load_ruleset(RULES))._engine
+    assert (_prepared_shapes(network._Matcher.prepare_ruleset(engine))
+            == _prepared_shapes(ReteMatcher.prepare_ruleset(engine)))
+    assert all(network._prepared(rule) is not None for rule in engine.get_rules())
+
+
+def test_a_rule_of_another_shape_is_prepared_by_experta():
+    """A condition the shortcut was not written for (an ``OR`` inside an ``AND``, a
+    leading ``NOT``) is left to experta's passes."""
+    answers = network.Answers()
+    finding = network.Finding(name="x")
+    for condition in (AND(answers, OR(finding, network.Finding(name="y"))), NOT(finding),
+                      AND(NOT(finding), answers)):
+        assert network._prepared(_experta.Rule(condition)) is None

@@ -49,7 +49,7 @@ def test_bytes_that_are_not_utf8_on_standard_input_are_bad_input():
 def test_a_line_typed_at_the_prompt_that_is_not_utf8_is_asked_again():
     """At `triage ask`, a Latin-1 'nä' is not understood and the question comes again;
     the next answer goes on (it was exit 70)."""
-    result = shell(f"triage ask --plain --rules {RULES}", input=b"n\xe4\nyes\n",
+    result = shell(f"triage ask --plain --rules {RULES}", input=b"n\xe4\ny n n n\n",
                    PYTHONIOENCODING="utf-8")
     assert result.returncode == 0
     assert b"it is not utf-8 text" in result.stderr.lower()

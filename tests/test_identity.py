@@ -9,7 +9,11 @@ sets and for answer sets with optional questions left out, and a third the quest
 ``triage ask`` asks. All three were recorded on rule set 0.2.0 before the architecture
 work, with the questionnaire's relevance decided by the engine alone (its shortcut
 switched off), and the shortcut gives the same. Re-recorded on rule set 0.2.1 (the
-"not sure" rules and cases); the code change before it left them unchanged.
+"not sure" rules and cases); the code change before it left them unchanged. The first
+two re-recorded when the refusal message lost its "from Python: missing=..." ending
+(with the old message they are the values recorded before: no result changed). Re-recorded
+on rule set 0.2.2 (screens: the version and sha256 in every output, and two questions
+asked earlier: ``daily_life_impact`` and ``trend`` before the yes/no back questions).
 When the *rules* change, results change on purpose: regenerate with
 ``PYTHONPATH=. python tests/test_identity.py`` and paste both lines below.
 """
@@ -33,10 +37,10 @@ from triage.engine import Engine
 from triage.pipeline import triage_answers
 from triage.questionnaire import next_question
 
-RULESET_SHA256 = "eaa4c59278a1"  # the rule set the digest was recorded on (prefix)
-GOLDEN = "53bf2e9fb513ab420d0ad1714a274d0500bb293e9648f2ac435f006c01620806"
-FLOW_GOLDEN = "2daeda5721c2f1fb3593fd14ab7fb464dde40ec092abf85b445059697a21388a"
-ASKED_GOLDEN = "4e23c896ab4e225ae13a5e347a0c38722ead6db24473766129f758fac39a518d"
+RULESET_SHA256 = "996c2f1c7702"  # the rule set the digest was recorded on (prefix)
+GOLDEN = "d86a4e2452e6f9b37a05debd656ab425ba497fe051c77601e7b7f43ce77b560b"
+FLOW_GOLDEN = "c39503d19be41c3451397519fd872ec0488843404d1224a759d3a1e4039e3c8c"
+ASKED_GOLDEN = "4a267574aa81105838207b5ae9c0e4d0b732060e4131e17e830122bb54426ff5"
 ASK_SESSIONS = 300
 RANDOM_SETS = 400
 PARTIAL_SETS = 300

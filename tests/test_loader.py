@@ -81,11 +81,11 @@ def test_exclude_pattern_must_match_some_advice(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("rules:\n\t- id: x\n", "rules.yaml:2: a tab character"),
-    ("rules: []\nrules: []\n", "rules.yaml:2: duplicate key 'rules' (first on line 1)"),
-    ("rules: !!python/object/apply:os.system [echo hacked]\n", "rules.yaml:1: tag not allowed"),
+    ("rules:\n\t- id: x\n", "rules.yaml:2:1: a tab character"),
+    ("rules: []\nrules: []\n", "rules.yaml:2:1: duplicate key 'rules' (first on line 1)"),
+    ("rules: !!python/object/apply:os.system [echo hacked]\n", "rules.yaml:1:8: tag not allowed"),
     ("rules: " + "[" * 100 + "]" * 100 + "\n", "nested more than 40 levels deep"),
-    ("rules: [unclosed\n", "rules.yaml:2:"),
+    ("rules: [unclosed\n", "rules.yaml:1:8: an unclosed '['"),
     ("a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
      "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e]\n",

@@ -64,11 +64,13 @@ def test_the_whole_advice_catalogue_is_listed(shipped_markdown, ruleset):
 def test_an_uncovered_rule_is_flagged(tiny):
     """A rule that no case fires is named in the summary and marked NOT COVERED."""
     text = render_markdown(document(tiny.ruleset, case_coverage(tiny), None))
-    assert "active rules are not covered by any test case: R-UNCOVERED, R-ESCAPE" in text
+    assert "1 of 3 active rules are fired by a case; not reached by any case (2): " \
+        "R-UNCOVERED, R-ESCAPE." in text
     section = text.split("#### R-UNCOVERED", 1)[1].split("####", 1)[0]
     assert "NOT COVERED:" in section
     covered = text.split("#### R-COVERED", 1)[1].split("####", 1)[0]
-    assert "Tested by 1 cases:** CASE-FEVER" in covered
+    assert "**Tested by:** 1 case" in covered
+    assert "1 cases" not in text
 
 
 def test_html_is_well_formed_self_contained_and_escaped(tiny):
@@ -128,3 +130,50 @@ def test_cli_review_writes_html_with_invariants_and_sign_off(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert "INV-EM-SADDLE" in page and "HOLDS" in page
     assert '<h2 id="sign-off">Sign-off</h2>' in page
+
+
+def test_the_cover_says_what_it_is_and_has_a_sign_off_table(shipped_markdown, ruleset):
+    """The cover names the rule set, version, sha256, reader and purpose, then a sign-off
+    table with a decision column and the open sign-off items of the changelog."""
+    cover = shipped_markdown.split("## Contents", 1)[0]
+    assert f"- **sha256:** {ruleset.sha256}" in cover
+    assert "- **For:** clinical reviewers of the rule set" in cover
+    assert "not advice for a patient" in cover
+    assert "| Name | Role | Decision | Date | Signature |" in cover
+    assert "Open sign-off items" in cover
+    assert "\\[0.2.1\\] Not sure is urgent, not emergency" in cover
+
+
+def test_the_contents_list_the_numbered_sections(shipped_markdown):
+    """The contents list every numbered section, in order."""
+    from triage.clinician.review import SECTIONS
+
+    for number, title in enumerate(SECTIONS, 1):
+        assert f"## {number}\\. {title}" in shipped_markdown
+
+
+def test_the_questionnaire_is_in_full_with_danger_sign_urgencies(ruleset):
+    """Every question's wording, help and answers; a danger sign with the urgency its
+    answers give on their own; other questions with when they are asked and required."""
+    from triage.clinician.review_front import danger_urgencies
+
+    engine = triage.engine(RULES)
+    text = render_markdown(document(ruleset, case_coverage(engine), None,
+                                    urgencies=danger_urgencies(engine)))
+    section = text.split("## 1\\. Questionnaire", 1)[1].split("## 2\\.", 1)[0]
+    for question in ruleset.questions:
+        assert f"**{question.id}:**" in section
+    saddle = section.split("**saddle_numbness:**", 1)[1].split("**bladder", 1)[0]
+    assert "**Danger sign:** yes → EMERGENCY; not sure → URGENT" in saddle
+    weeks = section.split("**pregnancy_weeks:**", 1)[1].split("**pregnancy_warning", 1)[0]
+    assert "**Asked:** when pregnant is yes" in weeks
+
+
+def test_every_invariant_kind_is_read_aloud(ruleset):
+    """No invariant is described by an empty 'checked as' (not_sure_answers included)."""
+    from triage.clinician.review import expectation_text
+
+    for invariant in ruleset.invariants:
+        assert expectation_text(invariant), invariant.id
+    not_sure = next(i for i in ruleset.invariants if i.expect.not_sure_not_below_blank)
+    assert "not sure" in expectation_text(not_sure)

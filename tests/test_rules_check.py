@@ -222,7 +222,7 @@ def test_rule_without_reviewer_is_an_error(tmp_path):
 
 
 def test_broken_case_file_is_an_error(tmp_path):
-    """A case expecting an unknown advice id fails the check with its place."""
+    """A case expecting an unknown advice id fails the check at the id's own line."""
     folder = make_ruleset(tmp_path / "rs", URGENT, files={"cases.yaml": (
         "cases:\n  - id: C1\n    answers: {fever: true}\n"
         "    expect: {urgency: urgent, includes: [doctor.same_dy]}\n")})
@@ -230,7 +230,7 @@ def test_broken_case_file_is_an_error(tmp_path):
     manifest.write_text(manifest.read_text().replace("cases: []", "cases: [cases.yaml]"))
     result = check_cli(folder)
     assert result.exit_code == 1
-    assert "cases.yaml:2: error: case C1: unknown advice id 'doctor.same_dy'" in result.stdout
+    assert "cases.yaml:4: error: case C1: unknown advice id 'doctor.same_dy'" in result.stdout
 
 
 def test_json_format_lists_problems(tmp_path):
@@ -295,14 +295,14 @@ def _alias_bomb() -> str:
 
 
 HOSTILE = {
-    "tabs": ("rules:\n\t- id: x\n", "rs/rules.yaml:2: error: a tab character"),
-    "duplicate keys": ("rules: []\nrules: []\n", "rs/rules.yaml:2: error: duplicate key 'rules'"),
+    "tabs": ("rules:\n\t- id: x\n", "rs/rules.yaml:2:1: error: a tab character"),
+    "duplicate keys": ("rules: []\nrules: []\n", "rs/rules.yaml:2:1: error: duplicate key 'rules'"),
     "python tag": ("rules: !!python/object/apply:os.system [echo hacked]\n",
-                   "rs/rules.yaml:1: error: tag not allowed"),
+                   "rs/rules.yaml:1:8: error: tag not allowed"),
     "deep nesting": ("rules: " + "[" * 100 + "]" * 100 + "\n",
                      "rs/rules.yaml:1: error: nested more than 40 levels deep"),
     "very deep nesting": ("rules: " + "[" * 50_000 + "]" * 50_000 + "\n",
-                          "rs/rules.yaml:1: error: exceeded maximum nesting depth"),
+                          "rs/rules.yaml:1:1007: error: exceeded maximum nesting depth"),
     "alias bomb": (_alias_bomb(), "rs/rules.yaml:1: error: too many values (more than 200,000, "
                    "after expanding aliases)"),
 }

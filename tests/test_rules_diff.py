@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 
 import pytest
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 
 import triage
 from triage.cli import app
+from triage.clinician.changes import definition_changes
 from triage.clinician.diff import diff_rulesets
 
 runner = CliRunner()
@@ -56,7 +58,9 @@ def test_shipped_rules_against_themselves_change_nothing(shipped):
 def test_a_raised_urgency_shows_in_rules_cases_and_samples(raised_diff):
     """One rule's urgency raised: the rule, the cases and the samples it touches are listed."""
     out = raised_diff.stdout
-    assert "Rules: 1 changed, 0 added, 0 removed\n  changed RT-NOT-IMPROVING (then)" in out
+    assert "Rules: 1 changed, 0 added, 0 removed\n  changed RT-NOT-IMPROVING\n" \
+        "    urgency: routine -> urgent\n" in out
+    assert out.startswith("Safety-relevant changes: none\n")
     assert "  CASE-PW-NOT-IMPROVING-SUBACUTE  " in out
     assert "    urgency: routine -> urgent" in out
     assert "  routine -> urgent: " in out
@@ -78,7 +82,7 @@ def test_exit_code_option_fails_on_a_change(raised_diff):
 def test_a_change_exits_0_by_default(tiny):
     """Without --exit-code the diff is a report: exit 0 even when something changed."""
     result = diff(*tiny)
-    assert result.exit_code == 0 and "changed R-A (then)" in result.stdout
+    assert result.exit_code == 0 and "changed R-A\n    urgency: routine -> urgent" in result.stdout
 
 
 def test_exit_code_option_passes_without_change(tiny):
@@ -107,3 +111,92 @@ def test_answers_the_old_questionnaire_refuses_are_counted(tmp_path):
     report = diff_rulesets(triage.engine(old), triage.engine(new), samples=60)
     assert 0 < report.samples_skipped < 60
     assert "skipped (refused by the old questionnaire)" in report.render()
+
+
+@pytest.fixture(scope="module")
+def lowered(tmp_path_factory):
+    """A copy of the shipped rules where saddle numbness is only urgent."""
+    folder = tmp_path_factory.mktemp("lowered") / "rules"
+    shutil.copytree(RULES, folder)
+    path = folder / "danger_signs.yaml"
+    head, tail = path.read_text(encoding="utf-8").split("  - id: RF-CES-SADDLE\n", 1)
+    tail = tail.replace("urgency: emergency", "urgency: urgent", 1)
+    path.write_text(head + "  - id: RF-CES-SADDLE\n" + tail, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def lowered_report(lowered):
+    return diff_rulesets(triage.engine(RULES), triage.engine(lowered), samples=300)
+
+
+def test_a_lowered_danger_sign_is_flagged_first_with_old_and_new(lowered_report):
+    """Lowering a cauda equina rule to urgent is the first thing the report says, with the
+    old and new urgency, and the cases and samples it lowers are flagged too."""
+    text = lowered_report.render()
+    lines = text.splitlines()
+    assert lines[0] == "Safety-relevant changes: 3 (read these first)"
+    assert lines[1] == "  ! rule RF-CES-SADDLE: urgency: emergency -> urgent  [urgency lowered]"
+    assert lines[2].startswith("  ! 4 case(s) get a lower urgency: CASE-DS-SADDLE-ALONE "
+                               "(emergency -> urgent)")
+    assert "sampled answer sets get a lower urgency: emergency -> urgent:" in lines[3]
+    assert "  changed RF-CES-SADDLE\n    urgency: emergency -> urgent\n" in text
+
+
+def test_diff_examples_are_shrunk_to_the_baseline(lowered_report, ruleset):
+    """Each example keeps only the answers the change needs; the rest are the baseline."""
+    example = lowered_report.examples[0]
+    assert example.deciding == "saddle_numbness: yes"
+    baseline = {k: v for k, v in ruleset.benign.items() if v is not None}
+    assert dict(example.answers) == {**baseline, "saddle_numbness": True}
+
+
+def _edited(ruleset, **fields):
+    return dataclasses.replace(ruleset, **fields)
+
+
+def _without(items, wanted, change):
+    return tuple(change(item) if item.id == wanted else item for item in items)
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda r: _edited(r, rules=tuple(x for x in r.rules if x.id != "RF-NIGHT-PAIN")),
+     "rule RF-NIGHT-PAIN removed  [danger-sign rule removed (red_flag.malignancy)]"),
+    (lambda r: _edited(r, rules=_without(r.rules, "GATE-URGENT", lambda x: dataclasses.replace(
+        x, then=dataclasses.replace(x.then, exclude=x.then.exclude[1:])))),
+     "rule GATE-URGENT: exclusions: "),
+    (lambda r: _edited(r, invariants=r.invariants[1:]), "invariant removed]"),
+    (lambda r: _edited(r, invariants=_without(r.invariants, "INV-EM-SADDLE",
+                                             lambda x: dataclasses.replace(x, when=None))),
+     "[invariant when changed: check it is not weaker]"),
+    (lambda r: _edited(r, hazards=_without(r.hazards, "HAZ-01", lambda h: dataclasses.replace(
+        h, controls={**h.controls, "rules": h.controls["rules"][:-1]}))),
+     "[control removed: GATE-EMERGENCY]"),
+    (lambda r: _edited(r, questions=_without(r.questions, "leg_weakness",
+                                            lambda q: dataclasses.replace(
+                                                q, choices=q.choices[:-1]))),
+     "[choice removed: worsening]"),
+    (lambda r: _edited(r, questions=_without(r.questions, "fever", lambda q: dataclasses.replace(
+        q, danger_sign=False))), "question fever: danger sign: yes -> no  [no longer a danger"),
+])
+def test_each_weakening_is_flagged_as_safety_relevant(ruleset, edit, expected):
+    """A removed danger-sign rule, exclusion, invariant or hazard control, a weakened
+    invariant, a removed question choice or danger sign: each is a safety-relevant change."""
+    changes = definition_changes(ruleset, edit(ruleset))
+    flagged = [f"{c.line()}  [{c.safety}]" for c in changes if c.safety]
+    assert any(expected in line for line in flagged), flagged
+
+
+def test_diff_as_html_and_review_since_show_the_change(lowered):
+    """`rules diff --format html` and `rules review --since OLD` give the review of the
+    change: the safety flag first, then old -> new per field."""
+    page = diff(RULES, lowered, "--format", "html").stdout
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.index("urgency lowered") < page.index("What changed, old")
+    since = runner.invoke(app, ["rules", "review", str(lowered), "--since", str(RULES),
+                                "-f", "markdown"])
+    assert since.exit_code == 0, since.output
+    text = since.stdout
+    assert text.startswith("# Review of a change: backtriage-core")
+    assert "| RF-CES-SADDLE | urgency | emergency | urgent | urgency lowered |" in text
+    assert "DIFF-1: emergency -\\> urgent: saddle_numbness: yes" in text

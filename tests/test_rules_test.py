@@ -108,13 +108,13 @@ def test_rejected_answers_fail_the_case(tmp_path):
 
 
 def test_broken_case_file_is_bad_input(tmp_path):
-    """A case naming an unknown rule is a file:line error on stderr and exit 2."""
+    """A case naming an unknown rule is an error at the id's own line on stderr, exit 2."""
     result = rules_test(with_cases(tmp_path, """  - id: C1
     answers: {fever: true}
     expect: {urgency: urgent, fired: [R-FEVR]}
 """))
     assert result.exit_code == 2
-    assert ("triage: error: rs/cases.yaml:12: case C1: unknown rule id 'R-FEVR' "
+    assert ("triage: error: rs/cases.yaml:14: case C1: unknown rule id 'R-FEVR' "
             "(did you mean 'R-FEVER'?)") in result.stderr
 
 

@@ -87,10 +87,10 @@ def test_ask_save_refuses_a_read_only_file_before_the_first_question(tmp_path):
     saved = tmp_path / "answers.yaml"
     saved.write_text("# mine\n", "utf-8")
     saved.chmod(0o444)
-    result = invoke("ask", "--plain", "--save", str(saved), input="no\n")
+    result = invoke("ask", "--plain", "--save", str(saved), "--force", input="no\n")
     assert result.exit_code == ExitStatus.BAD_INPUT
     assert "--save" in result.stderr and "read-only" in result.stderr
-    assert "Question 1" not in result.stderr
+    assert "Step 1" not in result.stderr
     assert saved.read_text("utf-8") == "# mine\n"
     assert stat.S_IMODE(saved.stat().st_mode) == 0o444
 
@@ -103,10 +103,12 @@ def test_ask_save_writes_through_a_symlink(tmp_path):
     real.chmod(0o644)
     link = tmp_path / "link.yaml"
     link.symlink_to(real)
-    result = invoke("ask", "--plain", "--save", str(link), input="no\n")
+    result = invoke("ask", "--plain", "--save", str(link), "--force", input="n n n n\n")
     assert result.exit_code == ExitStatus.BAD_INPUT  # the input ended part-way
     assert link.is_symlink() and link.resolve() == real
-    assert yaml.safe_load(real.read_text("utf-8")) == {"saddle_numbness": False}
+    assert yaml.safe_load(real.read_text("utf-8")) == {
+        "saddle_numbness": False, "bladder_or_bowel_change": False,
+        "sexual_function_change": False, "both_legs_affected": False}
     assert stat.S_IMODE(real.stat().st_mode) == 0o644
 
 

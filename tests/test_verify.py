@@ -16,7 +16,7 @@ from triage.cli import app
 from triage.clinician.answer_space import default_baseline, pairwise, thresholds
 from triage.clinician.cases import load_cases, run_case
 from triage.clinician.verify import VerifyReport, verify, violation
-from triage.clinician.verify_report import case_yaml
+from triage.clinician.verify_report import case_yaml, render_report
 from triage.errors import ExitStatus, RulesetError
 
 QUICK = {"samples_count": 50, "background": "baseline"}
@@ -225,3 +225,30 @@ def test_cli_verify_exits_2_for_a_bad_invariants_file(tmp_path):
     result = CliRunner().invoke(app, ["rules", "verify", str(folder), "--quick"])
     assert result.exit_code == ExitStatus.BAD_INPUT
     assert "invariants.yaml:" in result.stderr and "emergancy" in result.stderr
+
+
+def test_a_counterexample_names_the_rule_that_gave_the_result(tmp_path):
+    """A lowered rule: the report names it as the rule behind the result, and says no rule
+    reading those answers would satisfy the invariant any more."""
+    folder = broken_copy(tmp_path, *LOWER_MAJOR_TRAUMA)
+    engine = triage.engine(folder)
+    report = verify(engine, **QUICK)
+    item = next(i for i in report.invariants if i.invariant.id == "INV-EM-MAJOR-TRAUMA")
+    assert item.failure is not None
+    assert item.failure.rules[0] == "the result comes from: RF-TRAUMA-MAJOR"
+    assert item.failure.rules[1].startswith("the rules that would satisfy it: none")
+    text = render_report(report, engine.ruleset)
+    assert "      the result comes from: RF-TRAUMA-MAJOR\n" in text
+
+
+def test_a_counterexample_names_the_rule_that_should_have_fired(tmp_path):
+    """A danger-sign rule narrowed so that it no longer fires on its own: the report names
+    it as the rule that would satisfy the invariant, and says it did not fire."""
+    folder = broken_copy(tmp_path, "danger_signs.yaml",
+                         "    when:\n      saddle_numbness: true\n",
+                         "    when:\n      all:\n        - saddle_numbness: true\n"
+                         "        - fever: true\n")
+    report = verify(triage.engine(folder), **QUICK)
+    item = next(i for i in report.invariants if i.invariant.id == "INV-EM-SADDLE")
+    assert item.failure is not None
+    assert "RF-CES-SADDLE (did not fire)" in item.failure.rules[1]

@@ -8,6 +8,8 @@ from typing import Self
 
 from triage.problems import Place, Problem
 
+NOTE = "note: "  # starts the line of a problem that is a note (a check skipped), not a fault
+
 
 class ExitStatus(IntEnum):
     """Process exit codes (a public contract, see the README)."""
@@ -60,14 +62,15 @@ class TriageError(Exception):
     def lines(self) -> list[tuple[str, str]]:
         """(file, line) for each line to show: one per problem."""
         return [(problem.place.file if problem.place else "", line)
-                for problem in self.problems for line in str(problem).splitlines()]
+                for problem in self.problems
+                for line in (NOTE + str(problem) if problem.note else str(problem)).splitlines()]
 
 
 class RulesetError(TriageError):
     """A rule set could not be loaded. Holds every problem found, each with file:line."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
-        count = len(problems)
+        count = sum(not problem.note for problem in problems)
         self.heading = f"rule set has {count} problem{'s' if count != 1 else ''}:"
         self._setup(problems, self.heading + "\n  " + "\n  ".join(map(str, problems)))
 
@@ -93,8 +96,7 @@ class MissingDangerSignsError(TriageError):
 
 def missing_message(missing: list[str]) -> str:
     return ("questions needed for safety not answered: " + ", ".join(missing)
-            + " (answer them, or treat them as not screened with --missing conservative;"
-            " from Python: missing=\"conservative\")")
+            + " (answer them, or treat them as not screened with --missing conservative)")
 
 
 MAX_LINES_PER_FILE = 20  # error lines shown per file (or row); the rest are counted

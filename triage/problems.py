@@ -30,12 +30,16 @@ class Place:
 
     file: str
     line: int = 0
+    column: int = 0  # 1-based, where a parser knows it (0: the whole line)
 
     def __bool__(self) -> bool:
         return bool(self.file)  # a place that names nothing is no place
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}" if self.line else self.file
+        if not self.line:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column}" if self.column else (
+            f"{self.file}:{self.line}")
 
 
 NOWHERE = Place("")  # the place of something not read from a file (built in code)
@@ -57,6 +61,7 @@ class Problem:
     message: str
     suggestion: str | None = None  # the known word closest to what was written
     given: str = ""  # what was written, when a suggestion is made
+    note: bool = False  # not a fault: a check skipped because of another problem
 
     @classmethod
     def misspelt(cls, place: Place | None, message: str, word: Any,
@@ -110,12 +115,12 @@ def bounded_lines(lines: Iterable[tuple[str, str]], more: str = "",
                   per_file: int = 20) -> list[str]:
     """Non-blank ``(file, line)`` problem lines, at most ``per_file`` per file, each
     file's hidden lines counted at the end (``more`` is added to that count, e.g. where
-    to see them all)."""
+    to see them all). A line keeps its indentation (a caret under a column needs it)."""
     shown_lines: list[str] = []
     seen: Counter[str] = Counter()
     for file, line in lines:
-        line = line.strip()
-        if not line:
+        line = line.rstrip()
+        if not line.strip():
             continue
         seen[file] += 1
         if seen[file] <= per_file:
@@ -127,6 +132,42 @@ def bounded_lines(lines: Iterable[tuple[str, str]], more: str = "",
             shown_lines.append(f"{place}... and {hidden:,} more line{'s' if hidden != 1 else ''}"
                                f" like these{more}")
     return shown_lines
+
+
+EXCERPT_WIDTH = 72  # characters of a source line shown under a message
+
+
+def excerpt(text: str, line: int, column: int) -> str:
+    """Line ``line`` of ``text`` (1-based) with a caret under ``column``, as two lines
+    starting with a gutter (``  12 | when: x``); a tab shows as an arrow, a long line is
+    cut around the column. '' if there is no such line."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return ""
+    source = lines[line - 1].replace("\t", "\u2192")
+    column = max(1, min(column, len(source) + 1))
+    start = max(0, column - EXCERPT_WIDTH // 2) if len(source) > EXCERPT_WIDTH else 0
+    cut = printable(source[start:start + EXCERPT_WIDTH])
+    gutter = f"  {line} | "
+    return (f"{gutter}{'...' if start else ''}{cut}\n"
+            f"{' ' * (len(gutter) - 2)}| {' ' * (column - 1 - start + (3 if start else 0))}^")
+
+
+def kind_of(value: Any) -> str:
+    """What a value is, in words: 'a list', 'a number', 'text', 'yes or no', 'nothing'."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "yes or no"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "a date" if type(value).__name__ in ("date", "datetime") else "a value"
 
 
 def shown(value: Any, limit: int = MAX_SHOWN) -> str:

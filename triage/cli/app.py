@@ -18,6 +18,7 @@ from triage.errors import ExitStatus
 
 from .funnel import TRACEBACK, FunnelledGroup, exit_status, streams_of
 from .streams import Streams
+from .usage import HELP_OPTIONS, Command
 
 
 class LazyCommands(MutableMapping[str, Any]):
@@ -67,13 +68,14 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings=HELP_OPTIONS,
 )
 
 
 def _command(name: str, load: Callable[[], Callable[..., Any]]) -> Callable[[], Any]:
     """Register ``name`` as typer's ``app.command(name)`` would, and return what builds
     it (typer's own ``get_command_from_info``) once ``load`` has imported its function."""
-    app.command(name)(_unloaded)
+    app.command(name, cls=Command)(_unloaded)
     info = app.registered_commands.pop()
 
     def build() -> Any:
@@ -138,10 +140,30 @@ def main_options(
     ctx: typer.Context,
     traceback: Annotated[bool, typer.Option(
         "--traceback", help="Show the Python traceback on errors (for debugging).")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", is_eager=True, callback=lambda ctx, value: _version(ctx, value),
+        help="Show the version of triage and of the shipped rule set, and exit.")] = False,
 ) -> None:
     """Rule-based triage for back stiffness and back pain. Not a diagnosis."""
     ctx.meta[TRACEBACK] = traceback
     streams_of(ctx)  # the streams given, or the process's own from here on
+
+
+def _version(ctx: typer.Context, value: bool) -> None:
+    """``--version``: the package's version and the shipped rule set's name, version and
+    short sha256."""
+    if not value:
+        return
+    import triage
+
+    streams = streams_of(ctx)
+    try:
+        rules = triage.ruleset()
+        shipped = f"{rules.name} {rules.version} (sha256 {rules.sha256[:12]})"
+    except Exception as exc:  # a broken installation must not hide the version  # noqa: BLE001
+        shipped = f"not readable ({type(exc).__name__})"
+    streams.out(f"triage {triage.__version__}\nrules {shipped}\n")
+    raise typer.Exit()
 
 
 def main() -> None:

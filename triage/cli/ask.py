@@ -26,14 +26,14 @@ from triage.engine import Engine
 from triage.errors import ExitStatus, TriageError
 from triage.intake.files import read_answers
 from triage.language.model import Result, Ruleset, Urgency, fill
-from triage.language.questions import Question
+from triage.language.questions import NOT_SURE, Question
 from triage.language.values import ValueProblem
 from triage.pipeline import triage_answers
 from triage.problems import shown
 from triage.safewrite import OutputError, Target, write_text
 
 from .funnel import report, streams_of
-from .options import LocaleOption, RulesOption, checked_locale, output_target
+from .options import LocaleOption, RulesOption, checked_locale, iso_date, output_target
 from .streams import Streams
 
 HANDOUTS = (Format.MARKDOWN, Format.HTML)  # the formats of a printable handout
@@ -91,13 +91,26 @@ class Terminal:
 
 # ---------------------------------------------------------------- one question
 
-def _show_question(term: Terminal, question: Question, number: int) -> None:
+def step_heading(step: tuple[int, int]) -> str:
+    """Progress as a person reads it: "Step 5 of about 18" (an estimate: answers to come
+    can add or remove questions)."""
+    number, about = step
+    return f"Step {number} of about {max(about, number)}"
+
+
+def _show_heading(term: Terminal, question: Question, heading: str) -> None:
     term.say()
-    term.say(f"Question {number} ({SECTION_NAMES.get(question.section, question.section)})",
+    term.say(f"{heading} ({SECTION_NAMES.get(question.section, question.section)})",
              style="dim")
+
+
+def _show_question(term: Terminal, question: Question, heading: str) -> None:
+    _show_heading(term, question, heading)
     term.say(question.text, style="bold")
     for index, choice in enumerate(question.choices, 1):
         term.say(f"  {index}. {choice.value}: {choice.label}")
+    if question.type == "choice" and question.takes_not_sure:
+        term.say(f"  {len(question.choices) + 1}. not sure: I am not sure")
 
 
 def _prompt_text(question: Question, previous: Any) -> str:
@@ -115,11 +128,11 @@ def _prompt_text(question: Question, previous: Any) -> str:
     return f"Answer {allowed} (? for help, < to go back{keep}): "
 
 
-def ask_one(term: Terminal, question: Question, number: int, previous: Any = None) -> Any:
+def ask_one(term: Terminal, question: Question, heading: str, previous: Any = None) -> Any:
     """Ask until the answer is valid; return the typed value, or BACK."""
     from triage.questionnaire.keyboard import understood  # here: `triage run` starts faster
 
-    _show_question(term, question, number)
+    _show_question(term, question, heading)
     while True:
         raw = term.read(_prompt_text(question, previous))
         if raw.lower() in HELP_WORDS:
@@ -143,6 +156,91 @@ def ask_one(term: Terminal, question: Question, number: int, previous: Any = Non
         return value
 
 
+def ask_screen(term: Terminal, screen: flow.Screen, step: tuple[int, int],
+               previous: Mapping[str, Any]) -> dict[str, Any] | object:
+    """Show one screen and ask until it is answered; return {id: typed value}, or BACK.
+    A screen of several yes/no questions is answered on one line, one answer each."""
+    if not screen.grouped:
+        question = screen.questions[0]
+        value = ask_one(term, question, step_heading(step), previous.get(question.id))
+        return value if value is BACK else {question.id: value}
+    from triage.questionnaire.keyboard import GroupProblem, group_answers
+
+    questions = screen.questions
+    kept = [previous.get(q.id) for q in questions]
+    _show_group(term, screen, step)
+    while True:
+        raw = term.read(_group_prompt(screen, kept))
+        if raw.lower() in HELP_WORDS:
+            for index, question in enumerate(questions, 1):
+                term.say(f"{index}. {question.help or 'No extra help for this question.'}",
+                         style="italic")
+            continue
+        if raw.lower() in BACK_WORDS:
+            return BACK
+        if not raw:
+            if None not in kept:
+                return {q.id: value for q, value in zip(questions, kept, strict=True)}
+            term.say("Please type your answers (or ? for help).", style="yellow")
+            continue
+        try:
+            values = group_answers(questions, raw)
+        except GroupProblem as exc:
+            term.say(f"Sorry, that answer was not understood: {exc}. Please try again.",
+                     style="yellow")
+            continue
+        term.say("Taken as: " + "; ".join(
+            f"{index} {flow.show_value(q, value)}"
+            for index, (q, value) in enumerate(zip(questions, values, strict=True), 1)),
+            style="dim")
+        return {q.id: value for q, value in zip(questions, values, strict=True)}
+
+
+def _show_group(term: Terminal, screen: flow.Screen, step: tuple[int, int]) -> None:
+    questions = screen.questions
+    _show_heading(term, questions[0], step_heading(step))
+    if questions[0].danger_sign:
+        term.say(f"Please answer each of these {len(questions)} questions: yes, no or not sure.",
+                 style="bold")
+    elif questions[0].section == "medicines":
+        term.say(f"Do any of these apply to you? Please answer each of these "
+                 f"{len(questions)}: yes or no.", style="bold")
+    else:
+        term.say(f"Please answer each of these {len(questions)} questions: yes or no.",
+                 style="bold")
+    if term.plain:
+        for index, question in enumerate(questions, 1):
+            term.say(f"  {index}. {question.text}")
+        return
+    from rich.table import Table
+
+    listed = Table.grid(padding=(0, 1))  # a wrapped question stays under its own text
+    listed.add_column(justify="right")
+    listed.add_column()
+    for index, question in enumerate(questions, 1):
+        listed.add_row(f"  {index}.", question.text)
+    term.err.print(listed)
+
+
+def _group_prompt(screen: flow.Screen, kept: list[Any]) -> str:
+    count = len(screen.questions)
+    sample = ("n", "y", "n", "ns") if screen.questions[0].danger_sign else ("n", "y")
+    example = " ".join(sample[index % len(sample)] for index in range(count))
+    if screen.questions[0].danger_sign:
+        allowed = (f"{count} answers in order, one for each (y = yes, n = no, ns = not sure), "
+                   f"for example: {example}")
+    else:
+        allowed = (f"0 if none of these apply; or {count} answers in order, one for each "
+                   f"(y = yes, n = no), for example: {example}")
+    keep = ("; Enter keeps: " + " ".join(_short(value) for value in kept)
+            if None not in kept else "")
+    return f"Type {allowed} (? for help, < to go back{keep}): "
+
+
+def _short(value: Any) -> str:
+    return "ns" if value == NOT_SURE else ("y" if value is True else "n")
+
+
 # ---------------------------------------------------------------- saving and resuming
 
 def _resumed(term: Terminal, ruleset: Ruleset, path: Path) -> dict[str, Any]:
@@ -151,8 +249,11 @@ def _resumed(term: Terminal, ruleset: Ruleset, path: Path) -> dict[str, Any]:
 
     raw, where = read_answers(str(path))
     saved = resumed(ruleset, raw, where)
+    if saved.notes:
+        term.say(f"Some saved answers in {where} could not be used; those questions will be "
+                 "asked again:", style="yellow")
     for note in saved.notes:
-        term.say(note, style="yellow")
+        term.say(f"  {note}", style="yellow")
     return saved.answers
 
 
@@ -206,8 +307,8 @@ def run_session(term: Terminal, engine: Engine, answers: dict[str, Any],
     previous: dict[str, Any] = {}
     while True:
         on_change(answers)
-        question = flow.next_question(engine, answers)
-        if question is None:
+        screen = flow.next_screen(engine, answers)
+        if screen is None:
             if flow.is_emergency(engine, answers):
                 return answers
             choice = _summary(term, ruleset, answers)
@@ -218,21 +319,21 @@ def run_session(term: Terminal, engine: Engine, answers: dict[str, Any],
             else:
                 answers = _change(term, ruleset, answers, ruleset.question_map[choice])
             continue
-        value = ask_one(term, question, flow.number(ruleset, answers, question),
-                        previous.get(question.id))
-        if value is BACK:
+        given = ask_screen(term, screen, flow.progress(engine, answers), previous)
+        if not isinstance(given, dict):
             answers, undone = _undo(ruleset, answers, previous)
             if undone is None:
                 term.say("This is the first question.", style="yellow")
             continue
-        answers = flow.pruned(ruleset, {**answers, question.id: value})
+        answers = flow.pruned(ruleset, {**answers, **given})
 
 
 def _change(term: Terminal, ruleset: Ruleset, answers: dict[str, Any],
             question: Question) -> dict[str, Any]:
     """Ask one answered question again (chosen at the summary), under its summary number;
     Enter or '<' keeps the answer it had."""
-    value = ask_one(term, question, flow.number(ruleset, answers, question),
+    value = ask_one(term, question,
+                    f"Changing answer {flow.number(ruleset, answers, question)}",
                     answers[question.id])
     if value is BACK:
         return answers
@@ -242,8 +343,7 @@ def _change(term: Terminal, ruleset: Ruleset, answers: dict[str, Any],
 def _undo(ruleset: Ruleset, answers: dict[str, Any],
           previous: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     remaining, undone = flow.back(ruleset, answers)
-    if undone is not None:
-        previous[undone] = answers[undone]
+    previous.update({key: value for key, value in answers.items() if key not in remaining})
     return remaining, undone
 
 
@@ -285,10 +385,7 @@ def _handout(output: Path | None, date: str | None) -> Renderer | None:
 def _date(date: str | None) -> str:
     if date is None:
         return datetime.date.today().isoformat()
-    try:
-        return datetime.date.fromisoformat(date).isoformat()
-    except ValueError:
-        raise TriageError(f"--date: {shown(date)} is not a date like 2026-11-24") from None
+    return iso_date(date, "--date").isoformat()
 
 
 def _stopped_message(save: Target | None) -> str:
@@ -301,17 +398,24 @@ def _stopped_message(save: Target | None) -> str:
 def ask(
     ctx: typer.Context,
     save: Annotated[Path | None, typer.Option(
-        "--save", help="Keep the answers in this file (YAML, as `triage run` reads), "
+        "--save", metavar="FILE",
+        help="Keep the answers in this file (YAML, as `triage run` reads), "
         "written after every answer and when you stop part-way.", dir_okay=False)] = None,
     resume: Annotated[Path | None, typer.Option(
-        "--resume", help="Carry on from answers saved earlier (and keep saving there "
+        "--resume", metavar="FILE",
+        help="Carry on from answers saved earlier (and keep saving there "
         "unless --save names another file).", dir_okay=False)] = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Also write a printable handout: plan.md or plan.html.",
+        "--output", "-o", metavar="FILE",
+        help="Also write a printable handout: plan.md or plan.html.",
         dir_okay=False)] = None,
     date: Annotated[str | None, typer.Option(
-        "--date", help="The date printed on the handout, YYYY-MM-DD (default: today).")]
+        "--date", metavar="YYYY-MM-DD", help="The date printed on the handout "
+        "(default: today).")]
         = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Let --save replace an answers file that is already there.")]
+        = False,
     plain: Annotated[bool, typer.Option(
         "--plain", help="Plain text: no colour, no boxes (for screen readers; NO_COLOR "
         "also turns colour off).")] = False,
@@ -323,6 +427,7 @@ def ask(
     handout = _handout(output, date)
     locale = checked_locale(engine.ruleset, locale)
     term = Terminal(streams_of(ctx), plain)
+    _refuse_overwrite(save, resume, force)
     save = save or (resume if resume is not None and resume.is_file() else None)
     # Before the first question: a file that could not be written at the end is refused
     # now. Saving over the resumed answers is the point; a handout over them is not.
@@ -339,6 +444,18 @@ def ask(
                        engine.ruleset, answers, saving)
         term.say(f"{URGENCY_LABELS[result.urgency]}. Your full plan is also in "
                  f"{handout_target.shown}, ready to print.")
+
+
+def _refuse_overwrite(save: Path | None, resume: Path | None, force: bool) -> None:
+    """--save never replaces answers it did not start: an existing file needs --resume
+    (to carry on from it) or --force (to replace it)."""
+    if save is None or force or not save.exists():
+        return
+    if resume is not None and resume.exists() and os.path.samefile(save, resume):
+        return
+    raise TriageError(f"--save {save}: this file is already there, and its answers would be "
+                      f"replaced; to carry on from them use --resume {save}, or to replace "
+                      "them add --force")
 
 
 def _write_handout(streams: Streams, output: Target, text: str, ruleset: Ruleset,

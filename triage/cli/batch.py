@@ -34,7 +34,8 @@ def batch_command(
         metavar="IN", help="Responses: a JSONL file (one JSON object per line) or a CSV "
         "file (a header of answer ids; lists as a;b), or - for standard input.")],
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write results here instead of standard output.",
+        "--output", "-o", metavar="FILE", help="Write results here instead of standard "
+        "output.",
         dir_okay=False)] = None,
     format: Annotated[OutputFormat, typer.Option(
         "--format", "-f", help="jsonl: one result object per row; csv: one summary row "
@@ -43,7 +44,7 @@ def batch_command(
         "--input-format", help="Input format (default: from the file extension; "
         "needed for standard input).")] = None,
     jobs: Annotated[int, typer.Option(
-        "--jobs", "-j", min=0, help="Worker processes (0: one per CPU). The output is "
+        "--jobs", "-j", metavar="N", min=0, help="Worker processes (0: one per CPU). The output is "
         "the same for any number.")] = 1,
     rules: RulesOption = None,
     missing: MissingOption = Missing.REFUSE,

@@ -20,7 +20,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from triage.errors import ExitStatus, Terminated, TriageError
+from triage.errors import NOTE, ExitStatus, Terminated, TriageError
 from triage.problems import bounded_lines
 from triage.safewrite import OutputClosed
 
@@ -36,7 +36,7 @@ _CLICK_OWN = (typer.Exit, typer.Abort, typer.TyperException)  # usage errors amo
 def report(streams: Streams, error: TriageError) -> None:
     """Each problem of ``error`` as one ``triage: error:`` line on standard error."""
     for line in bounded_lines(error.lines()):
-        streams.note(f"triage: error: {line}")
+        streams.note(f"triage: {line}" if line.startswith(NOTE) else f"triage: error: {line}")
 
 
 def exit_status(exc: BaseException, streams: Streams, traceback: bool = False) -> ExitStatus:

@@ -2,26 +2,46 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from triage.errors import TriageError
 from triage.intake.answers import Missing, check_locale
 from triage.language.model import Ruleset
+from triage.problems import shown
 from triage.safewrite import Input, Target, check_output, write_text
 
 from .streams import Streams
 
 RulesOption = Annotated[Path | None, typer.Option(
-    "--rules", help="Rule set directory (default: the shipped rules).",
+    "--rules", metavar="DIR", help="Rule set directory (default: the shipped rules).",
     file_okay=False, dir_okay=True)]
 MissingOption = Annotated[Missing, typer.Option(
     "--missing", help="Unanswered danger signs: refuse (bad input), or treat them "
     "conservatively (listed as unscreened; never self-care).")]
 LocaleOption = Annotated[str | None, typer.Option(
-    "--locale", help="Which emergency number to show (e.g. uk, us, eu, intl).")]
+    "--locale", metavar="NAME", help="Which emergency number and services to show "
+    "(e.g. uk, us, eu, intl).")]
+
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_date(text: str, option: str) -> dt.date:
+    """A date given as YYYY-MM-DD, and only so (not 30/11/2026, 20261130 or yesterday);
+    else one bad-input error naming the option."""
+    try:
+        if ISO_DATE.fullmatch(text):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise TriageError(f"{option}: {shown(text)} is not a date written as YYYY-MM-DD "
+                      "(like 2026-11-24)")
 
 
 def checked_locale(ruleset: Ruleset, locale: str | None) -> str | None:

@@ -9,19 +9,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from triage import api
-from triage.clinician.formats import CheckFormat, ReviewFormat
+from triage.clinician.formats import CheckFormat, DiffFormat, ReviewFormat
 from triage.engine import Engine
+
+if TYPE_CHECKING:
+    from triage.clinician.diff import DiffReport
 from triage.errors import ExitStatus, TriageError
 from triage.problems import shown
 
 from .funnel import streams_of
-from .options import RulesOption, output_target, write_output
+from .options import RulesOption, iso_date, output_target, write_output
 from .streams import Streams
+from .usage import Command
 
 rules_app = typer.Typer(
     name="rules",
@@ -32,7 +36,7 @@ rules_app = typer.Typer(
 
 WORKING_COPY = Path("rules")
 DirArgument = Annotated[Path | None, typer.Argument(
-    metavar="[DIR]", help="Rule set directory (default: ./rules if the current folder has "
+    metavar="DIR", help="Rule set directory (default: ./rules if the current folder has "
     "one, else the shipped rules).",
     file_okay=False, dir_okay=True, show_default=False)]
 
@@ -62,17 +66,12 @@ def rules_dir(streams: Streams, directory: Path | None, rules: Path | None) -> P
 
 
 def _date(text: str | None) -> dt.date:
-    if text is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise TriageError(f"--today: {shown(text)} is not a date like 2026-11-24") from None
+    return dt.date.today() if text is None else iso_date(text, "--today")
 
 
 # --- triage rules check -------------------------------------------------------------------
 
-@rules_app.command("check")
+@rules_app.command("check", cls=Command)
 def check_command(
     ctx: typer.Context,
     directory: DirArgument = None,
@@ -103,7 +102,7 @@ def check_command(
 
 # --- triage rules test --------------------------------------------------------------------
 
-@rules_app.command("test")
+@rules_app.command("test", cls=Command)
 def test_command(
     ctx: typer.Context,
     directory: DirArgument = None,
@@ -124,7 +123,7 @@ def test_command(
 
 # --- triage rules diff --------------------------------------------------------------------
 
-@rules_app.command("diff")
+@rules_app.command("diff", cls=Command)
 def diff_command(
     ctx: typer.Context,
     old: Annotated[Path, typer.Argument(
@@ -132,36 +131,58 @@ def diff_command(
     new: Annotated[Path, typer.Argument(
         metavar="NEW", help="The rule set after the change.", file_okay=False)],
     samples: Annotated[int, typer.Option(
-        "--samples", "-n", min=0, help="How many random answer sets to compare.")] = 2000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the random answer sets.")] = 0,
+        "--samples", "-n", metavar="N", min=0, help="How many random answer sets to "
+        "compare.")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Seed of the random answer "
+                                      "sets.")] = 0,
     exit_code: Annotated[bool, typer.Option(
         "--exit-code", help="Exit 1 when anything changed (default: 0, it is a report).")]
         = False,
+    format: Annotated[DiffFormat, typer.Option(
+        "--format", "-f", help="text, or the review of the change as markdown or "
+        "self-contained printable HTML.")] = DiffFormat.TEXT,
 ) -> None:
-    """What a change to the rules changes: rules, cases and sampled answer sets."""
+    """What a change to the rules changes: safety-relevant changes first, then rules,
+    questions, advice, invariants and hazards old -> new, cases and sampled answer sets."""
     from triage.api import engine
-    from triage.clinician.diff import diff_rulesets
 
-    report = diff_rulesets(engine(old), engine(new), samples=samples, seed=seed)
-    streams_of(ctx).out(report.render())
+    before, after = engine(old), engine(new)
+    report = _diff(before, after, samples, seed)
+    if format is DiffFormat.TEXT:
+        streams_of(ctx).out(report.render())
+    else:
+        from triage.clinician.change_review import change_document
+        from triage.clinician.review import REVIEW_RENDERERS
+
+        streams_of(ctx).out(REVIEW_RENDERERS[format](change_document(
+            report, before.ruleset, after.ruleset)))
     if exit_code and report.changed:
         raise typer.Exit(int(ExitStatus.CHECK_FAILED))
 
 
+def _diff(old: Engine, new: Engine, samples: int, seed: int) -> DiffReport:
+    from triage.clinician.diff import diff_rulesets
+
+    return diff_rulesets(old, new, samples=samples, seed=seed)
+
+
 # ------------------------------------------------------------------ rules verify
 
-@rules_app.command("verify")
+@rules_app.command("verify", cls=Command)
 def verify_command(
     ctx: typer.Context,
     directory: DirArgument = None,
     rules: RulesOption = None,
     samples: Annotated[int, typer.Option(
-        "--samples", min=0, help="Random answer sets to add to the exhaustive design.")] = 2000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed for the design and the samples.")]
-        = 0,
+        "--samples", metavar="N", min=0, help="Random answer sets to try as well as the "
+        "planned ones.")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Seed for the planned and "
+                                      "the random answer sets.")] = 0,
     quick: Annotated[bool, typer.Option(
-        "--quick", help="Baseline background instead of the all-pairs design, "
-        "200 samples unless --samples is given: seconds, not tens of seconds.")] = False,
+        "--quick", help="A quicker, less thorough check (seconds, not tens of seconds): "
+        "each answer is tried with one typical set of other answers, not with every pair "
+        "of answers, and 200 random answer sets unless --samples says otherwise. For use "
+        "while editing; run the full check before sign-off.")] = False,
     mutants: Annotated[bool, typer.Option(
         "--mutants", help="Instead, switch off each rule's condition and drop each of its "
         "effects in turn, and say which invariant or case notices (--samples: the random "
@@ -171,7 +192,7 @@ def verify_command(
         "--rule", metavar="ID", help="With --mutants: only the mutants of this rule "
         "(repeatable).")] = None,
     jobs: Annotated[int, typer.Option(
-        "--jobs", "-j", min=1, help="With --mutants: worker processes.")] = 1,
+        "--jobs", "-j", metavar="N", min=1, help="With --mutants: worker processes.")] = 1,
     format: Annotated[CheckFormat, typer.Option(
         "--format", "-f", help="With --mutants: text (a table and a score) or json.")]
         = CheckFormat.TEXT,
@@ -222,7 +243,7 @@ def _mutants(streams: Streams, compiled: Engine, only: list[str], jobs: int, sam
 
 # ------------------------------------------------------------------ rules review
 
-@rules_app.command("review")
+@rules_app.command("review", cls=Command)
 def review_command(
     ctx: typer.Context,
     directory: DirArgument = None,
@@ -231,29 +252,44 @@ def review_command(
         "--format", "-f", help="markdown, or self-contained printable HTML.")]
         = ReviewFormat.MARKDOWN,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write the document to this file instead of standard output.",
+        "--output", "-o", metavar="FILE", help="Write the document to this file instead of "
+        "standard output.",
         dir_okay=False)] = None,
     date: Annotated[str | None, typer.Option(
-        "--date", help="A date to print on the document (none by default, so the same "
-        "rules give the same document).")] = None,
+        "--date", metavar="YYYY-MM-DD", help="A date to print on the document (none by "
+        "default, so the same rules give the same document).")] = None,
     full_verify: Annotated[bool, typer.Option(
-        "--full-verify", help="Verify the invariants over the full all-pairs design "
-        "(tens of seconds) instead of the quick check.")] = False,
+        "--full-verify", help="Verify the invariants with the full check (every pair of "
+        "answers; tens of seconds) instead of the quick one.")] = False,
     mutants: Annotated[bool, typer.Option(
         "--mutants", help="Also run the mutation test (rules verify --mutants) and show "
         "each rule's status: which invariants and cases guard it.")] = False,
     jobs: Annotated[int, typer.Option(
-        "--jobs", "-j", min=1, help="With --mutants: worker processes.")] = 1,
+        "--jobs", "-j", metavar="N", min=1, help="With --mutants: worker processes.")] = 1,
+    since: Annotated[Path | None, typer.Option(
+        "--since", metavar="OLD_DIR", file_okay=False, help="Review only what changed since "
+        "the rule set in OLD_DIR: safety-relevant changes first, then old -> new per field, "
+        "the cases and sampled answer sets whose outcome changes (as rules diff).")] = None,
 ) -> None:
-    """Write a review document a clinician can sign off: rules, advice, coverage, invariants."""
+    """Write a review document a clinician can sign off: the questionnaire, rules, advice,
+    hazards, invariants, coverage; or, with --since, the review of a change."""
     from triage.clinician.review import REVIEW_RENDERERS, case_coverage, document
+    from triage.clinician.review_front import danger_urgencies
     from triage.clinician.verify import Depth, verify
 
     streams = streams_of(ctx)
+    date = None if date is None else iso_date(date, "--date").isoformat()
     compiled = api.engine(rules_dir(streams, directory, rules))
     ruleset = compiled.ruleset
     target = output_target(output, [path for path in Path(ruleset.root).rglob("*")
                                     if path.is_file()])  # never over a rule file
+    if since is not None:
+        from triage.clinician.change_review import change_document
+
+        old = api.engine(since)
+        change = change_document(_diff(old, compiled, 2000, 0), old.ruleset, ruleset, date)
+        write_output(streams, target, REVIEW_RENDERERS[format](change))
+        return
     report = None
     if ruleset.invariants:
         depth = Depth.of(quick=not full_verify)
@@ -264,5 +300,5 @@ def review_command(
 
         mutation = mutation_test(compiled, jobs=jobs).status_by_rule()
     text = REVIEW_RENDERERS[format](document(ruleset, case_coverage(compiled), report, date,
-                                             mutation))
+                                             mutation, danger_urgencies(compiled)))
     write_output(streams, target, text)

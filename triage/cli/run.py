@@ -3,7 +3,6 @@ dictionary)."""
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +24,7 @@ from .options import (
     MissingOption,
     RulesOption,
     checked_locale,
+    iso_date,
     output_target,
     write_output,
 )
@@ -36,7 +36,7 @@ URGENCY_EXIT = {Urgency.SELF_CARE: 0, Urgency.ROUTINE: 3, Urgency.URGENT: 4,
 def run(
     ctx: typer.Context,
     answers: Annotated[str, typer.Argument(
-        metavar="ANSWERS|-", help="Answers file (YAML or JSON), or - for standard input.")],
+        metavar="ANSWERS", help="Answers file (YAML or JSON), or - for standard input.")],
     format: Annotated[Format | None, typer.Option(
         "--format", "-f", help="Output format (md is markdown). Default: text, or with "
         "-o the file's extension (.txt, .md, .html, .json).", show_default=False)] = None,
@@ -44,15 +44,15 @@ def run(
     missing: MissingOption = Missing.REFUSE,
     locale: LocaleOption = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write the plan to this file, in the format its extension "
-        "names (.txt, .md, .html, .json), instead of standard output.",
+        "--output", "-o", metavar="FILE", help="Write the plan to this file, in the format "
+        "its extension names (.txt, .md, .html, .json), instead of standard output.",
         dir_okay=False)] = None,
     appendix: Annotated[bool | None, typer.Option(
         "--appendix/--no-appendix", help="Add the rules and their evidence, for "
         "clinicians. Default: in markdown, not in text or HTML.", show_default=False)]
         = None,
     date: Annotated[str | None, typer.Option(
-        "--date", help="A date to print on the plan, YYYY-MM-DD (default: none).")]
+        "--date", metavar="YYYY-MM-DD", help="A date to print on the plan, YYYY-MM-DD (default: none).")]
         = None,
     urgency_exit_code: Annotated[bool, typer.Option(
         "--urgency-exit-code", help="Exit 0 self_care, 3 routine, 4 urgent, 5 emergency.")]
@@ -85,12 +85,7 @@ def _format(output: Path | None, format: Format | None) -> Format:
 
 
 def _date(date: str | None) -> str | None:
-    if date is None:
-        return None
-    try:
-        return datetime.date.fromisoformat(date).isoformat()
-    except ValueError:
-        raise TriageError(f"--date: {date!r} is not a date like 2026-11-24") from None
+    return None if date is None else iso_date(date, "--date").isoformat()
 
 
 def questions(

@@ -19,9 +19,12 @@ from triage.errors import MissingDangerSignsError, RulesetError, TriageError
 from triage.intake.answers import MISSING_MODES
 from triage.language import MANIFEST, yamlio
 from triage.language.model import Result, Ruleset, Urgency
+from triage.language.values import typed_answers
 from triage.pipeline import triage_answers
 from triage.problems import NOWHERE, Place, Problem, openable, printable, shown
 
+FILE_KEYS = ("defaults", "cases")
+DEFAULTS_KEYS = ("answers",)
 CASE_KEYS = ("id", "title", "source", "answers", "missing", "expect")
 EXPECT_KEYS = ("urgency", "includes", "excludes", "fired", "not_fired", "findings", "refused")
 
@@ -83,12 +86,11 @@ def load_cases(ruleset: Ruleset, files: list[Path] | None = None) -> list[Case]:
         except TriageError as exc:
             problems.extend(exc.problems)
             continue
-        defaults = (data.get("defaults") or {}).get("answers") or {} if isinstance(
-            data, Mapping) else {}
         records = data.get("cases") if isinstance(data, Mapping) else None
         if not isinstance(records, list):
             problems.append(Problem(Place(path), "expected a top-level 'cases' list"))
             continue
+        defaults = _defaults(ruleset, data, path, problems)
         for index, record in enumerate(records):
             case = _case(ruleset, record, defaults, Place(path, yamlio.line_of(records, index)),
                          problems)
@@ -104,6 +106,53 @@ def load_cases(ruleset: Ruleset, files: list[Path] | None = None) -> list[Case]:
     return cases
 
 
+def _defaults(ruleset: Ruleset, data: Mapping[str, Any], path: str,
+              problems: list[Problem]) -> Mapping[str, Any]:
+    """The file's ``defaults: {answers: ...}``, checked once, each problem at its own line
+    (not once for every case it is merged into)."""
+    for key in data:
+        if key not in FILE_KEYS:
+            problems.append(Problem.misspelt(Place(path, yamlio.line_of(data, key)),
+                                             f"unknown key {shown(key)} in a case file", key,
+                                             FILE_KEYS))
+    defaults = data.get("defaults")
+    if defaults is None:
+        return {}
+    at = Place(path, yamlio.line_of(data, "defaults"))
+    if not isinstance(defaults, Mapping):
+        problems.append(Problem(at, "defaults: expected a mapping with 'answers'"))
+        return {}
+    for key in defaults:
+        if key not in DEFAULTS_KEYS:
+            problems.append(Problem.misspelt(Place(path, yamlio.line_of(defaults, key)),
+                                             f"unknown key {shown(key)} in defaults", key,
+                                             DEFAULTS_KEYS))
+    answers = defaults.get("answers") or {}
+    if not isinstance(answers, Mapping):
+        problems.append(Problem(Place(path, yamlio.line_of(defaults, "answers")),
+                                "defaults: answers must be a mapping of question id to value"))
+        return {}
+    problems.extend(_answer_problems(ruleset, answers, Place(path), "defaults: "))
+    return answers
+
+
+def _answer_problems(ruleset: Ruleset, answers: Mapping[Any, Any], place: Place,
+                     what: str) -> list[Problem]:
+    """Unknown ids and values that do not fit, each at its own line."""
+    _values, found = typed_answers(ruleset.question_map, answers, place)
+    return [Problem(problem.place, what + problem.message, problem.suggestion, problem.given)
+            for problem in found]
+
+
+def _merged(defaults: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
+    """The case's answers over the file's defaults, each remembering its own line, so a
+    refused answer is reported where it is written."""
+    merged = yamlio.YDict({**defaults, **own})
+    merged.line = getattr(own, "line", 0)
+    merged.key_lines = {**getattr(defaults, "key_lines", {}), **getattr(own, "key_lines", {})}
+    return merged
+
+
 def _case(ruleset: Ruleset, record: Any, defaults: Mapping[str, Any], place: Place,
           problems: list[Problem]) -> Case | None:
     if not isinstance(record, Mapping) or not record.get("id"):
@@ -113,13 +162,20 @@ def _case(ruleset: Ruleset, record: Any, defaults: Mapping[str, Any], place: Pla
         if key not in CASE_KEYS:
             problems.append(Problem.misspelt(place, f"unknown key {shown(key)} in a case", key,
                                              CASE_KEYS))
-    answers = {**defaults, **(record.get("answers") or {})}
+    own = record.get("answers") or {}
+    if not isinstance(own, Mapping):
+        problems.append(Problem(Place(place.file, yamlio.line_of(record, "answers")),
+                                f"case {record['id']}: answers must be a mapping of question "
+                                "id to value"))
+        return None
+    answers = _merged(defaults, own)
     expect = record.get("expect") or {}
     if not isinstance(expect, Mapping) or ("urgency" in expect) == ("refused" in expect):
         problems.append(Problem(place, f"case {record['id']}: 'expect' needs 'urgency' (or "
                                 "'refused', for answers that must be refused), not both"))
         return None
-    _check_expect(ruleset, expect, place, f"case {record['id']}: ", problems)
+    _check_expect(ruleset, expect, Place(place.file, yamlio.line_of(record, "expect")
+                                         or place.line), f"case {record['id']}: ", problems)
     missing = record.get("missing", "refuse")
     if missing not in MISSING_MODES:
         problems.append(Problem(place, f"missing must be one of {', '.join(MISSING_MODES)}"))
@@ -130,30 +186,30 @@ def _case(ruleset: Ruleset, record: Any, defaults: Mapping[str, Any], place: Pla
 
 def _check_expect(ruleset: Ruleset, expect: Mapping[str, Any], place: Place, what: str,
                   problems: list[Problem]) -> None:
+    """Each expectation checked, a problem at the line of the key or id it is about."""
     levels = [level.value for level in Urgency]
-    rule_ids = {rule.id for rule in ruleset.rules}
+    known: dict[str, tuple[str, Any]] = {
+        "includes": ("advice", ruleset.advice), "excludes": ("advice", ruleset.advice),
+        "refused": ("question", ruleset.question_map),
+        "fired": ("rule", {rule.id for rule in ruleset.rules}),
+        "not_fired": ("rule", {rule.id for rule in ruleset.rules})}
     for key, value in expect.items():
+        at = Place(place.file, yamlio.line_of(expect, key) or place.line)
         if key not in EXPECT_KEYS:
-            problems.append(Problem.misspelt(place, f"{what}unknown expectation {shown(key)}",
+            problems.append(Problem.misspelt(at, f"{what}unknown expectation {shown(key)}",
                                              key, EXPECT_KEYS))
         elif key == "urgency" and value not in levels:
-            problems.append(Problem(place, f"{what}urgency must be one of {', '.join(levels)}"))
-        elif key in ("includes", "excludes"):
-            for aid in value or []:
-                if aid not in ruleset.advice:
-                    problems.append(Problem.misspelt(place, f"{what}unknown advice id {shown(aid)}",
-                                                     aid, ruleset.advice))
-        elif key == "refused":
-            for qid in value or []:
-                if qid not in ruleset.question_map:
+            problems.append(Problem.misspelt(at, f"{what}urgency must be one of "
+                                             f"{', '.join(levels)}", value, levels))
+        elif key in known:
+            kind, ids = known[key]
+            items = value if isinstance(value, list) else [] if value is None else [value]
+            for index, item in enumerate(items):
+                if item not in ids:
+                    line = yamlio.line_of(value, index) if isinstance(value, list) else 0
                     problems.append(Problem.misspelt(
-                        place, f"{what}unknown question id {shown(qid)}", qid,
-                        ruleset.question_map))
-        elif key in ("fired", "not_fired"):
-            for rid in value or []:
-                if rid not in rule_ids:
-                    problems.append(Problem.misspelt(place, f"{what}unknown rule id {shown(rid)}",
-                                                     rid, rule_ids))
+                        Place(place.file, line or at.line),
+                        f"{what}unknown {kind} id {shown(item)}", item, ids))
 
 
 def run_case(engine: Engine, case: Case) -> CaseOutcome:

@@ -1,10 +1,14 @@
 """``triage rules diff``: what a proposed change to the rules changes, for review.
 
-Both rule sets triage the same answer sets: every clinical case of either set (the
+The definitions are compared field by field, old -> new (:mod:`.changes`): rules,
+questions, advice, invariants and hazards, each safety-relevant change flagged. Then
+both rule sets triage the same answer sets: every clinical case of either set (the
 union, by id; the new version of a case where both have it) and a seeded sample of
 complete answer sets drawn from the NEW questionnaire. Each answer set whose urgency
-or advice differs is reported, with the smallest sampled examples printed as YAML
-ready to paste into a case file. Rules added, removed and changed are listed by id.
+or advice differs is reported; every lower urgency is flagged as safety-relevant. The
+examples are shrunk towards the invariants' baseline answers, as ``rules verify``
+shrinks a counterexample (an answer is reset while the change persists), and printed as
+YAML ready to paste into a case file.
 """
 
 from __future__ import annotations
@@ -21,12 +25,14 @@ import yaml
 from triage.engine import Engine
 from triage.errors import MissingDangerSignsError, TriageError
 from triage.intake.answers import check_answers
-from triage.language.model import Rule, Ruleset, Urgency
+from triage.language.model import Ruleset, Urgency
 from triage.pipeline import triage_answers
 from triage.problems import NOWHERE, Place
 
 from .cases import Case, load_cases
+from .changes import FieldChange, definition_changes
 from .sampling import random_answers
+from .verify import shown_answer
 
 EXAMPLES_PER_CHANGE = 3
 
@@ -42,6 +48,11 @@ class Change:
     added: tuple[str, ...]
     removed: tuple[str, ...]
     answers: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    deciding: str = field(default="", compare=False)  # the answers that differ from baseline
+
+    @property
+    def lowered(self) -> bool:
+        return self.new.rank < self.old.rank
 
     @property
     def kind(self) -> str:
@@ -66,7 +77,8 @@ class DiffReport:
 
     rules_added: list[str] = field(default_factory=list)
     rules_removed: list[str] = field(default_factory=list)
-    rules_changed: list[str] = field(default_factory=list)  # "ID (fields)"
+    rules_changed: list[str] = field(default_factory=list)  # rule ids
+    definitions: list[FieldChange] = field(default_factory=list)
     cases_compared: int = 0
     case_changes: list[Change] = field(default_factory=list)
     cases_skipped: list[str] = field(default_factory=list)
@@ -74,21 +86,57 @@ class DiffReport:
     seed: int = 0
     samples_skipped: int = 0
     sample_changes: list[Change] = field(default_factory=list)
+    examples: list[Change] = field(default_factory=list)  # shrunk
 
     @property
     def changed(self) -> bool:
-        return bool(self.rules_added or self.rules_removed or self.rules_changed
-                    or self.case_changes or self.sample_changes)
+        return bool(self.definitions or self.case_changes or self.sample_changes)
+
+    def safety(self) -> list[str]:
+        """Every safety-relevant change, one line each: definitions, then answer sets that
+        get a lower urgency."""
+        lines = [f"{change.line()}  [{change.safety}]" for change in self.definitions
+                 if change.safety]
+        lowered = [change for change in self.case_changes if change.lowered]
+        if lowered:
+            lines.append(f"{len(lowered)} case(s) get a lower urgency: "
+                         + ", ".join(f"{c.label} ({c.kind})" for c in lowered))
+        sampled = [change for change in self.sample_changes if change.lowered]
+        if sampled:
+            kinds = Counter(change.kind for change in sampled)
+            lines.append(f"{len(sampled)} of {self.samples} sampled answer sets get a lower "
+                         "urgency: " + ", ".join(f"{k}: {n}" for k, n in sorted(kinds.items())))
+        return lines
 
     def render(self) -> str:
-        return "\n".join([*self._rules_part(), *self._cases_part(), *self._samples_part()]) + "\n"
+        return "\n".join([*self._safety_part(), *self._rules_part(), *self._others_part(),
+                          *self._cases_part(), *self._samples_part()]) + "\n"
+
+    def _safety_part(self) -> list[str]:
+        lines = self.safety()
+        if not lines:
+            return ["Safety-relevant changes: none", ""]
+        return [f"Safety-relevant changes: {len(lines)} (read these first)",
+                *(f"  ! {line}" for line in lines), ""]
 
     def _rules_part(self) -> list[str]:
         out = [f"Rules: {len(self.rules_changed)} changed, {len(self.rules_added)} added, "
                f"{len(self.rules_removed)} removed"]
-        out += [f"  changed {item}" for item in self.rules_changed]
+        for rid in self.rules_changed:
+            out.append(f"  changed {rid}")
+            out += [f"    {c.field}: {c.old or '(none)'} -> {c.new or '(none)'}"
+                    for c in self.definitions if c.kind == "rule" and c.id == rid]
         out += [f"  added {item}" for item in self.rules_added]
         out += [f"  removed {item}" for item in self.rules_removed]
+        return out
+
+    def _others_part(self) -> list[str]:
+        out: list[str] = []
+        for kind in ("question", "advice", "invariant", "hazard"):
+            changes = [c for c in self.definitions if c.kind == kind]
+            if changes:
+                out += ["", f"{kind.capitalize()} changes: {len(changes)}"]
+                out += [f"  {c.line()}" for c in changes]
         return out
 
     def _cases_part(self) -> list[str]:
@@ -104,10 +152,10 @@ class DiffReport:
                f"{len(self.sample_changes)} changed"]
         counts = Counter(change.kind for change in self.sample_changes)
         out += [f"  {kind}: {count}" for kind, count in sorted(counts.items())]
-        examples = _examples(self.sample_changes)
+        examples = self.examples
         if examples:
-            out += ["", "Smallest changed samples, as cases (expect: the NEW outcome; check it "
-                    "before pasting into a case file):", ""]
+            out += ["", "Changed samples shrunk towards the baseline answers, as cases (expect: "
+                    "the NEW outcome; check it before pasting into a case file):", ""]
             out += [_as_case(change, index + 1) for index, change in enumerate(examples)]
         return out
 
@@ -125,23 +173,16 @@ def diff_rulesets(old: Engine, new: Engine, *, samples: int = 2000, seed: int = 
             continue
         if change is not None:
             report.sample_changes.append(change)
+    report.examples = shrunk_examples(old, new, report.sample_changes)
     return report
 
 
-def _comparable(rule: Rule) -> Rule:
-    return dataclasses.replace(rule, place=NOWHERE)
-
-
 def _diff_rules(old: Ruleset, new: Ruleset, report: DiffReport) -> None:
-    before = {rule.id: _comparable(rule) for rule in old.rules}
-    after = {rule.id: _comparable(rule) for rule in new.rules}
-    report.rules_added = sorted(set(after) - set(before))
-    report.rules_removed = sorted(set(before) - set(after))
-    for rid in sorted(set(before) & set(after)):
-        fields = [f.name for f in dataclasses.fields(Rule)
-                  if getattr(before[rid], f.name) != getattr(after[rid], f.name)]
-        if fields:
-            report.rules_changed.append(f"{rid} ({', '.join(fields)})")
+    report.definitions = definition_changes(old, new)
+    rules = [c for c in report.definitions if c.kind == "rule"]
+    report.rules_added = sorted(c.id for c in rules if c.field == "added")
+    report.rules_removed = sorted(c.id for c in rules if c.field == "removed")
+    report.rules_changed = sorted({c.id for c in rules if c.field not in ("added", "removed")})
 
 
 def _diff_cases(old: Engine, new: Engine, report: DiffReport) -> None:
@@ -195,6 +236,8 @@ def _weight(answers: Mapping[str, Any]) -> int:
 
 
 def _examples(changes: list[Change]) -> list[Change]:
+    """The lightest changed samples of each kind (old -> new urgency), as picked before
+    shrinking; :func:`shrunk_examples` shrinks them."""
     by_kind: dict[str, list[Change]] = {}
     for change in changes:
         by_kind.setdefault(change.kind, []).append(change)
@@ -205,6 +248,54 @@ def _examples(changes: list[Change]) -> list[Change]:
     return picked
 
 
+def shrunk_examples(old: Engine, new: Engine, changes: list[Change]) -> list[Change]:
+    """The examples of each kind, each shrunk towards the NEW rule set's baseline answers
+    (every answer it can reset while the change of urgency, or of advice, persists is
+    reset), without duplicates."""
+    baseline = new.ruleset.benign
+    seen: set[tuple[Any, ...]] = set()
+    shrunk = []
+    for change in _examples(changes):
+        small = _shrink(old, new, change, baseline)
+        key = tuple(sorted((k, repr(v)) for k, v in small.answers.items()))
+        if key not in seen:
+            seen.add(key)
+            shrunk.append(small)
+    return shrunk
+
+
+def _same_kind(change: Change, trial: Change | None) -> bool:
+    if trial is None:
+        return False
+    if change.old != change.new:
+        return (trial.old, trial.new) == (change.old, change.new)
+    return trial.old == trial.new == change.old
+
+
+def _shrink(old: Engine, new: Engine, change: Change, baseline: Mapping[str, Any]) -> Change:
+    current = {k: v for k, v in change.answers.items() if v is not None}
+    best = change
+    moved = True
+    while moved:
+        moved = False
+        for question in new.ruleset.questions:
+            qid, target = question.id, baseline.get(question.id)
+            if current.get(qid) == target:
+                continue
+            trial = {k: v for k, v in {**current, qid: target}.items() if v is not None}
+            try:
+                found = _compare(old, new, trial, change.label, change.place)
+            except TriageError:
+                continue
+            if found is not None and _same_kind(change, found):
+                current, best, moved = trial, found, True
+    deciding = ", ".join(f"{q.id}: {shown_answer(current.get(q.id))}"
+                         for q in new.ruleset.questions
+                         if current.get(q.id) != baseline.get(q.id))
+    return dataclasses.replace(best, answers=current,
+                               deciding=deciding or "the baseline answers themselves")
+
+
 def _as_case(change: Change, number: int) -> str:
     answers = {key: list(value) if isinstance(value, tuple) else value
                for key, value in change.answers.items()}
@@ -213,7 +304,8 @@ def _as_case(change: Change, number: int) -> str:
         expect["includes"] = list(change.added)
     if change.removed:
         expect["excludes"] = list(change.removed)
-    case = {"id": f"DIFF-{number}", "title": f"{change.kind} ({change.label})",
+    title = f"{change.kind} ({change.label}; the answers that matter: {change.deciding})"
+    case = {"id": f"DIFF-{number}", "title": title,
             "answers": answers, "expect": expect}
     text = yaml.safe_dump([case], sort_keys=False, default_flow_style=None, width=88,
                           allow_unicode=True)

@@ -19,3 +19,12 @@ class ReviewFormat(StrEnum):
 
     MARKDOWN = "markdown"
     HTML = "html"
+
+
+class DiffFormat(StrEnum):
+    """The formats of ``triage rules diff --format``: a text report, or the review of the
+    change as a document."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    HTML = "html"

@@ -1,5 +1,7 @@
-"""The clinician's review document: every rule in plain language, the advice catalogue,
-which test cases cover each rule, the safety invariants and a sign-off table.
+"""The clinician's review document: a cover with the sign-off table, the contents, the
+questionnaire in full, every rule in plain language, the advice catalogue, the findings,
+the hazard log, the safety invariants, what the test cases cover (as counts, with what
+no case reaches listed) and the readability figures.
 
 The document is built once as a list of blocks (:mod:`triage.documents.blocks`), then
 written by the documents' renderers as markdown or as self-contained, printable HTML
@@ -9,13 +11,14 @@ set in, byte-identical document out: there is no timestamp unless a date is pass
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from triage.documents import html, markdown
-from triage.documents.blocks import Block, Document, Heading, Items, Para, Table
+from triage.documents.blocks import Block, Document, Heading, Items, Para
 from triage.documents.style import REVIEW_CSS
 from triage.engine import Engine
 from triage.language.conditions import (
@@ -35,6 +38,7 @@ from triage.problems import Place
 
 from .cases import load_cases, run_case
 from .formats import ReviewFormat
+from .review_front import contents, cover, questionnaire
 from .verify import VerifyReport
 from .verify_report import coverage_text, deciding
 
@@ -44,6 +48,8 @@ class Coverage:
     """Which test cases fire each rule, and how the cases fared."""
 
     cases_by_rule: dict[str, list[str]] = field(default_factory=dict)
+    cases_by_advice: dict[str, int] = field(default_factory=dict)
+    varied: set[str] = field(default_factory=set)  # questions some case answers non-benignly
     total: int = 0
     passed: int = 0
     problems: list[str] = field(default_factory=list)  # cases that could not be run
@@ -130,8 +136,7 @@ def outcome_text(rule: Rule, advice: Mapping[str, Advice]) -> str:
         parts.append("note the finding " + ", ".join(f"\u201c{_value(f)}\u201d"
                                                      for f in then.findings))
     if then.recommend:
-        parts.append("recommend " + ", ".join(f"\u201c{advice[a].title}\u201d ({a})"
-                                              for a in then.recommend))
+        parts.append("recommend " + ", ".join(then.recommend))
     if then.exclude:
         parts.append("hold back " + ", ".join(then.exclude))
     return "; ".join(parts) if parts else "nothing"
@@ -164,6 +169,9 @@ def expectation_text(invariant: Invariant) -> str:
     if expect.safety_net:
         parts.append("every \"get help if\" line the answers already meet is reflected in "
                      "the urgency")
+    if expect.not_sure_not_below_blank:
+        parts.append("a danger sign answered \"not sure\" never gives a lower urgency than "
+                     "leaving it blank (under --missing conservative)")
     return "; ".join(parts)
 
 
@@ -173,65 +181,71 @@ def expectation_text(invariant: Invariant) -> str:
 def case_coverage(engine: Engine) -> Coverage:
     """Run every test case of the rule set and record which rules each one fires."""
     coverage = Coverage()
+    benign = engine.ruleset.benign
     for case in load_cases(engine.ruleset):
         outcome = run_case(engine, case)
         coverage.total += 1
         coverage.passed += outcome.passed
+        coverage.varied |= {qid for qid, value in case.answers.items()
+                            if value is not None and value != benign.get(qid)}
         if outcome.result is None:
-            coverage.problems.append(f"{case.id}: {'; '.join(outcome.problems)}")
+            if outcome.problems:
+                coverage.problems.append(f"{case.id}: {'; '.join(outcome.problems)}")
             continue
         for fired in outcome.result.fired_rules:
             coverage.cases_by_rule.setdefault(fired.id, []).append(case.id)
+        for item in outcome.result.advice:
+            coverage.cases_by_advice[item.id] = coverage.cases_by_advice.get(item.id, 0) + 1
     return coverage
+
+
+def _cases(count: int) -> str:
+    return "1 case" if count == 1 else f"{count} cases"
 
 
 # ------------------------------------------------------------------ the document
 
 
+SECTIONS = ("Questionnaire", "Rules, by category", "Advice catalogue", "Findings glossary",
+            "Hazard log", "Safety invariants", "Test-case coverage", "Readability")
+
+
 def document(ruleset: Ruleset, coverage: Coverage, report: VerifyReport | None,
              date: str | None = None,
-             mutation: Mapping[str, str] | None = None) -> list[Block]:
+             mutation: Mapping[str, str] | None = None,
+             urgencies: Mapping[str, list[tuple[str, str]]] | None = None) -> list[Block]:
     """The whole review document as blocks. ``mutation``: rule id -> its mutation status
-    ("guarded by: INV-..., CASE-...", from ``rules verify --mutants``), if it was run."""
-    blocks: list[Block] = [Heading(1, f"Clinical review: {ruleset.name} {ruleset.version}")]
-    blocks += _summary(ruleset, coverage, report, date)
-    blocks += _rules(ruleset, coverage, mutation or {})
-    blocks += _advice(ruleset)
-    blocks += _glossary(ruleset)
-    blocks += _coverage(ruleset, coverage)
-    blocks += _hazards(ruleset)
-    blocks += _readability(ruleset)
-    blocks += _invariants(ruleset, report)
-    blocks += _sign_off(ruleset)
+    ("guarded by: INV-..., CASE-...", from ``rules verify --mutants``), if it was run;
+    ``urgencies``: for each danger sign, the urgency each answer gives on its own
+    (:func:`~triage.clinician.review_front.danger_urgencies`), if computed."""
+    blocks: list[Block] = cover(ruleset, date, _summary(ruleset, coverage, report))
+    blocks += contents(list(zip(SECTIONS, SECTIONS, strict=True)))
+    parts = [questionnaire(ruleset, urgencies or {}, 1),
+             _rules(ruleset, coverage, mutation or {}), _advice(ruleset), _glossary(ruleset),
+             _hazards(ruleset), _invariants(ruleset, report), _coverage(ruleset, coverage),
+             _readability(ruleset)]
+    for part in parts:
+        blocks += part
     return blocks
 
 
-def _summary(ruleset: Ruleset, coverage: Coverage, report: VerifyReport | None,
-             date: str | None) -> list[Block]:
+def _summary(ruleset: Ruleset, coverage: Coverage, report: VerifyReport | None) -> Items:
     active = ruleset.active_rules
     uncovered = [r.id for r in active if r.id not in coverage.cases_by_rule]
     held = sum(item.holds for item in report.invariants) if report else 0
     facts = [
-        ("Rule set", f"{ruleset.name} {ruleset.version} (sha256 {ruleset.sha256})"),
+        ("Questions", f"{len(ruleset.questions)}, of which "
+                      f"{sum(q.danger_sign for q in ruleset.questions)} danger signs"),
         ("Rules", f"{len(active)} active, {len(ruleset.rules) - len(active)} draft or retired"),
         ("Advice catalogue", f"{len(ruleset.advice)} items"),
-        ("Test cases", f"{coverage.total} cases, {coverage.passed} passing; "
+        ("Hazards", f"{len(ruleset.hazards)} in the hazard log"),
+        ("Test cases", f"{_cases(coverage.total)}, {coverage.passed} passing; "
                        f"{len(uncovered)} active rules fired by no case"),
-        ("Safety invariants", f"{held} of {len(ruleset.invariants)} hold" if report
+        ("Safety invariants", f"{held} of {len(ruleset.invariants)} hold (checked when this "
+                              "document was made)" if report
          else f"{len(ruleset.invariants)} declared, not verified in this document"),
     ]
-    if date:
-        facts.insert(0, ("Date", date))
-    blocks: list[Block] = [Para(
-        "This document lists every rule of the rule set in plain language, the advice it "
-        "can give, which clinical test cases exercise each rule, and the safety properties "
-        "checked over the answer space. Read it, then sign the table at the end.")]
-    blocks.append(Items(tuple(text for _, text in facts),
-                        labels=tuple(label for label, _ in facts)))
-    if uncovered:
-        blocks.append(Para(f"{len(uncovered)} active rules are not covered by any test case: "
-                           + ", ".join(uncovered) + ".", flag=True))
-    return blocks
+    return Items(tuple(text for _, text in facts), labels=tuple(label for label, _ in facts))
 
 
 def source(ruleset: Ruleset, place: Place) -> str:
@@ -252,37 +266,65 @@ def _categories(rules: tuple[Rule, ...]) -> dict[str, list[Rule]]:
     return grouped
 
 
+def _common_review(rules: tuple[Rule, ...]) -> tuple[str, str] | None:
+    """(reviewed by, on) when every rule shares them, so they are said once."""
+    pairs = {(rule.reviewed_by, rule.reviewed_on) for rule in rules}
+    return next(iter(pairs)) if len(pairs) == 1 else None
+
+
 def _rules(ruleset: Ruleset, coverage: Coverage, mutation: Mapping[str, str]) -> list[Block]:
-    blocks: list[Block] = [Heading(2, "Rules, by category", "rules")]
+    blocks: list[Block] = [Heading(2, "2. Rules, by category", "rules")]
+    common = _common_review(ruleset.rules)
+    statuses = sorted({rule.status for rule in ruleset.rules})
+    intro = (f"{len(ruleset.rules)} rules, each read aloud as \u201cIf ..., then ...\u201d, "
+             "with why, the evidence, where it is written and how many test cases fire it.")
+    if common:
+        intro += f" Every rule was last reviewed by {common[0]} on {common[1]}."
+    if statuses == ["active"]:
+        intro += " Every rule is active."
+    if not mutation:
+        intro += (" Mutation status (which invariants and cases notice a weakened rule) was "
+                  "not run for this document: give --mutants, or run triage rules verify "
+                  "--mutants.")
+    blocks.append(Para(intro))
     questions = ruleset.question_map
     for category, rules in _categories(ruleset.rules).items():
         blocks.append(Heading(3, f"Category: {category}"))
         for rule in rules:
-            cases = coverage.cases_by_rule.get(rule.id, [])
-            blocks.append(Heading(4, f"{rule.id}: {rule.title}", rule.id))
-            condition = plain(rule.when, questions)
-            blocks.append(Para(f"Always: {outcome_text(rule, ruleset.advice)}."
-                               if condition == "always" else
-                               f"If {condition}, then {outcome_text(rule, ruleset.advice)}."))
-            details = [("Why", rule.rationale), ("Evidence", "; ".join(rule.evidence)),
-                       ("Status", rule.status), ("Reviewed by", rule.reviewed_by),
-                       ("Reviewed on", rule.reviewed_on),
-                       ("Source", source(ruleset, rule.place))]
-            blocks.append(Items(tuple(t for _, t in details), labels=tuple(k for k, _ in details)))
-            if rule.id in mutation:
-                status = mutation[rule.id]
-                blocks.append(Para(status, label="Mutation status:",
-                                   flag=status.startswith("SURVIVED")))
-            if cases:
-                blocks.append(Para(", ".join(cases), label=f"Tested by {len(cases)} cases:"))
-            elif rule.status == "active":
-                blocks.append(Para("no test case fires this rule.", label="NOT COVERED:",
-                                   flag=True))
+            blocks += _rule(ruleset, rule, coverage, mutation, questions, common, statuses)
+    return blocks
+
+
+def _rule(ruleset: Ruleset, rule: Rule, coverage: Coverage, mutation: Mapping[str, str],
+          questions: Mapping[str, Question], common: tuple[str, str] | None,
+          statuses: list[str]) -> list[Block]:
+    cases = coverage.cases_by_rule.get(rule.id, [])
+    condition = plain(rule.when, questions)
+    blocks: list[Block] = [
+        Heading(4, f"{rule.id}: {rule.title}", rule.id),
+        Para(f"Always: {outcome_text(rule, ruleset.advice)}." if condition == "always" else
+             f"If {condition}, then {outcome_text(rule, ruleset.advice)}."),
+        Para(rule.rationale, label="Why:")]
+    details = [("Evidence", "; ".join(rule.evidence))]
+    if statuses != ["active"]:
+        details.append(("Status", rule.status))
+    if common is None:
+        details.append(("Reviewed", f"by {rule.reviewed_by} on {rule.reviewed_on}"))
+    details.append(("Source", source(ruleset, rule.place)))
+    if cases:
+        details.append(("Tested by", _cases(len(cases))))
+    if rule.id in mutation:
+        details.append(("Mutation status", mutation[rule.id]))
+    blocks.append(Items(tuple(t for _, t in details), labels=tuple(k for k, _ in details)))
+    if rule.id in mutation and mutation[rule.id].startswith("SURVIVED"):
+        blocks.append(Para(mutation[rule.id], label="Mutation status:", flag=True))
+    if not cases and rule.status == "active":
+        blocks.append(Para("no test case fires this rule.", label="NOT COVERED:", flag=True))
     return blocks
 
 
 def _advice(ruleset: Ruleset) -> list[Block]:
-    blocks: list[Block] = [Heading(2, "Advice catalogue", "advice")]
+    blocks: list[Block] = [Heading(2, "3. Advice catalogue", "advice")]
     for item in ruleset.advice.values():
         blocks.append(Heading(3, f"{item.id}: {item.title}", item.id))
         blocks.append(Para(item.text, label=f"{item.kind}:"))
@@ -297,9 +339,7 @@ def _advice(ruleset: Ruleset) -> list[Block]:
                 blocks += [Para("", label=f"{label}:"), Items(values, ordered=ordered)]
         fields = [("Hold", item.hold), ("Repetitions", item.repetitions),
                   ("How often", item.frequency),
-                  ("Corrects the source article", item.corrects_source),
-                  ("Evidence", "; ".join(item.evidence)),
-                  ("Source", source(ruleset, item.place))]
+                  ("Evidence", "; ".join(item.evidence))]
         shown = [(k, v) for k, v in fields if v]
         blocks.append(Items(tuple(v for _, v in shown), labels=tuple(k for k, _ in shown)))
     return blocks
@@ -315,34 +355,62 @@ def _glossary(ruleset: Ruleset) -> list[Block]:
         for name, _negated in finding_polarity(rule.when):
             used.setdefault(name, []).append(rule.id)
     names = list(ruleset.findings) + sorted(set(asserted) - set(ruleset.findings))
-    rows = tuple((name, ruleset.findings[name].meaning if name in ruleset.findings
-                  else "NOT IN THE GLOSSARY", ", ".join(asserted.get(name, [])) or "none",
-                  ", ".join(used.get(name, [])) or "none (labels the result)")
-                 for name in names)
-    return [Heading(2, "Findings glossary", "findings"),
-            Para("Findings are the engine's intermediate conclusions: some are steps other "
-                 "rules build on, others label the result (they appear in the JSON output)."),
-            Table(("Finding", "Meaning", "Asserted by", "Used by"), rows)]
+    blocks: list[Block] = [
+        Heading(2, "4. Findings glossary", "findings"),
+        Para("Findings are the engine's intermediate conclusions: some are steps other "
+             "rules build on, others label the result (they appear in the JSON output).")]
+    for name in names:
+        known = name in ruleset.findings
+        meaning = ruleset.findings[name].meaning if known else "NOT IN THE GLOSSARY."
+        if name not in used:
+            meaning += " (Labels the result; no rule builds on it.)"
+        blocks.append(Para(meaning, label=f"{name}:", flag=not known))
+    return blocks
+
+
+def _uncovered(label: str, ids: list[str], total: int, what: str) -> list[Block]:
+    if not ids:
+        return [Para(f"every one of the {total} {what}.", label=f"{label}:")]
+    return [Para(f"{total - len(ids)} of {total} {what}; not reached by any case "
+                 f"({len(ids)}): " + ", ".join(ids) + ".", label=f"{label}:", flag=True)]
 
 
 def _coverage(ruleset: Ruleset, coverage: Coverage) -> list[Block]:
-    rows = []
-    for rule in ruleset.active_rules:
-        cases = coverage.cases_by_rule.get(rule.id, [])
-        rows.append((rule.id, str(len(cases)), "yes" if cases else "NOT COVERED"))
+    active = [rule.id for rule in ruleset.active_rules]
+    counts = sorted(len(coverage.cases_by_rule.get(rid, [])) for rid in active)
     blocks: list[Block] = [
-        Heading(2, "Test-case coverage", "coverage"),
-        Para(f"{coverage.total} test cases were run through the rules; {coverage.passed} "
-             "give what they expect. A rule counts as covered when at least one case fires it."),
-        Table(("Rule", "Cases that fire it", "Covered"), tuple(rows)),
-    ]
+        Heading(2, "7. Test-case coverage", "coverage"),
+        Para(f"Test cases run through the rules: {coverage.total}; {coverage.passed} "
+             "give what they expect. A rule counts as covered when at least one case fires "
+             "it, an advice item when at least one case is given it, a question when at "
+             "least one case answers it with something other than its benign baseline "
+             "answer.")]
+    if counts:
+        blocks.append(Para(f"fewest {counts[0]}, median {counts[len(counts) // 2]}, most "
+                           f"{counts[-1]} (each rule's count is in section 2).",
+                           label="Cases per rule:"))
+    blocks += _uncovered("Rules", [rid for rid in active if rid not in coverage.cases_by_rule],
+                         len(active), "active rules are fired by a case")
+    blocks += _uncovered("Advice", [aid for aid in ruleset.advice
+                                    if aid not in coverage.cases_by_advice],
+                         len(ruleset.advice), "advice items are given in a case")
+    blocks += _uncovered("Questions", [q.id for q in ruleset.questions
+                                       if q.id not in coverage.varied],
+                         len(ruleset.questions), "questions are answered non-benignly in a case")
     for problem in coverage.problems:
         blocks.append(Para(problem, label="Case could not be run:", flag=True))
     return blocks
 
 
+_SCOPES = {
+    "every_answer_set": "every answer set the tool accepts (all danger signs and required "
+                        "questions answered)",
+    "unscreened": "every answer set with a danger sign or required question left unanswered "
+                  "(--missing conservative)"}
+
+
 def _invariants(ruleset: Ruleset, report: VerifyReport | None) -> list[Block]:
-    blocks: list[Block] = [Heading(2, "Safety invariants", "invariants")]
+    blocks: list[Block] = [Heading(2, "6. Safety invariants", "invariants")]
     if report is None:
         blocks.append(Para("Not verified in this document: run triage rules verify.", flag=True))
     else:
@@ -350,29 +418,36 @@ def _invariants(ruleset: Ruleset, report: VerifyReport | None) -> list[Block]:
         if not report.pairwise:
             blocks.append(Para("This is the quick check; triage rules verify runs the full "
                                "design (every pair of answers, every threshold)."))
+    blocks.append(Para("Their evidence is that of the rules they guard (section 2). "
+                       "Each invariant holds for " + _SCOPES["every_answer_set"]
+                       + " unless it says \u201cfor unscreened answers\u201d: then for "
+                       + _SCOPES["unscreened"] + "."))
     results = {item.invariant.id: item for item in report.invariants} if report else {}
-    questions = ruleset.question_map
     for invariant in ruleset.invariants:
-        item = results.get(invariant.id)
-        status = "not checked" if item is None else "HOLDS" if item.holds else "BROKEN"
-        scope = ("every answer set the tool accepts (all danger signs and required "
-                 "questions answered)" if invariant.scope == "every_answer_set"
-                 else "every answer set with a danger sign or required question left "
-                 "unanswered (--missing conservative)")
-        when = f", when {plain(invariant.when, questions)}" if invariant.when else ""
-        blocks.append(Heading(3, f"{invariant.id}: {invariant.title}", invariant.id))
-        blocks.append(Para(invariant.statement))
-        details = [("Checked as", f"for {scope}{when}: {expectation_text(invariant)}"),
-                   ("Evidence", "; ".join(invariant.evidence)),
-                   ("Source", source(ruleset, invariant.place))]
-        if item is not None:
-            details.append(("Answer sets checked", f"{item.designed + item.sampled:,}"))
-        blocks.append(Items(tuple(t for _, t in details), labels=tuple(k for k, _ in details)))
-        blocks.append(Para(status, label="Status:", flag=item is not None and not item.holds))
-        if item is not None and item.failure is not None:
-            blocks.append(Para(f"{'; '.join(item.failure.problems)} (answers that matter: "
-                               f"{deciding(item.failure, ruleset)})",
-                               label="Counterexample:", flag=True))
+        blocks += _invariant(ruleset, invariant, results.get(invariant.id))
+    return blocks
+
+
+def _invariant(ruleset: Ruleset, invariant: Invariant, item: Any) -> list[Block]:
+    status = ("not checked here: run triage rules verify" if item is None
+              else "HOLDS" if item.holds else "BROKEN")
+    scope = "for unscreened answers, " if invariant.scope == "unscreened" else ""
+    when = f"when {plain(invariant.when, ruleset.question_map)}: " if invariant.when else ""
+    details = [("Checked as", f"{scope}{when}{expectation_text(invariant)}")]
+    if item is not None:
+        details.append(("Answer sets checked", f"{item.designed + item.sampled:,}"))
+    details.append(("Status", status))
+    blocks: list[Block] = [
+        Heading(4, f"{invariant.id}: {invariant.title}", invariant.id),
+        Para(invariant.statement),
+        Items(tuple(t for _, t in details), labels=tuple(k for k, _ in details))]
+    if item is not None and not item.holds:
+        blocks.append(Para("BROKEN", label="Status:", flag=True))
+    if item is not None and item.failure is not None:
+        blocks.append(Para(f"{'; '.join(item.failure.problems)} (answers that matter: "
+                           f"{deciding(item.failure, ruleset)}); "
+                           + "; ".join(item.failure.rules),
+                           label="Counterexample:", flag=True))
     return blocks
 
 
@@ -381,21 +456,21 @@ def _hazards(ruleset: Ruleset) -> list[Block]:
     if not ruleset.hazards:
         return []
     blocks: list[Block] = [
-        Heading(2, "Hazard log", "hazards"),
+        Heading(2, "5. Hazard log", "hazards"),
         Para("Each hazard: what could go wrong, the possible harm, its risk on DCB0129's "
-             "scales (1 acceptable to 5 unacceptable) before and after the controls, and the "
-             "questions, rules, invariants and cases that control it."),
-        Table(("Hazard", "Severity", "Risk before", "Risk after"),
-              tuple((f"{h.id}: {h.title}", h.severity, f"{h.initial_risk} ({h.likelihood})",
-                     f"{h.residual_risk} ({h.residual_likelihood})")
-                    for h in ruleset.hazards))]
+             "scales (1 acceptable to 5 unacceptable) before and after the controls "
+             "(likelihood in brackets), and the questions, rules and invariants that control "
+             "it, with the number of test cases that pin it.")]
     for hazard in ruleset.hazards:
-        blocks.append(Heading(3, f"{hazard.id}: {hazard.title}", hazard.id))
-        details = [("Cause", hazard.cause), ("Effect", hazard.effect),
-                   ("Possible harm", hazard.harm)]
-        details += [(f"Controls ({kind})", ", ".join(ids) or "none")
-                    for kind, ids in hazard.controls.items()]
-        details.append(("Source", source(ruleset, hazard.place)))
+        blocks.append(Heading(4, f"{hazard.id}: {hazard.title}", hazard.id))
+        blocks.append(Para(f"{hazard.cause} Effect: {hazard.effect} Possible harm: "
+                           f"{hazard.harm}"))
+        details = [("Severity", hazard.severity),
+                   ("Risk", f"{hazard.initial_risk} ({_value(hazard.likelihood)}) \u2192 "
+                            f"{hazard.residual_risk} ({_value(hazard.residual_likelihood)})")]
+        for kind, ids in hazard.controls.items():
+            shown = _cases(len(ids)) if kind == "cases" else ", ".join(ids) or "none"
+            details.append((f"Controls ({kind})", shown))
         blocks.append(Items(tuple(t for _, t in details), labels=tuple(k for k, _ in details)))
     return blocks
 
@@ -404,21 +479,11 @@ def _readability(ruleset: Ruleset) -> list[Block]:
     from .readability import measure
 
     found = measure(ruleset)
-    blocks: list[Block] = [Heading(2, "Readability", "readability"), Para(
+    blocks: list[Block] = [Heading(2, "8. Readability", "readability"), Para(
         found.summary() + ". Target: questions at a reading age of about 9 to 11; no "
         "sentence over 20 words in a danger-sign question.")]
     blocks += [Para(flag.message, label="Hard to read:", flag=True) for flag in found.flags]
     return blocks
-
-
-def _sign_off(ruleset: Ruleset) -> list[Block]:
-    blank = ("", "", "", "")
-    return [
-        Heading(2, "Sign-off", "sign-off"),
-        Para(f"I have reviewed the rules, advice and safety invariants of {ruleset.name} "
-             f"{ruleset.version} (sha256 {ruleset.sha256[:12]}) listed above."),
-        Table(("Name", "Role", "Signature", "Date"), (blank, blank, blank)),
-    ]
 
 
 # ------------------------------------------------------------------ writing it
@@ -427,7 +492,9 @@ def _sign_off(ruleset: Ruleset) -> list[Block]:
 def review_document(blocks: list[Block]) -> Document:
     """The blocks as a document, titled by its first heading."""
     title = next((b.text for b in blocks if isinstance(b, Heading)), "Clinical review")
-    return Document(title, tuple(blocks), REVIEW_CSS)
+    footer = re.sub(r"[^A-Za-z0-9 .:_-]", "",  # nothing that could end a CSS string
+                    title.replace("\u2192", "to"))
+    return Document(title, tuple(blocks), REVIEW_CSS.replace("FOOTER", footer + " \\00b7 "))
 
 
 def render_markdown(blocks: list[Block]) -> str:

@@ -30,7 +30,7 @@ from .cases import Case, load_cases
 from .formats import CheckFormat
 
 DEFAULT_MAX_REVIEW_AGE = 365
-SEVERITIES = ("error", "warning")
+SEVERITIES = ("error", "warning", "note")  # a note: a check skipped (another error)
 
 
 @dataclass(frozen=True, order=True)
@@ -47,10 +47,12 @@ class Issue:
     @classmethod
     def of(cls, problem: Problem, severity: str = "error") -> Issue:
         place = problem.place or NOWHERE
-        return cls(place.file, place.line, severity, problem.text, problem)
+        return cls(place.file, place.line, "note" if problem.note else severity, problem.text,
+                   problem)
 
     def __str__(self) -> str:
-        return f"{Place(self.file, self.line)}: {self.severity}: {self.message}"
+        return f"{self.problem.place or Place(self.file, self.line)}: {self.severity}: " \
+            f"{self.message}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"file": self.file, "line": self.line, "severity": self.severity,
@@ -145,6 +147,10 @@ def _hazards(ruleset: Ruleset, cases: list[Case] | None) -> list[Issue]:
         return []
     problems = []
     known = {case.id for case in cases} if cases is not None else None
+    if known is None and any(hazard.controls.get("cases") for hazard in ruleset.hazards):
+        problems.append(Issue.of(Problem(Place(ruleset.hazards[0].place.file),
+                                         "hazard-log case controls not checked: the case files "
+                                         "have errors (above)", note=True)))
     for hazard in ruleset.hazards:
         for kind in ("invariants", "cases"):
             if not hazard.controls.get(kind):

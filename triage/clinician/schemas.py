@@ -147,7 +147,8 @@ def questionnaire_schema(ruleset: Ruleset) -> dict[str, Any]:
              "choices": {"type": "array", "items": choice, "minItems": 1},
              "min": {"type": "integer"}, "max": {"type": "integer"}, "unit": TEXT,
              "danger_sign": {"type": "boolean"}, "ask_when": {"$ref": "#/$defs/condition"},
-             "required": {"anyOf": [{"type": "boolean"}, {"$ref": "#/$defs/condition"}]}}
+             "required": {"anyOf": [{"type": "boolean"}, {"$ref": "#/$defs/condition"}]},
+             "screen": {"type": "string", "pattern": f"^{QUESTION_ID.pattern}$"}}
     by_type = [{"if": {"properties": {"type": {"const": kind}}, "required": ["type"]},
                 "then": {"required": list(keys)}}
                for kind, keys in QUESTION_REQUIRED_BY_TYPE.items()]

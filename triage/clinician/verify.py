@@ -33,6 +33,7 @@ from .answer_space import (
     thresholds,
     urgency_questions,
 )
+from .blame import blame
 from .sampling import random_answers
 
 PRODUCT_BUDGET = 2000  # core x background above this: paired round-robin instead
@@ -84,6 +85,7 @@ class Counterexample:
     problems: tuple[str, ...]
     urgency: str
     blank: str | None = None  # blank_answers: the question whose blank lowers the urgency
+    rules: tuple[str, ...] = ()  # the rules behind it, as lines (:mod:`.blame`)
 
 
 @dataclass
@@ -422,11 +424,14 @@ def _counterexample(engine: Engine, invariant: Invariant, answers: AnswerSet,
                     baseline: AnswerSet, blank: str | None = None) -> Counterexample:
     small = shrink(engine, invariant, answers, baseline, blank)
     problems = violation(engine, invariant, small, blank)
+    rules: tuple[str, ...] = ()
     try:
-        urgency = _triaged(engine, small).urgency.value
+        result = _triaged(engine, small)
+        urgency = result.urgency.value
+        rules = tuple(blame(engine.ruleset, invariant, result, small, baseline).lines())
     except Exception:  # noqa: BLE001
         urgency = "routine"
-    return Counterexample(invariant, small, tuple(problems), urgency, blank)
+    return Counterexample(invariant, small, tuple(problems), urgency, blank, rules)
 
 
 def shown_answer(value: Any) -> str:

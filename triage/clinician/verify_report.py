@@ -113,6 +113,7 @@ def render_report(report: VerifyReport, ruleset: Ruleset) -> str:
             lines.append(f"      {invariant.place}: broken: "
                          + "; ".join(item.failure.problems))
             lines.append("      the answers that matter: " + deciding(item.failure, ruleset))
+            lines.extend("      " + line for line in item.failure.rules)
             lines.append("      minimal counterexample (paste into a case file):")
             lines.extend("        " + line
                          for line in case_yaml(item.failure, ruleset).splitlines())

@@ -64,20 +64,41 @@ def plan_stylesheet(ruleset: str, date: str | None) -> str:
 
 
 REVIEW_CSS = """
-body { font-family: Georgia, 'Times New Roman', serif; max-width: 48rem; margin: 2rem auto;
-       padding: 0 1rem; line-height: 1.45; color: #111; }
-h1, h2, h3, h4 { font-family: Helvetica, Arial, sans-serif; }
-h2 { border-bottom: 2px solid #333; margin-top: 2.5rem; }
-h4 { margin-bottom: 0.3rem; }
-ul.details { list-style: none; padding-left: 0; font-size: 0.92rem; }
-.flag { border-left: 5px solid #b00; background: #fdecea; padding: 0.4rem 0.7rem; }
+body { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; max-width: 50rem;
+       margin: 2rem auto; padding: 0 1rem; line-height: 1.4; color: #111; }
+h1 { font-size: 1.6em; margin: 0 0 .6em; }
+h2 { border-bottom: 2px solid #333; margin: 1.6em 0 .5em; font-size: 1.3em; }
+h3 { margin: 1.1em 0 .3em; font-size: 1.1em; }
+h4 { margin: .9em 0 .15em; font-size: 1em; }
+p { margin: .2em 0 .3em; }
+ol, ul { margin: .2em 0 .4em; }
+ul.details { list-style: none; padding-left: 0; font-size: .9em; color: #333; }
+ul.details li { display: inline; }
+ul.details li + li::before { content: " \\00b7  "; }
+#cover + ul.details { font-size: 1em; color: #111; }
+#cover + ul.details li { display: list-item; }
+#cover + ul.details li + li::before { content: none; }
+.flag { border-left: 5px solid #b00; background: #fdecea; padding: .3rem .6rem; }
 table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #555; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
-#sign-off + p + table td { height: 2.5rem; }
+th, td { border: 1px solid #555; padding: .25rem .45rem; text-align: left; vertical-align: top; }
+#sign-off + table td { height: 2.2rem; }
+@page { size: auto; margin: 10mm 10mm 12mm;
+  @bottom-center { content: "FOOTER page " counter(page) " of " counter(pages);
+                   font: 8pt "Liberation Sans", Arial, sans-serif; color: #444; } }
 @media print {
-  body { margin: 0; max-width: none; font-size: 10.5pt; }
-  h2 { page-break-before: always; }
-  h3, h4, tr { page-break-inside: avoid; page-break-after: avoid; }
-  .flag { border-left-width: 3px; }
+  body { margin: 0; max-width: none; font-size: 8pt; line-height: 1.2; }
+  #contents { break-before: page; }
+  body { columns: 2; column-gap: 5mm; }
+  body > * { column-span: all; }
+  #contents ~ * { column-span: none; }
+  #contents ~ h2 { column-span: all; }
+  h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+  tr, li { break-inside: avoid; page-break-inside: avoid; }
+  .flag { border-left-width: 3px; padding: .1rem .4rem; }
+  h3 { margin: .8em 0 .2em; }
+  h4 { margin: .55em 0 .05em; }
+  p { margin: .1em 0 .15em; }
+  ol, ul { margin: .1em 0 .2em; padding-left: 1.6em; }
+  ul.details { padding-left: 0; }
 }
 """

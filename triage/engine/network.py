@@ -29,7 +29,7 @@ from experta.activation import Activation
 from experta.agenda import Agenda
 from experta.fact import Fact, InitialFact
 from experta.factlist import FactList
-from experta.fieldconstraint import L
+from experta.fieldconstraint import ORFC, L
 from experta.matchers.rete import ReteMatcher
 from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck
 from experta.matchers.rete.mixins import NoMemory
@@ -465,6 +465,22 @@ class _Matcher(ReteMatcher):  # type: ignore[misc]
             self._memories = tuple(node for node in self._memories if type(node)
                                    not in (_FastJoinNode, _FastConflictSetNode))
 
+    @staticmethod
+    def prepare_ruleset(engine: Any) -> set[Any]:
+        """experta's ``prepare_ruleset`` (each rule in disjunctive normal form, as the
+        network builder wants it), without its rewriting passes for the rules compiled
+        here: those are in that form already, so the prepared rule is written down
+        directly (:func:`_prepared`); a rule of any other shape, another experta, or
+        ``fast=False`` take the stock passes. Half of compiling a rule set at start-up."""
+        stock = ReteMatcher.prepare_ruleset
+        if not getattr(engine, "fast_path", True) or experta.__version__ != EXPERTA_VERSION:
+            return stock(engine)  # type: ignore[no-any-return]
+        prepared = set()
+        for rule in engine.get_rules():
+            done = _prepared(rule)
+            prepared.add(done if done is not None else _rete_utils.prepare_rule(rule))
+        return prepared
+
     def _direct_routes(self) -> tuple[tuple[tuple[Any, tuple[Capture, ...]], ...],
                                       dict[str, list[Capture]]] | None:
         """(for each test of the answers fact: its predicate and the fact captures it
@@ -557,6 +573,36 @@ class _Matcher(ReteMatcher):  # type: ignore[misc]
                 removed.extend(gone)
             self._changed.clear()
         return added, removed
+
+
+def _conjunction(condition: Any) -> bool:
+    """An ``AND`` as :func:`compile_condition` makes it: the answers fact, then findings
+    and negated findings, none of them holding a field-constraint ``|``."""
+    return (type(condition) is AND and len(condition) > 0 and type(condition[0]) is Answers
+            and all(type(item) is Finding or (type(item) is NOT and len(item) == 1
+                                              and type(item[0]) is Finding)
+                    for item in condition[1:])
+            and not any(isinstance(value, ORFC) for item in condition
+                        for fact in (item if type(item) is NOT else (item,))
+                        for value in fact.values()))
+
+
+def _prepared(rule: Any) -> Any:
+    """What experta's ``prepare_rule`` makes of a rule compiled here, or None for any other
+    shape. Its passes flatten the one ``AND`` into the rule (``AND(a, b)`` becomes the
+    rule ``(a, b)``), keep an ``OR`` of such ``AND``s with each one-item ``AND`` reduced to
+    its item, and copy every fact (equal, unchanged); none of its other rewrites (double
+    negation, De Morgan, distribution, a leading ``NOT``) applies to these shapes."""
+    if len(rule) != 1:
+        return None
+    condition = rule[0]
+    if _conjunction(condition):
+        return rule.new_conditions(*condition)
+    if (type(condition) is OR and len(condition) > 1
+            and all(_conjunction(item) for item in condition)):
+        return rule.new_conditions(OR(*(item[0] if len(item) == 1 else item
+                                        for item in condition)))
+    return None
 
 
 class _Recorder(experta.KnowledgeEngine):  # type: ignore[misc]

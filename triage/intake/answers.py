@@ -10,7 +10,7 @@ from typing import Any
 from triage.errors import AnswersError, MissingDangerSignsError, TriageError, missing_message
 from triage.language.model import Ruleset
 from triage.language.values import typed_answers
-from triage.problems import Problem, Source, place_of, shown, suggest
+from triage.problems import Problem, Source, kind_of, place_of, shown, suggest
 
 
 class Missing(StrEnum):
@@ -48,7 +48,8 @@ def check_answers(ruleset: Ruleset, raw: Any, source: Source = "answers",
                           "missing", suggest(str(missing), MISSING_MODES), str(missing))
     if not isinstance(raw, Mapping):
         raise AnswersError([Problem(place_of(source),
-                                    "answers must be a mapping of question id to value")])
+                                    "answers must be a mapping of question id to value "
+                                    f"(like 'age: 40'), not {kind_of(raw)}")])
     values, problems = typed_answers(ruleset.question_map, raw, source)
     absent = [qid for qid in ruleset.missing_required(values) if raw.get(qid) is None]
     if problems:

@@ -10,7 +10,7 @@ from typing import IO, Any
 
 from triage.errors import TriageError
 from triage.language import yamlio
-from triage.problems import Place, printable, shown
+from triage.problems import Place, excerpt, printable, shown
 
 
 class AnswersFileError(TriageError):
@@ -58,20 +58,42 @@ def _json_reason(text: str, exc: json.JSONDecodeError) -> str:
     if (0 < at < len(text) and text[at - 1] == "0" and text[at].isdigit()
             and (at < 2 or not (text[at - 2].isdigit() or text[at - 2] == "."))):
         return "a number with a leading zero (write 65, not 065)"
-    return exc.msg
+    before = text[:at].rstrip()
+    if at >= len(text.rstrip()):
+        hint = "the text ends too early (an unclosed '{' or '[', or a value missing)"
+    elif text[at] in "}]" and before.endswith(","):
+        hint = "a comma after the last item (remove it)"
+    elif exc.msg.startswith("Expecting ',' delimiter"):
+        hint = "a missing comma between two items"
+    elif exc.msg.startswith("Expecting property name") and text[at] == "'":
+        hint = "a name in single quotes (JSON needs double quotes)"
+    else:
+        return exc.msg
+    return f"{hint} (JSON parser: {exc.msg})"
 
 
 def parse_answers(text: str, where: str) -> Any:
     """JSON if it looks like JSON (duplicate keys refused), otherwise YAML with line numbers."""
+    if is_blank(text):
+        raise AnswersFileError("nothing on standard input (no answers)" if where == "<stdin>"
+                               else "the file is empty (no answers in it)", where)
     if text.lstrip().startswith("{"):
         try:
             return json_value(text)
         except JsonProblem as exc:
-            raise AnswersFileError(f"invalid JSON: {exc.reason}", Place(where, exc.line)) from None
+            shown_line = excerpt(text, exc.line, exc.column) if exc.line else ""
+            raise AnswersFileError(f"invalid JSON: {exc.reason}"
+                                   + (f"\n{shown_line}" if shown_line else ""),
+                                   Place(where, exc.line, exc.column)) from None
     try:
         return yamlio.loads(text, where)
     except yamlio.YamlError as exc:
         raise AnswersFileError(exc.message, exc.place) from None
+
+
+def is_blank(text: str) -> bool:
+    """Nothing but white space and ``#`` comments (a YAML file with no document)."""
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
 
 
 def read_answers(source: str, stdin: IO[str] | None = None) -> tuple[Any, str]:

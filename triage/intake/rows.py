@@ -160,6 +160,9 @@ class Records:
                     yield self._line, self._cells(line)
                 except RowError as exc:
                     yield self._line, Unreadable(exc.message)
+        if self.header is None:  # not even a header: nothing to read the rows by
+            raise BatchInputError("the file is empty (a CSV file needs a header of answer "
+                                  "ids)", Place(self.where))
 
     def _cells(self, line: str, header: bool = False) -> list[str]:
         try:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from triage.problems import Place
+from triage.problems import Place, Problem
 
 from . import yamlio
 from .fields import FieldReader, add_unique, node_line, records
@@ -25,14 +25,27 @@ HAZARD_KEYS = ("id", "title", "cause", "effect", "harm", "severity", "likelihood
 
 
 def load_hazards(ctx: FieldReader, paths: list[Path], questions: Mapping[str, Question],
-                 rules: Iterable[Rule], invariants: Iterable[Invariant]) -> list[Hazard]:
-    """Every hazard of ``paths``; problems go to the loader's ``ctx`` with file:line."""
+                 rules: Iterable[Rule], invariants: Iterable[Invariant],
+                 unread: Mapping[str, list[str]] | None = None) -> list[Hazard]:
+    """Every hazard of ``paths``; problems go to the loader's ``ctx`` with file:line.
+
+    ``unread`` names, for a kind of control (``rules``, ``invariants``), the files of
+    that kind that could not be read: controls of that kind are then not checked (each
+    would only echo that error), and one note says so."""
     known = {"questions": set(questions), "rules": {rule.id for rule in rules},
              "invariants": {item.id for item in invariants}}
+    skipped = {kind: names for kind, names in (unread or {}).items() if names}
+    for kind in skipped:
+        known.pop(kind, None)
     found: dict[str, Hazard] = {}
     for path in paths:
         where = ctx.rel(path)
-        for record in records(ctx, ctx.read(path), "hazards", where):
+        data = ctx.read(path)
+        for kind, names in skipped.items() if data is not None else ():
+            ctx.problems.append(Problem(Place(where), f"hazard-log {kind[:-1]} controls not "
+                                        f"checked: {' and '.join(names)} could not be read",
+                                        note=True))
+        for record in records(ctx, data, "hazards", where):
             hazard = _hazard(ctx, record, where, known)
             if hazard is not None:
                 add_unique(ctx, found, hazard, record, where, "hazard")

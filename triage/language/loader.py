@@ -53,7 +53,9 @@ def load_ruleset(directory: str | Path) -> Ruleset:
     rules = load_rules(ctx, files["rules"], questions, advice,
                         glossary if files["findings"] else None)
     invariants, baseline = load_invariants(ctx, files["invariants"], questions, advice)
-    hazards = load_hazards(ctx, files["hazards"], questions, rules, invariants)
+    unread = {kind: [ctx.rel(path) for path in files[kind] if ctx.rel(path) in ctx.unreadable]
+              for kind in ("rules", "invariants")}
+    hazards = load_hazards(ctx, files["hazards"], questions, rules, invariants, unread)
     headlines, locales, locale = _load_wording(ctx, manifest, where)
     if ctx.problems:
         raise RulesetError(ctx.problems)

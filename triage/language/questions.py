@@ -44,6 +44,7 @@ class Question:
     ask_when: Predicate | None = None
     required: bool = False  # a blank answer is refused where the question applies
     required_when: Predicate | None = None  # ...and, if given, only where this holds
+    screen: str = ""  # yes/no questions sharing a screen are shown and answered together
     place: Place = NOWHERE
 
     def needed(self, answers: Mapping[str, Any]) -> bool:

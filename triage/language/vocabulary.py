@@ -20,7 +20,7 @@ from .questions import QUESTION_TYPES, Choice, Question
 QUESTION_ID = re.compile(r"[a-z][a-z0-9_]*")
 RESERVED_IDS = {"all", "any", "not", "finding", "unanswered", "all_answers"}
 QUESTION_KEYS = ("id", "section", "type", "text", "help", "choices", "min", "max", "unit",
-                 "danger_sign", "ask_when", "required")
+                 "danger_sign", "ask_when", "required", "screen")
 ADVICE_KEYS = ("id", "kind", "title", "text", "evidence", "steps", "hold", "repetitions",
                "frequency", "skip_if", "cautions", "points", "corrects_source",
                "status", "reviewed_by", "reviewed_on")
@@ -66,7 +66,37 @@ def load_questions(ctx: FieldReader, paths: list[Path]) -> dict[str, Question]:
             questions[question.id] = replace(current, ask_when=condition)
         else:
             questions[question.id] = replace(current, required_when=condition)
+    _check_screens(ctx, list(questions.values()))
     return questions
+
+
+def _check_screens(ctx: FieldReader, questions: list[Question]) -> None:
+    """Questions sharing a ``screen`` are shown together and answered on one line, one
+    answer each: they must be yes/no questions of one section, all danger signs or none,
+    next to each other in the file, and at least two."""
+    members: dict[str, list[int]] = {}
+    for index, question in enumerate(questions):
+        if question.screen:
+            members.setdefault(question.screen, []).append(index)
+    for name, indexes in members.items():
+        group = [questions[index] for index in indexes]
+        first = group[0]
+        where, line = first.place.file or "", first.place.line or 0
+        if len(group) < 2:
+            ctx.problem(where, line, f"screen {name!r} has only question {first.id}; a "
+                        "screen groups two or more questions (remove 'screen')")
+        if indexes != list(range(indexes[0], indexes[0] + len(indexes))):
+            ctx.problem(where, line, f"screen {name!r}: its questions must be next to each "
+                        "other in the file")
+        for question in group:
+            if question.type != "yes_no":
+                ctx.problem(question.place.file or "", question.place.line or 0,
+                            f"question {question.id}: only yes/no questions share a screen "
+                            f"(screen {name!r})")
+        if len({question.section for question in group}) > 1 or len(
+                {question.danger_sign for question in group}) > 1:
+            ctx.problem(where, line, f"screen {name!r}: its questions must be of one section, "
+                        "and all danger signs or none")
 
 
 def _question(ctx: FieldReader, record: Mapping[str, Any], where: str) -> Question | None:
@@ -103,7 +133,18 @@ def _question(ctx: FieldReader, record: Mapping[str, Any], where: str) -> Questi
         minimum=low if _is_int(low) else None, maximum=high if _is_int(high) else None,
         unit=ctx.text(record, "unit", where, required=False), danger_sign=danger is True,
         required=required is True or isinstance(required, Mapping),
-        place=Place(where, node_line(record)))
+        screen=_screen(ctx, record, where, what), place=Place(where, node_line(record)))
+
+
+def _screen(ctx: FieldReader, record: Mapping[str, Any], where: str, what: str) -> str:
+    screen = record.get("screen")
+    if screen is None:
+        return ""
+    if not isinstance(screen, str) or not QUESTION_ID.fullmatch(screen):
+        ctx.problem(where, yamlio.line_of(record, "screen"), f"{what}screen must be a name "
+                    "like cauda_equina (lower_case_with_underscores)")
+        return ""
+    return screen
 
 
 def _is_int(value: Any) -> TypeGuard[int]:

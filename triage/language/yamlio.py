@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 from triage.errors import TriageError
-from triage.problems import Place, shown
+from triage.problems import Place, excerpt, shown
 
 try:  # pragma: no cover - depends on how PyYAML was built
     _Base: type = yaml.CSafeLoader
@@ -174,20 +174,76 @@ def _check_shape(node: yaml.Node, where: str) -> None:
                 stack.append((value, depth + 1))
 
 
-def _mark_place(where: str, exc: yaml.YAMLError) -> Place:
+INDENTATION = ("indentation: this line is not lined up with the lines above it (the keys "
+               "of a mapping, and the '-' of each list item, start in the same column; "
+               "indent with spaces)")
+HINTS = (  # what the parser says -> what a person did (the first that matches)
+    ("mapping values are not allowed", "a colon where none can be: check this line's "
+     "indentation against the line above, or put text that contains ': ' in quotes"),
+    ("could not find expected ':'", "a missing colon: write a key as 'key: value', with a "
+     "colon and a space"),
+    ("did not find expected key", INDENTATION),
+    ("did not find expected '-' indicator", INDENTATION),
+    ("expected <block end>", INDENTATION),
+)
+FLOW_HINTS = {  # said at the bracket that is not closed
+    "flow sequence": "an unclosed '[': the list that starts here needs a ']' at its end (and "
+    "commas between its items)",
+    "flow mapping": "an unclosed '{': the mapping that starts here needs a '}' at its end (and "
+    "commas between its items)"}
+QUOTE_HINT = "an unclosed quote: the quote that starts here has no closing quote"
+TAB_HINT = "a tab character: YAML is indented with spaces only (replace the tab with spaces)"
+
+
+def _syntax_error(exc: yaml.YAMLError, text: str, where: str) -> YamlError:
+    """The error for ``exc``: a plain hint at ``file:line:column`` (the parser's own words
+    after it, for experts), then the line and a caret under the column."""
+    problem = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
+    context = str(getattr(exc, "context", None) or "")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    return Place(where, mark.line + 1 if mark is not None else 0)
+    if mark is None:
+        return YamlError(problem, where)
+    line, column = mark.line + 1, mark.column + 1
+    source = (text.splitlines()[line - 1:line] or [""])[0]
+    start = getattr(exc, "context_mark", None)  # where what is unfinished started
+    flow = next((words for said, words in FLOW_HINTS.items() if said in context), None)
+    hint: str | None
+    if "\t" in source[:column] + source.lstrip(" ")[:1]:
+        hint, column = TAB_HINT, source.index("\t") + 1
+    elif start is not None and ("quoted scalar" in context or flow
+                                or "could not find expected ':'" in problem):
+        hint = QUOTE_HINT if "quoted scalar" in context else flow or HINTS[1][1]
+        line, column = start.line + 1, start.column + 1
+    else:
+        hint = next((words for said, words in HINTS if said in problem), None)
+    if "could not determine a constructor for the tag" in problem:
+        problem = problem.replace("could not determine a constructor for the tag",
+                                  "tag not allowed (only plain YAML is read):")
+    quote = _open_quote(text, line) if hint not in (QUOTE_HINT, TAB_HINT) else 0
+    if hint and quote:
+        hint += f"; or the quote opened on line {quote} is not closed"
+    parser = f"{context}: {problem}" if context else problem
+    message = f"{hint} (YAML parser: {parser})" if hint else problem
+    shown_line = excerpt(text, line, column)
+    return YamlError(message + (f"\n{shown_line}" if shown_line else ""),
+                     Place(where, line, column))
 
 
-def _problem(exc: yaml.YAMLError, text: str) -> str:
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    mark = getattr(exc, "problem_mark", None)
-    if mark is not None and "\t" in (text.splitlines()[mark.line:mark.line + 1] or [""])[0]:
-        return "a tab character where YAML needs spaces (indent with spaces)"
-    if "could not determine a constructor for the tag" in str(problem):
-        return str(problem).replace("could not determine a constructor for the tag",
-                                    "tag not allowed (only plain YAML is read):")
-    return str(problem)
+OPENING_QUOTE = re.compile(r"""(?:^\s*-|:)\s+(["'])""")
+
+
+def _open_quote(text: str, before: int) -> int:
+    """The line (before line ``before``) of a value whose opening quote is not closed on
+    its line, or 0: a quote left open swallows the lines after it, and the parser then
+    complains further down."""
+    for number, source in enumerate(text.splitlines()[:before - 1], 1):
+        found = OPENING_QUOTE.search(source.split(" #")[0])
+        if found:
+            rest = source[found.end():]
+            closing = rest.replace("''", "") if found[1] == "'" else rest.replace('\\"', "")
+            if found[1] not in closing:
+                return number
+    return 0
 
 
 def loads(text: str, where: str = "<string>") -> Any:
@@ -202,7 +258,7 @@ def loads(text: str, where: str = "<string>") -> Any:
         _check_shape(node, where)
         return loader.construct_document(node)
     except yaml.YAMLError as exc:
-        raise YamlError(_problem(exc, text), _mark_place(where, exc)) from None
+        raise _syntax_error(exc, text, where) from None
     except RecursionError:
         raise YamlError(f"nested more than {MAX_DEPTH} levels deep", where) from None
     finally:

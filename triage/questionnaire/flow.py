@@ -6,7 +6,12 @@ these functions, so they share one flow:
 * danger signs first (in questionnaire order), then the other questions in order;
 * a question is asked only where it applies and where its answer can change the plan
   (see :mod:`triage.questionnaire.relevance`);
-* an answer that makes the result an emergency ends the questionnaire at once.
+* an answer that makes the result an emergency ends the questionnaire at once;
+* questions that share a ``screen`` (in the questionnaire file) are shown together: the
+  next screen is the next question with the other questions of its screen still to be
+  asked; an emergency answer on a screen ends the questionnaire right after it;
+* progress is an estimate: the screens answered, plus the screens of the questions still
+  relevant to the answers so far (branches change it, so it is "about").
 
 Answers here are typed values, as :func:`triage.language.values.coerce` returns them.
 """
@@ -14,6 +19,7 @@ Answers here are typed values, as :func:`triage.language.values.coerce` returns 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from triage.engine import Engine
@@ -40,6 +46,48 @@ def next_question(engine: Engine, answers: Mapping[str, Any]) -> Question | None
     return None
 
 
+@dataclass(frozen=True)
+class Screen:
+    """What is shown before one Enter: one question, or the yes/no questions of a screen
+    still to be asked (each answered on its own: yes, no, or not sure for a danger sign)."""
+
+    questions: tuple[Question, ...]
+
+    @property
+    def grouped(self) -> bool:
+        return len(self.questions) > 1
+
+
+def screen_key(question: Question) -> str:
+    """The screen a question is shown on: its ``screen``, or itself alone."""
+    return question.screen or f"question:{question.id}"
+
+
+def next_screen(engine: Engine, answers: Mapping[str, Any]) -> Screen | None:
+    """The next screen to show, or None when the questionnaire is over (done or
+    emergency). It opens with :func:`next_question`, so no question is skipped that the
+    flow would ask one at a time; the others of its screen are those still unanswered and
+    relevant to the answers so far (a danger sign always is)."""
+    first = next_question(engine, answers)
+    if first is None or not first.screen:
+        return None if first is None else Screen((first,))
+    return Screen(tuple(q for q in flow_order(engine.ruleset)
+                        if q.screen == first.screen and answers.get(q.id) is None
+                        and (q is first or relevant(engine, q, answers))))
+
+
+def progress(engine: Engine, answers: Mapping[str, Any]) -> tuple[int, int]:
+    """(the number of the screen to show next, about how many screens in all): the screens
+    answered so far, plus the screens of the questions still unanswered and relevant to
+    the answers so far. An estimate: answers to come can add or remove questions."""
+    ruleset = engine.ruleset
+    done = {screen_key(q) for q in answered(ruleset, answers)}
+    to_come = {screen_key(q) for q in flow_order(ruleset)
+               if answers.get(q.id) is None and screen_key(q) not in done
+               and relevant(engine, q, answers)}
+    return len(done) + 1, len(done) + max(len(to_come), 1)
+
+
 def answered(ruleset: Ruleset, answers: Mapping[str, Any]) -> tuple[Question, ...]:
     """The answered questions in asking order: the summary rows, and what "back" undoes."""
     return tuple(q for q in flow_order(ruleset) if answers.get(q.id) is not None)
@@ -54,12 +102,14 @@ def number(ruleset: Ruleset, answers: Mapping[str, Any], question: Question) -> 
 
 
 def back(ruleset: Ruleset, answers: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
-    """The answers without the last answered question (in asking order), and its id."""
+    """The answers without the last answered screen (in asking order: the last answered
+    question and the others of its screen), and the last question's id."""
     done = answered(ruleset, answers)
     if not done:
         return dict(answers), None
-    last = done[-1].id
-    return {key: value for key, value in answers.items() if key != last}, last
+    last = done[-1]
+    undone = {q.id for q in done if screen_key(q) == screen_key(last)}
+    return {key: value for key, value in answers.items() if key not in undone}, last.id
 
 
 def pruned(ruleset: Ruleset, answers: Mapping[str, Any]) -> dict[str, Any]:

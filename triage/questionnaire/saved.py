@@ -35,6 +35,11 @@ def save_answers(target: Target, ruleset: Ruleset, answers: Mapping[str, Any]) -
     write_text(target, answers_yaml(ruleset, answers, target.real.name))
 
 
+def _written(value: Any) -> str:
+    """A saved value as the file has it (yes/no for booleans), bounded."""
+    return ("yes" if value else "no") if isinstance(value, bool) else shown(value)
+
+
 def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
@@ -59,10 +64,15 @@ def resumed(ruleset: Ruleset, raw: Any, where: str) -> Resumed:
     notes = []
     for key, value in raw.items():
         if key not in questions:
-            notes.append(f"{where}: ignoring unknown answer id {shown(key)}")
+            notes.append(f"{where}: ignoring unknown answer id {shown(key)} "
+                         f"(its value {_written(value)} is not used)")
         elif value is not None:
             try:
                 values[key] = coerce(questions[key], value)
             except ValueProblem as exc:
                 notes.append(f"{where}: {key}: {exc}; this question will be asked again")
-    return Resumed(pruned(ruleset, values), notes)
+    kept = pruned(ruleset, values)
+    for key in [key for key in values if key not in kept]:
+        notes.append(f"{where}: {key}: {_written(raw[key])} is not used: the question does not "
+                     "apply to the other saved answers")
+    return Resumed(kept, notes)
