@@ -52,7 +52,8 @@ def run(
         "clinicians. Default: in markdown, not in text or HTML.", show_default=False)]
         = None,
     date: Annotated[str | None, typer.Option(
-        "--date", metavar="YYYY-MM-DD", help="A date to print on the plan, YYYY-MM-DD (default: none).")]
+        "--date", metavar="YYYY-MM-DD", help="A date to print on the plan (default: "
+        "none).")]
         = None,
     urgency_exit_code: Annotated[bool, typer.Option(
         "--urgency-exit-code", help="Exit 0 self_care, 3 routine, 4 urgent, 5 emergency.")]
