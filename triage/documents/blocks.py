@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Heading:
+    """A heading of the given level (1 is the title), with an optional anchor."""
+
     level: int
     text: str
     anchor: str = ""
@@ -26,6 +28,8 @@ class Heading:
 
 @dataclass(frozen=True)
 class Para:
+    """A paragraph, with an optional bold label; ``flag`` marks a warning."""
+
     text: str
     label: str = ""  # shown in bold before the text
     flag: bool = False  # a warning the reader must not miss
@@ -33,6 +37,8 @@ class Para:
 
 @dataclass(frozen=True)
 class Items:
+    """A bulleted (or numbered) list, with an optional bold label per item."""
+
     items: tuple[str, ...]
     ordered: bool = False
     labels: tuple[str, ...] = ()  # bold label per item ('' for none)
@@ -40,6 +46,8 @@ class Items:
 
 @dataclass(frozen=True)
 class Table:
+    """A table: a header row and rows of cells."""
+
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 

@@ -33,6 +33,9 @@ KEYWORDS = ("all", "any", "not", "finding", "unanswered", "unscreened")
 
 @dataclass(frozen=True)
 class Compare:
+    """A question's answer compared with a value by ``op``; ``multi`` for a multi-choice
+    question."""
+
     question: str
     op: str
     value: Any
@@ -58,6 +61,8 @@ class Compare:
 
 @dataclass(frozen=True)
 class HasFinding:
+    """Holds when a rule has asserted the finding ``name``."""
+
     name: str
     line: int = field(default=0, compare=False)  # where it is written, for messages
 
@@ -70,6 +75,8 @@ class HasFinding:
 
 @dataclass(frozen=True)
 class Unanswered:
+    """Holds when the question was left blank."""
+
     question: str
 
     def holds(self, answers: Mapping[str, Any], findings: Set[str]) -> bool:
@@ -94,6 +101,8 @@ class Unscreened:
 
 @dataclass(frozen=True)
 class All:
+    """Holds when every item holds."""
+
     items: tuple[Condition, ...]
 
     def holds(self, answers: Mapping[str, Any], findings: Set[str]) -> bool:
@@ -107,6 +116,8 @@ class All:
 
 @dataclass(frozen=True)
 class AnyOf:
+    """Holds when at least one item holds."""
+
     items: tuple[Condition, ...]
 
     def holds(self, answers: Mapping[str, Any], findings: Set[str]) -> bool:
@@ -118,6 +129,8 @@ class AnyOf:
 
 @dataclass(frozen=True)
 class Not:
+    """Holds when its item does not."""
+
     item: Condition
 
     def holds(self, answers: Mapping[str, Any], findings: Set[str]) -> bool:

@@ -297,6 +297,9 @@ class Ruleset:
 
 @dataclass(frozen=True)
 class Exclusion:
+    """Advice held back from a plan: its id, the id and title of the rule that held it
+    back, and the advice's title."""
+
     id: str
     because: str
     reason: str
@@ -305,6 +308,8 @@ class Exclusion:
 
 @dataclass(frozen=True)
 class FiredRule:
+    """A rule that fired, as a result lists it: its evidence, urgency and advice."""
+
     id: str
     title: str
     evidence: tuple[str, ...]

@@ -22,6 +22,8 @@ NOT_SURE = "not_sure"  # the answer "not sure" to a danger sign: never "no", nev
 
 @dataclass(frozen=True)
 class Choice:
+    """One allowed answer of a choice question: its value and its label."""
+
     value: str
     label: str
     exclusive: bool = False  # for ``multi``: cannot be combined with other values
