@@ -15,14 +15,14 @@ each of them checks, and prints, the same result for the same answers:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from triage.engine import Engine
-from triage.engine.plan import assemble
+from triage.engine.plan import Firing, applicable_unanswered, assemble
 from triage.intake.answers import check_answers
 from triage.language.model import Result
 from triage.problems import Source
-from triage.questionnaire.relevance import still_relevant
 
 
 def triage_answers(engine: Engine, raw: Any, *, source: Source = "answers",
@@ -35,4 +35,14 @@ def triage_answers(engine: Engine, raw: Any, *, source: Source = "answers",
     answers = check_answers(engine.ruleset, raw, source=source, missing=missing).values
     firing = engine.run(answers)
     return assemble(engine.ruleset, firing, answers, locale,
-                    still_relevant(engine, answers, firing))
+                    _still_relevant(engine, answers, firing))
+
+
+def _still_relevant(engine: Engine, answers: Mapping[str, Any],
+                    firing: Firing) -> tuple[str, ...]:
+    """The blank questions still relevant. With none blank (a complete answers file) the
+    relevance test is not needed, nor its module, so ``triage run`` starts without it."""
+    if not applicable_unanswered(engine.ruleset, answers):
+        return ()
+    from triage.questionnaire.relevance import still_relevant
+    return still_relevant(engine, answers, firing)

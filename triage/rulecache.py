@@ -24,7 +24,6 @@ import contextlib
 import hashlib
 import os
 import pickle
-import secrets
 import stat
 import sys
 from pathlib import Path
@@ -118,6 +117,8 @@ def _read(folder_fd: int, name: str, key: str) -> Ruleset | None:
 def _write(folder_fd: int, name: str, key: str, ruleset: Ruleset) -> None:
     payload = pickle.dumps(ruleset, protocol=pickle.HIGHEST_PROTOCOL)
     data = MAGIC + key.encode() + b"\n" + hashlib.sha256(payload).digest() + payload
+    import secrets  # only here: a warm cache is read without it (start-up, issue 14)
+
     temporary = f".tmp-{secrets.token_hex(8)}-{name}"
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600,
                  dir_fd=folder_fd)

@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -147,6 +146,8 @@ def replacing(target: Target) -> Iterator[Output]:
             with contextlib.suppress(OSError):
                 handle.close()
         return
+    import tempfile  # only here: printing to standard output starts without it
+
     try:
         handle_fd, temporary = tempfile.mkstemp(prefix=f".{target.real.name}.",
                                                 suffix=".tmp", dir=target.real.parent)

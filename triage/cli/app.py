@@ -120,7 +120,7 @@ def _run() -> Callable[..., Any]:
 
 
 def _questions() -> Callable[..., Any]:
-    from .run import questions
+    from .questions import questions
     return questions
 
 

@@ -1,5 +1,4 @@
-"""``triage run`` (one answers file to a plan) and ``triage questions`` (the data
-dictionary)."""
+"""``triage run``: one answers file to a plan."""
 
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ from triage.intake.answers import Missing
 from triage.intake.files import read_answers
 from triage.language.model import Urgency
 from triage.pipeline import triage_answers
-from triage.questionnaire.dictionary import DictionaryFormat, dictionary
 
 from .funnel import streams_of
 from .options import (
@@ -87,14 +85,3 @@ def _format(output: Path | None, format: Format | None) -> Format:
 
 def _date(date: str | None) -> str | None:
     return None if date is None else iso_date(date, "--date").isoformat()
-
-
-def questions(
-    ctx: typer.Context,
-    format: Annotated[DictionaryFormat, typer.Option(
-        "--format", "-f", help="text table, JSON list, or JSON Schema for answer files.")]
-        = DictionaryFormat.TEXT,
-    rules: RulesOption = None,
-) -> None:
-    """Print the data dictionary: every question id, its type and allowed answers."""
-    streams_of(ctx).out(dictionary(api.ruleset(rules), format))
