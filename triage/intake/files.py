@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from triage.errors import TriageError
 from triage.language import yamlio
 from triage.problems import Place, excerpt, printable, shown
+
+if TYPE_CHECKING:
+    import json
 
 
 class AnswersFileError(TriageError):
@@ -42,6 +44,8 @@ def _decimal(digits: str) -> int | str:
 
 def json_value(text: str) -> Any:
     """Parse JSON text, refusing duplicate keys; raise JsonProblem saying why not."""
+    import json  # only here: a YAML answers file is read without it (start-up, issue 14)
+
     try:
         return json.loads(text, object_pairs_hook=_reject_duplicates, parse_int=_decimal)
     except json.JSONDecodeError as exc:
