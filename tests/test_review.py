@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -134,14 +135,20 @@ def test_cli_review_writes_html_with_invariants_and_sign_off(tmp_path):
 
 def test_the_cover_says_what_it_is_and_has_a_sign_off_table(shipped_markdown, ruleset):
     """The cover names the rule set, version, sha256, reader and purpose, then a sign-off
-    table with a decision column and the open sign-off items of the changelog."""
-    cover = shipped_markdown.split("## Contents", 1)[0]
+    table with a decision column, and how many sign-off items of the changelog are open;
+    the items themselves come right after the contents, before section 1 (a long list on
+    the cover pushed it onto a second, nearly empty page)."""
+    cover, rest = shipped_markdown.split("## Contents", 1)
     assert f"- **sha256:** {ruleset.sha256}" in cover
     assert "- **For:** clinical reviewers of the rule set" in cover
     assert "not advice for a patient" in cover
     assert "| Name | Role | Decision | Date | Signature |" in cover
-    assert "Open sign-off items" in cover
-    assert "\\[0.2.1\\] Not sure is urgent, not emergency" in cover
+    front = rest.split("## 1\\. Questionnaire", 1)[0]
+    count = len(re.findall(r"^\d+\. \\\[", front, re.M))  # "12. \[0.2.1\] ..."
+    assert count > 0
+    assert f"after reading the {count} open sign-off items from CHANGELOG.md" in cover
+    assert f"## Open sign-off items ({count}, from CHANGELOG.md)" in front
+    assert "\\[0.2.1\\] Not sure is urgent, not emergency" in front
 
 
 def test_the_contents_list_the_numbered_sections(shipped_markdown):
