@@ -13,7 +13,8 @@ switched off), and the shortcut gives the same. Re-recorded on rule set 0.2.1 (t
 two re-recorded when the refusal message lost its "from Python: missing=..." ending
 (with the old message they are the values recorded before: no result changed). Re-recorded
 on rule set 0.2.2 (screens: the version and sha256 in every output, and two questions
-asked earlier: ``daily_life_impact`` and ``trend`` before the yes/no back questions).
+asked earlier: ``daily_life_impact`` and ``trend`` before the yes/no back questions), and
+again for 0.2.2's urgent headline wording (the headline is in every result).
 When the *rules* change, results change on purpose: regenerate with
 ``PYTHONPATH=. python tests/test_identity.py`` and paste both lines below.
 """
@@ -37,9 +38,9 @@ from triage.engine import Engine
 from triage.pipeline import triage_answers
 from triage.questionnaire import next_question
 
-RULESET_SHA256 = "996c2f1c7702"  # the rule set the digest was recorded on (prefix)
-GOLDEN = "d86a4e2452e6f9b37a05debd656ab425ba497fe051c77601e7b7f43ce77b560b"
-FLOW_GOLDEN = "c39503d19be41c3451397519fd872ec0488843404d1224a759d3a1e4039e3c8c"
+RULESET_SHA256 = "0fd4d1235a05"  # the rule set the digest was recorded on (prefix)
+GOLDEN = "94ab06a03a6b471ddaa5ffee260a7cc88f51e11ca74afc836e7edb799afbe140"
+FLOW_GOLDEN = "7e8446c2d38ae5b0e7856d57612f74902f93605e8c4fb68187b0d1891154e9de"
 ASKED_GOLDEN = "4a267574aa81105838207b5ae9c0e4d0b732060e4131e17e830122bb54426ff5"
 ASK_SESSIONS = 300
 RANDOM_SETS = 400
