@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from conftest import RULES
+from conftest import RULES, healthy_adult
 from rulesets import make_ruleset, rule
 from typer.testing import CliRunner
 
@@ -174,6 +174,25 @@ def test_the_questionnaire_is_in_full_with_danger_sign_urgencies(ruleset):
     assert "**Danger sign:** yes → EMERGENCY; not sure → URGENT" in saddle
     weeks = section.split("**pregnancy_weeks:**", 1)[1].split("**pregnancy_warning", 1)[0]
     assert "**Asked:** when pregnant is yes" in weeks
+
+
+def test_asked_says_what_triage_ask_does_for_questions_it_may_skip(ruleset):
+    """A clinician reading "Asked: always" for a question a whole session never asked
+    was misled (a new user's trial): yes/no questions are asked only when their answer
+    could change the plan, medicines only when pharmacy medicines would be offered; and
+    the wording follows the flow's own decision on a healthy adult's session."""
+    from triage.clinician.review_front import _asked
+    from triage.questionnaire.relevance import relevant
+
+    questions = ruleset.question_map
+    assert _asked(questions["age"]) == "always"
+    assert _asked(questions["muscle_spasms"]) == "only when its answer could change the plan"
+    assert _asked(questions["takes_anticoagulant"]).endswith(
+        "only when pharmacy medicines would be offered")
+    engine = triage.engine(RULES)
+    answers = {**healthy_adult(), "muscle_spasms": None}
+    # the flow did skip it here, which "always" would have hidden
+    assert not relevant(engine, questions["muscle_spasms"], answers)
 
 
 def test_every_invariant_kind_is_read_aloud(ruleset):

@@ -123,6 +123,22 @@ def _choices(question: Question) -> str:
     return prefix + shown + ("; not sure" if question.takes_not_sure else "")
 
 
+def _asked(question: Question) -> str:
+    """When ``triage ask`` asks it, as the flow decides (questionnaire.relevance): where
+    it applies, and for medicines and other yes/no questions only where it matters."""
+    where = "" if question.ask_when is None else f"when {question.ask_when.describe()}, "
+    if question.required and question.required_when is None:
+        return where.rstrip(", ") or "always"
+    if question.section == "medicines":
+        return f"{where}only when pharmacy medicines would be offered"
+    if question.type != "yes_no":
+        return where.rstrip(", ") or "always"
+    asked = f"{where}only when its answer could change the plan"
+    if question.required and question.required_when is not None:
+        asked += f"; always when {question.required_when.describe()}"
+    return asked
+
+
 def _required(question: Question) -> str:
     if question.danger_sign:
         return "always (a danger sign)"
@@ -173,9 +189,7 @@ def questionnaire(ruleset: Ruleset, urgencies: Mapping[str, list[tuple[str, str]
             blocks.append(Heading(3, section.replace("_", " ").capitalize()))
         details = [("Help", question.help), ("Answers", _choices(question))]
         if not question.danger_sign:  # a danger sign is always asked and required
-            details += [("Asked", "always" if question.ask_when is None
-                         else f"when {question.ask_when.describe()}"),
-                        ("Required", _required(question))]
+            details += [("Asked", _asked(question)), ("Required", _required(question))]
         if question.id in urgencies:
             details.append(("Danger sign", "; ".join(
                 f"{answer} \u2192 {level.replace('_', ' ').upper()}"
