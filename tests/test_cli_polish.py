@@ -88,3 +88,16 @@ def test_review_date_in_iso_form_is_printed(tmp_path):
     result = runner.invoke(app, ["rules", "review", str(RULES), "--date", "2026-12-01"])
     assert result.exit_code == 0
     assert "2026-12-01" in result.stdout
+
+
+@pytest.mark.parametrize(("given", "said"), [
+    ("two", "'two' is not a valid whole number."),
+    ("-1", "-1 is not in the range 0 or more."),
+])
+def test_a_bad_number_option_is_refused_in_plain_words(given, said):
+    """A new user's trial: "'two' is not a valid int range" and "not in the range at
+    least 0" were the parser's words; the help says "[default: 1; 0 or more]"."""
+    result = runner.invoke(app, ["batch", "-", "--jobs", given])
+    assert result.exit_code == 2
+    assert said in result.stderr
+    assert "[default: 1; 0 or more]" in " ".join(runner.invoke(app, ["batch", "-h"]).stdout.split())

@@ -76,6 +76,20 @@ def test_answers_are_in_a_doctors_order_with_units():
     assert block.said_no == ("muscle spasms",)
 
 
+def test_one_of_a_unit_is_written_singular():
+    """A one-year-old, one day of pain, one minute of stiffness: "1 year", not "1 years"
+    (and the same words at the keyboard's summary as on the plan)."""
+    from triage.questionnaire.flow import show_value
+
+    block = your_answers((Answer("age", 1, unit="years"), Answer("duration_days", 1, unit="days"),
+                          Answer("morning_stiffness_minutes", 1, unit="minutes"),
+                          Answer("pain_severity", 1, unit="out of 10")))
+    assert dict(block.answers) == {"Age": "1 year", "Pain for": "1 day",
+                                   "Morning stiffness": "1 minute", "Pain score": "1 out of 10"}
+    age = triage.engine(RULES).ruleset.question_map["age"]
+    assert (show_value(age, 1), show_value(age, 2)) == ("1 year", "2 years")
+
+
 def test_the_safety_net_heading_is_not_said_twice():
     """One heading, "When to get help", not "Get help if" over "When to get help"."""
     page = text_of(healthy_adult())

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
-from conftest import RULES
+from conftest import RULES, healthy_adult
 from rulesets import make_ruleset, rule
 from typer.testing import CliRunner
 
@@ -134,14 +135,20 @@ def test_cli_review_writes_html_with_invariants_and_sign_off(tmp_path):
 
 def test_the_cover_says_what_it_is_and_has_a_sign_off_table(shipped_markdown, ruleset):
     """The cover names the rule set, version, sha256, reader and purpose, then a sign-off
-    table with a decision column and the open sign-off items of the changelog."""
-    cover = shipped_markdown.split("## Contents", 1)[0]
+    table with a decision column, and how many sign-off items of the changelog are open;
+    the items themselves come right after the contents, before section 1 (a long list on
+    the cover pushed it onto a second, nearly empty page)."""
+    cover, rest = shipped_markdown.split("## Contents", 1)
     assert f"- **sha256:** {ruleset.sha256}" in cover
     assert "- **For:** clinical reviewers of the rule set" in cover
     assert "not advice for a patient" in cover
     assert "| Name | Role | Decision | Date | Signature |" in cover
-    assert "Open sign-off items" in cover
-    assert "\\[0.2.1\\] Not sure is urgent, not emergency" in cover
+    front = rest.split("## 1\\. Questionnaire", 1)[0]
+    count = len(re.findall(r"^\d+\. \\\[", front, re.M))  # "12. \[0.2.1\] ..."
+    assert count > 0
+    assert f"after reading the {count} open sign-off items from CHANGELOG.md" in cover
+    assert f"## Open sign-off items ({count}, from CHANGELOG.md)" in front
+    assert "\\[0.2.1\\] Not sure is urgent, not emergency" in front
 
 
 def test_the_contents_list_the_numbered_sections(shipped_markdown):
@@ -167,6 +174,25 @@ def test_the_questionnaire_is_in_full_with_danger_sign_urgencies(ruleset):
     assert "**Danger sign:** yes → EMERGENCY; not sure → URGENT" in saddle
     weeks = section.split("**pregnancy_weeks:**", 1)[1].split("**pregnancy_warning", 1)[0]
     assert "**Asked:** when pregnant is yes" in weeks
+
+
+def test_asked_says_what_triage_ask_does_for_questions_it_may_skip(ruleset):
+    """A clinician reading "Asked: always" for a question a whole session never asked
+    was misled (a new user's trial): yes/no questions are asked only when their answer
+    could change the plan, medicines only when pharmacy medicines would be offered; and
+    the wording follows the flow's own decision on a healthy adult's session."""
+    from triage.clinician.review_front import _asked
+    from triage.questionnaire.relevance import relevant
+
+    questions = ruleset.question_map
+    assert _asked(questions["age"]) == "always"
+    assert _asked(questions["muscle_spasms"]) == "only when its answer could change the plan"
+    assert _asked(questions["takes_anticoagulant"]).endswith(
+        "only when pharmacy medicines would be offered")
+    engine = triage.engine(RULES)
+    answers = {**healthy_adult(), "muscle_spasms": None}
+    # the flow did skip it here, which "always" would have hidden
+    assert not relevant(engine, questions["muscle_spasms"], answers)
 
 
 def test_every_invariant_kind_is_read_aloud(ruleset):

@@ -23,10 +23,12 @@ class Command(TyperCommand):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for param in self.params:  # "[default: 1; at least 0]", not "x>=0"
-            kind = param.type
+        for param in self.params:  # "[default: 1; 0 or more]", not "x>=0"; and the
+            kind = param.type  # error "-1 is not in the range 0 or more"
             if getattr(kind, "min", None) is not None and getattr(kind, "max", 0) is None:
-                kind._describe_range = lambda low=kind.min: f"at least {low}"  # type: ignore[attr-defined]
+                kind._describe_range = lambda low=kind.min: f"{low} or more"  # type: ignore[attr-defined]
+            if getattr(kind, "name", "") in {"integer range", "int range"}:
+                kind.name = "whole number"  # "'two' is not a valid whole number"
 
     def get_short_help_str(self, limit: int = 45) -> str:
         return first_paragraph(self.short_help or self.help)

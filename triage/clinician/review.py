@@ -38,7 +38,7 @@ from triage.problems import Place
 
 from .cases import load_cases, run_case
 from .formats import ReviewFormat
-from .review_front import contents, cover, questionnaire
+from .review_front import contents, cover, open_items, questionnaire
 from .verify import VerifyReport
 from .verify_report import coverage_text, deciding
 
@@ -220,6 +220,7 @@ def document(ruleset: Ruleset, coverage: Coverage, report: VerifyReport | None,
     (:func:`~triage.clinician.review_front.danger_urgencies`), if computed."""
     blocks: list[Block] = cover(ruleset, date, _summary(ruleset, coverage, report))
     blocks += contents(list(zip(SECTIONS, SECTIONS, strict=True)))
+    blocks += open_items(ruleset)
     parts = [questionnaire(ruleset, urgencies or {}, 1),
              _rules(ruleset, coverage, mutation or {}), _advice(ruleset), _glossary(ruleset),
              _hazards(ruleset), _invariants(ruleset, report), _coverage(ruleset, coverage),

@@ -56,32 +56,41 @@ def open_sign_off_items(root: Path) -> list[tuple[str, str]]:
 
 
 def cover(ruleset: Ruleset, date: str | None, summary: Items) -> list[Block]:
-    """The cover page: what the document is, for whom, the facts, the sign-off table and
-    the open sign-off items."""
+    """The cover page: what the document is, for whom, the facts and the sign-off table.
+    It names how many sign-off items are open; they are listed after the contents
+    (:func:`open_items`), so a long list never pushes the cover onto a second page."""
     blank = ("", "", "", "", "")
     facts = [("Rule set", ruleset.name), ("Version", ruleset.version),
              ("sha256", ruleset.sha256), ("Date", date or "not dated (give --date)"),
              ("For", "clinical reviewers of the rule set"),
              ("What it is", "a review copy of the rules, for sign-off: not advice for a "
               "patient")]
-    blocks: list[Block] = [
+    items = open_sign_off_items(Path(ruleset.root))
+    approve = ("Sign below to approve this version (the sha256 above names exactly these "
+               "rule files)")
+    if items:
+        approve += (f", after reading the {len(items)} open sign-off items from {CHANGELOG}, "
+                    "listed after the contents")
+    return [
         Heading(1, f"Clinical review: {ruleset.name} {ruleset.version}", "cover"),
         Items(tuple(v for _, v in facts), labels=tuple(k for k, _ in facts)),
         Para("This document shows the questions people are asked, every rule read aloud, "
              "the advice it can give, the hazard log, the safety invariants and what the "
-             "clinical test cases cover. Sign below to approve this version (the sha256 "
-             "above names exactly these rule files)."),
+             f"clinical test cases cover. {approve}."),
         summary,
         Heading(2, "Sign-off", "sign-off"),
         Table(("Name", "Role", "Decision", "Date", "Signature"), (blank, blank, blank)),
     ]
+
+
+def open_items(ruleset: Ruleset) -> list[Block]:
+    """The sign-off items still open in the changelog, newest version first (none: no
+    blocks)."""
     items = open_sign_off_items(Path(ruleset.root))
-    if items:
-        blocks += [Heading(3, f"Open sign-off items ({len(items)}, from {CHANGELOG})",
-                           "open-items"),
-                   Items(tuple(f"[{version}] {text}" for version, text in items),
-                         ordered=True)]
-    return blocks
+    if not items:
+        return []
+    return [Heading(2, f"Open sign-off items ({len(items)}, from {CHANGELOG})", "open-items"),
+            Items(tuple(f"[{version}] {text}" for version, text in items), ordered=True)]
 
 
 def contents(sections: list[tuple[str, str]]) -> list[Block]:
@@ -112,6 +121,22 @@ def _choices(question: Question) -> str:
         shown = "; ".join(f"{c.label} ({c.value})" for c in question.choices)
     prefix = "any of: " if question.type == "multi" else ""
     return prefix + shown + ("; not sure" if question.takes_not_sure else "")
+
+
+def _asked(question: Question) -> str:
+    """When ``triage ask`` asks it, as the flow decides (questionnaire.relevance): where
+    it applies, and for medicines and other yes/no questions only where it matters."""
+    where = "" if question.ask_when is None else f"when {question.ask_when.describe()}, "
+    if question.required and question.required_when is None:
+        return where.rstrip(", ") or "always"
+    if question.section == "medicines":
+        return f"{where}only when pharmacy medicines would be offered"
+    if question.type != "yes_no":
+        return where.rstrip(", ") or "always"
+    asked = f"{where}only when its answer could change the plan"
+    if question.required and question.required_when is not None:
+        asked += f"; always when {question.required_when.describe()}"
+    return asked
 
 
 def _required(question: Question) -> str:
@@ -164,9 +189,7 @@ def questionnaire(ruleset: Ruleset, urgencies: Mapping[str, list[tuple[str, str]
             blocks.append(Heading(3, section.replace("_", " ").capitalize()))
         details = [("Help", question.help), ("Answers", _choices(question))]
         if not question.danger_sign:  # a danger sign is always asked and required
-            details += [("Asked", "always" if question.ask_when is None
-                         else f"when {question.ask_when.describe()}"),
-                        ("Required", _required(question))]
+            details += [("Asked", _asked(question)), ("Required", _required(question))]
         if question.id in urgencies:
             details.append(("Danger sign", "; ".join(
                 f"{answer} \u2192 {level.replace('_', ' ').upper()}"

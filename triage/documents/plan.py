@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from triage.language.model import Advice, Answer, Result, Urgency
-from triage.language.questions import NOT_SURE
+from triage.language.questions import NOT_SURE, amount
 
 from .blocks import (
     Banner,
@@ -167,7 +167,7 @@ def answer_value(answer: Answer) -> str:
     if value == NOT_SURE:
         return "not sure"
     if isinstance(value, int):
-        return f"{value} {answer.unit}".strip()
+        return amount(value, answer.unit)
     if isinstance(value, (list, tuple)):
         return ", ".join(str(item).replace("_", " ") for item in value) or "none"
     return str(value).replace("_", " ")

@@ -87,7 +87,6 @@ th, td { border: 1px solid #555; padding: .25rem .45rem; text-align: left; verti
                    font: 8pt "Liberation Sans", Arial, sans-serif; color: #444; } }
 @media print {
   body { margin: 0; max-width: none; font-size: 8pt; line-height: 1.2; }
-  #contents { break-before: page; }
   body { columns: 2; column-gap: 5mm; }
   body > * { column-span: all; }
   #contents ~ * { column-span: none; }

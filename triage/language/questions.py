@@ -91,3 +91,15 @@ class Question:
         if self.type == "multi":
             return "a list of: " + ", ".join(values)
         return ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else values[0]
+
+
+_PLURAL_UNITS = frozenset({"years", "months", "weeks", "days", "hours", "minutes"})
+
+
+def amount(value: int, unit: str | None) -> str:
+    """A number with its question's unit, as a person reads it: "1 day", "14 days",
+    "38 years", "6 out of 10" (units are written plural in the questionnaire)."""
+    unit = unit or ""
+    if value == 1 and unit in _PLURAL_UNITS:
+        unit = unit[:-1]
+    return f"{value} {unit}".strip()

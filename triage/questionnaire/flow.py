@@ -24,7 +24,7 @@ from typing import Any
 
 from triage.engine import Engine
 from triage.language.model import Ruleset
-from triage.language.questions import NOT_SURE, Question
+from triage.language.questions import NOT_SURE, Question, amount
 
 from .relevance import applies, is_emergency, relevant
 
@@ -133,7 +133,7 @@ def show_value(question: Question, value: Any) -> str:
         return labels.get(value, str(value))
     if question.type == "multi":
         return "; ".join(labels.get(item, str(item)) for item in value)
-    return f"{value} {question.unit}".strip()
+    return amount(value, question.unit)
 
 
 def summary_rows(ruleset: Ruleset, answers: Mapping[str, Any]) -> list[tuple[int, str, str, str]]:
