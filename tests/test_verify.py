@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import shutil
 from pathlib import Path
@@ -13,10 +14,15 @@ from typer.testing import CliRunner
 
 import triage
 from triage.cli import app
-from triage.clinician.answer_space import default_baseline, pairwise, thresholds
+from triage.clinician.answer_space import (
+    default_baseline,
+    not_sure_pairs,
+    pairwise,
+    thresholds,
+)
 from triage.clinician.cases import load_cases, run_case
 from triage.clinician.verify import VerifyReport, verify, violation
-from triage.clinician.verify_report import case_yaml, render_report
+from triage.clinician.verify_report import case_yaml, deciding, render_report
 from triage.errors import ExitStatus, RulesetError
 
 QUICK = {"samples_count": 50, "background": "baseline"}
@@ -171,6 +177,57 @@ def test_pairwise_design_covers_every_pair_of_values():
         for x, y in itertools.product(fv, gv):
             assert any(row[f] == x and row[g] == y for row in rows), (f, x, g, y)
     assert len(rows) < 3 * 2 * 4 * 2  # smaller than the full product
+
+
+# RF-CANCER-NEURO-UNSCREENED as rule set 0.2.1 shipped it: blank nerve signs only, so
+# cancer_history yes with leg_weakness not sure gave urgent where the blank gave emergency.
+# The full verify of 0.2.1 passed: the all-pairs core met that pair only beside other
+# answers, chosen by the order of the questions.
+_LAST_BLANK = "            - unanswered: sexual_function_change\n"
+NOT_SURE_BELOW_BLANK_0_2_1 = ("danger_signs.yaml", _LAST_BLANK + "".join(
+    f"            - {qid}: not_sure\n" for qid in ("leg_weakness", "both_legs_affected",
+                                                  "saddle_numbness", "bladder_or_bowel_change",
+                                                  "sexual_function_change")), _LAST_BLANK)
+
+
+def test_the_quick_verify_finds_not_sure_below_blank_in_rule_set_0_2_1(tmp_path):
+    """Each danger sign answered not sure is tried beside every raising answer of every
+    other danger sign, over the baseline answers, so the 0.2.1 bug is found at any depth
+    and whatever the order of the questions."""
+    folder = broken_copy(tmp_path, *NOT_SURE_BELOW_BLANK_0_2_1)
+    engine = triage.engine(folder)
+    report = verify(engine, **QUICK)
+    failure = failed(report).get("INV-NOT-SURE-NOT-BELOW-BLANK")
+    assert failure is not None, "the 0.2.1 form of RF-CANCER-NEURO-UNSCREENED went unnoticed"
+    assert "cancer_history: yes" in deciding(failure, engine.ruleset)
+    assert any("not sure gives urgent, but leaving it blank gives emergency" in problem
+               for problem in failure.problems)
+
+
+def sorted_items(answers: dict[str, object]) -> list[tuple[str, str]]:
+    return sorted((qid, repr(value)) for qid, value in answers.items())
+
+
+def test_not_sure_pairs_cover_every_sign_beside_every_raising_answer(shipped):
+    """21 signs that take not sure, each alone and beside the 23 raising answers of the
+    others (yes; leg_weakness stable or worsening; recent_trauma each kind); the same
+    pairs however the questionnaire is ordered."""
+    ruleset = shipped.ruleset
+    invariant = next(i for i in ruleset.invariants if i.id == "INV-NOT-SURE-NOT-BELOW-BLANK")
+    baseline = default_baseline(ruleset)
+    pairs = not_sure_pairs(invariant, ruleset, baseline)
+    assert {"cancer_history": True, "leg_weakness": "not_sure"} in pairs
+    assert {"leg_weakness": "worsening", "recent_trauma": "not_sure"} in pairs
+    signs = [q for q in ruleset.questions if q.takes_not_sure]
+    raising = sum(len(q.plain_values) - 1 for q in signs)
+    assert len(pairs) == sum(1 + raising - (len(q.plain_values) - 1) for q in signs)
+    reordered = dataclasses.replace(ruleset, questions=ruleset.questions[::-1])
+    again = not_sure_pairs(invariant, reordered, baseline)
+    assert sorted(map(sorted_items, again)) == sorted(map(sorted_items, pairs))
+    report = verify(shipped, **QUICK)
+    item = next(r for r in report.invariants
+                if r.invariant.id == "INV-NOT-SURE-NOT-BELOW-BLANK")
+    assert item.holds and item.not_sure_pairs == len(pairs)
 
 
 def test_an_unknown_answer_id_in_an_invariant_is_reported_with_file_and_line(tmp_path):

@@ -29,6 +29,7 @@ from .answer_space import (
     exhaustive,
     in_scope,
     levels,
+    not_sure_pairs,
     pairwise,
     thresholds,
     urgency_questions,
@@ -70,6 +71,7 @@ class InvariantReport:
     sampled: int = 0  # random answer sets in its scope
     failure: Counterexample | None = None
     blanked: tuple[str, ...] = ()  # blank_answers: the questions left blank in turn
+    not_sure_pairs: int = 0  # a sign answered not sure beside each raising danger sign
 
     @property
     def holds(self) -> bool:
@@ -283,7 +285,8 @@ def _key(answers: Mapping[str, Any]) -> tuple[Any, ...]:
 
 def design(ruleset: Ruleset, reports: list[InvariantReport], background: list[AnswerSet],
            bounds: Mapping[str, tuple[int, ...]], baseline: AnswerSet) -> Iterator[AnswerSet]:
-    """The exhaustive core of each invariant over the all-pairs background."""
+    """The exhaustive core of each invariant over the all-pairs background; then, for an
+    invariant about "not sure" answers, its "not sure" pairs over the baseline answers."""
     for report in reports:
         cores = core_combinations(report.invariant, ruleset, bounds, baseline)
         report.core = len(cores)
@@ -297,6 +300,10 @@ def design(ruleset: Ruleset, reports: list[InvariantReport], background: list[An
                      for n in range(count))
         for core, row in pairs:
             yield {**row, **core}
+        extra = not_sure_pairs(report.invariant, ruleset, baseline)
+        report.not_sure_pairs = len(extra)
+        for combo in extra:
+            yield {**baseline, **combo}
 
 
 def samples(ruleset: Ruleset, reports: list[InvariantReport], count: int, seed: int,

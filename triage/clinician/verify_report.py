@@ -89,9 +89,12 @@ def coverage_text(report: VerifyReport) -> str:
                       f"values on both sides of every threshold ({numbers})")
     else:
         background = "over the baseline answers only (quick mode: no all-pairs background)"
+    pairs = (', and each danger sign answered "not sure" beside every answer of each other '
+             "danger sign that raises the urgency, over the baseline answers"
+             if any(item.not_sure_pairs for item in report.invariants) else "")
     return textwrap.fill(
         f"Checked {report.total:,} answer sets: {report.designed:,} from the design (every "
-        f"combination of the answers each invariant names, {background}) and "
+        f"combination of the answers each invariant names, {background}{pairs}) and "
         f"{report.sampled:,} random answer sets (seed {report.seed}).", width=88)
 
 
@@ -106,6 +109,8 @@ def render_report(report: VerifyReport, ruleset: Ruleset) -> str:
         if not item.exhaustive:
             how = "all pairs of them, " + how
         plural = "s" if item.core != 1 else ""
+        if item.not_sure_pairs:
+            how += f'; {item.not_sure_pairs:,} "not sure" pairs over the baseline answers'
         lines.append(f"{mark}  {invariant.id}: {invariant.title}")
         lines.append(f"      {item.designed:,} designed + {item.sampled:,} sampled answer sets "
                      f"in scope ({item.core:,} combination{plural} of its answers {how})")
