@@ -201,9 +201,14 @@ def blank_problem(engine: Engine, answers: Mapping[str, Any], qid: str,
 def not_sure_problems(engine: Engine, answers: Mapping[str, Any]) -> list[str]:
     """Each danger sign answered ``not_sure`` whose blank (under ``--missing
     conservative``) would give a higher urgency than "not sure" does."""
-    problems = []
+    problems: list[str] = []
+    unsure = engine.ruleset.not_sure(answers)
+    if not unsure:
+        return problems
     given = _bare_urgency(engine, answers)
-    for qid in engine.ruleset.not_sure(answers):
+    if given is Urgency.highest(Urgency):
+        return problems  # nothing is above it: no blank can give more
+    for qid in unsure:
         left = _bare_urgency(engine, {**answers, qid: None})
         if left.rank > given.rank:
             problems.append(f"{qid}: not sure gives {given.value}, but leaving it blank "
