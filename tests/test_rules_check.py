@@ -555,3 +555,31 @@ def test_ordering_a_long_chain_of_not_finding_rules_takes_linear_time():
     levels = strata(rules)
     assert time.perf_counter() - started < 10
     assert levels["C0"] == 0 and levels[f"C{count - 1}"] == count - 1
+
+
+def test_a_danger_sign_rule_lowered_without_its_finding_is_one_error_at_the_rule(tmp_path):
+    """RF-CES-SADDLE lowered to urgent but still asserting red_flag_emergency and
+    recommending emergency advice: the plan would read URGENT over "call 999" (a new
+    user's trial found `rules check` silent). One error naming both, at the rule."""
+    text = rule("R1", "{saddle_numbness: true}",
+                "{urgency: urgent, findings: [red_flag_emergency], "
+                "recommend: [emergency.cauda_equina_info]}")
+    result = rules_check(tmp_path, text)
+    assert result.exit_code == 1
+    assert result.stdout.count(": error: ") == 1
+    assert ("rs/rules.yaml:3: error: rule R1: urgency urgent is lower than the finding "
+            "red_flag_emergency and the advice emergency.cauda_equina_info say (emergency); "
+            "raise the urgency to emergency") in result.stdout
+
+
+@pytest.mark.parametrize(("then", "flagged"), [
+    ("{urgency: routine, findings: [red_flag_urgent]}", True),
+    ("{urgency: urgent, findings: [red_flag_urgent]}", False),
+    ("{urgency: emergency, findings: [red_flag_urgent]}", False),
+    ("{urgency: urgent, recommend: [emergency.call_now]}", True),
+    ("{recommend: [emergency.call_now]}", False),  # a gate sets no urgency of its own
+])
+def test_an_urgency_below_what_the_rules_own_finding_or_advice_says_is_an_error(
+        tmp_path, then, flagged):
+    result = rules_check(tmp_path, rule("R1", "{fever: true}", then))
+    assert ("is lower than" in result.stdout) is flagged, result.stdout

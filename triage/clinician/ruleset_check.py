@@ -23,7 +23,7 @@ from triage.errors import MAX_REPORT_LINES_PER_FILE, RulesetError
 from triage.language import yamlio
 from triage.language.conditions import All, AnyOf, Condition, HasFinding, Not, finding_polarity
 from triage.language.loader import load_ruleset
-from triage.language.model import Rule, Ruleset
+from triage.language.model import Rule, Ruleset, Urgency
 from triage.problems import NOWHERE, Place, Problem, bounded_lines, openable
 
 from .cases import Case, load_cases
@@ -105,6 +105,7 @@ def check(directory: str | Path, *, max_review_age: int = DEFAULT_MAX_REVIEW_AGE
         return CheckReport(sorted({Issue.of(problem) for problem in exc.problems}))
     cases, case_problems = _cases(ruleset)
     problems = [*_refused(Engine, ruleset), *case_problems,
+                *_urgency_contradictions(ruleset),
                 *_draft_only_findings(ruleset), *_never_fire(ruleset),
                 *_unused_findings(ruleset), *_unrecommended_advice(ruleset),
                 *_drafts(ruleset), *_reviews(ruleset, max_review_age, today or dt.date.today()),
@@ -178,6 +179,40 @@ def _readability(ruleset: Ruleset) -> list[Issue]:
     if found.error:
         return [_at(NOWHERE, "warning", found.summary())]
     return [_at(flag.place, "warning", flag.message) for flag in found.flags]
+
+
+# A finding or advice that says how urgent the rule's sign is: the rule's own urgency must
+# be at least that, or the plan reads "URGENT: see a doctor today" over "call 999" (a
+# danger-sign rule lowered without its finding; found in a trial with RF-CES-SADDLE).
+URGENCY_OF_FINDING = {"red_flag_emergency": Urgency.EMERGENCY,
+                      "red_flag_urgent": Urgency.URGENT}
+EMERGENCY_ADVICE = "emergency."
+
+
+def _urgency_contradictions(ruleset: Ruleset) -> list[Issue]:
+    """An error for each active rule that sets an urgency below what its own findings or
+    advice say: a ``red_flag_emergency`` finding or an ``emergency.*`` advice with urgency
+    below emergency, a ``red_flag_urgent`` finding with urgency below urgent. A rule with
+    no urgency (a gate) is not judged: it passes on what others decided."""
+    problems = []
+    for rule in ruleset.active_rules:
+        urgency = rule.then.urgency
+        if urgency is None:
+            continue
+        needs = [(f"the finding {name}", level) for name, level in URGENCY_OF_FINDING.items()
+                 if name in rule.then.findings]
+        needs += [(f"the advice {advice}", Urgency.EMERGENCY) for advice in rule.then.recommend
+                  if advice.startswith(EMERGENCY_ADVICE)]
+        below = [(what, level) for what, level in needs if urgency.rank < level.rank]
+        if below:  # one error per rule, naming every finding and advice that disagree
+            level = max((level for _, level in below), key=lambda level: level.rank)
+            whats = " and ".join(what for what, _ in below)
+            problems.append(_at(rule.place, "error", (
+                f"rule {rule.id}: urgency {urgency.value} is lower than {whats} "
+                f"{'says' if len(below) == 1 else 'say'} ({level.value}); raise the urgency "
+                f"to {level.value}, or take out {whats} if the sign no longer needs "
+                f"{level.value} care")))
+    return problems
 
 
 def _never_fire(ruleset: Ruleset) -> list[Issue]:
