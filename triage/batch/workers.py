@@ -162,9 +162,19 @@ def _worker_died(workers: dict[int, Any], first: int, last: int) -> WorkerDied:
     for process in workers.values():  # reaped by the pool's own thread, maybe just now
         with contextlib.suppress(Exception):
             process.join(timeout=1.0)
-    dead = sorted(((pid, process.exitcode) for pid, process in workers.items()
-                   if process.exitcode is not None and process.exitcode != 0),
-                  key=lambda item: item[1] == -signal.SIGTERM)  # the pool ends the rest so
+    # The pool ends the other workers with SIGTERM once one has died, and the pool's own
+    # thread may be reaping the first one just as we look (its exit code then reads as
+    # not yet known for a moment): look again, briefly, before naming a worker the pool
+    # stopped itself.
+    deadline = time.monotonic() + DEAD_WORKER_GRACE
+    while True:
+        dead = sorted(((pid, process.exitcode) for pid, process in workers.items()
+                       if process.exitcode is not None and process.exitcode != 0),
+                      key=lambda item: item[1] == -signal.SIGTERM)
+        if (not dead or dead[0][1] != -signal.SIGTERM
+                or time.monotonic() > deadline):
+            break
+        time.sleep(0.05)
     how, status = "died", ExitStatus.INTERNAL_ERROR
     if dead:
         pid, code = dead[0]
