@@ -8,6 +8,7 @@ copy inside the installed package, so an edit is tested even after a plain
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,13 @@ def shipped() -> Engine:
 @pytest.fixture(scope="session")
 def ruleset(shipped: Engine) -> triage.Ruleset:
     return shipped.ruleset
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    """A copy of the shipped rule set, as ``rs`` in the test's folder, to break on purpose."""
+    shutil.copytree(RULES, tmp_path / "rs")
+    return tmp_path / "rs"
 
 
 def healthy_adult() -> dict[str, Any]:

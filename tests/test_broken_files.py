@@ -3,10 +3,7 @@ one error per cause (checks that depend on an unreadable file are skipped with a
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from conftest import RULES
 from typer.testing import CliRunner
 
 from triage.cli import app
@@ -20,13 +17,6 @@ runner = CliRunner()
 @pytest.fixture(autouse=True)
 def in_tmp(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-
-
-@pytest.fixture
-def copy(tmp_path):
-    """A copy of the shipped rule set, as ``rs`` in the working folder."""
-    shutil.copytree(RULES, tmp_path / "rs")
-    return tmp_path / "rs"
 
 
 def insert_after(path, number: int, text: str) -> None:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from conftest import RULES
 from typer.testing import CliRunner
 
 from triage.cli import app
@@ -16,13 +13,6 @@ runner = CliRunner()
 @pytest.fixture(autouse=True)
 def in_tmp(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-
-
-@pytest.fixture
-def copy(tmp_path):
-    """A copy of the shipped rule set, as ``rs`` in the working folder."""
-    shutil.copytree(RULES, tmp_path / "rs")
-    return tmp_path / "rs"
 
 
 def edit(path, old: str, new: str) -> None:

@@ -38,7 +38,7 @@ from triage.problems import Place
 
 from .cases import load_cases, run_case
 from .formats import ReviewFormat
-from .review_front import contents, cover, open_items, questionnaire
+from .review_front import contents, cover, open_items, open_sign_off_items, questionnaire
 from .verify import VerifyReport
 from .verify_report import coverage_text, deciding
 
@@ -218,9 +218,10 @@ def document(ruleset: Ruleset, coverage: Coverage, report: VerifyReport | None,
     ("guarded by: INV-..., CASE-...", from ``rules verify --mutants``), if it was run;
     ``urgencies``: for each danger sign, the urgency each answer gives on its own
     (:func:`~triage.clinician.review_front.danger_urgencies`), if computed."""
-    blocks: list[Block] = cover(ruleset, date, _summary(ruleset, coverage, report))
+    items = open_sign_off_items(Path(ruleset.root))
+    blocks: list[Block] = cover(ruleset, date, _summary(ruleset, coverage, report), items)
     blocks += contents(list(zip(SECTIONS, SECTIONS, strict=True)))
-    blocks += open_items(ruleset)
+    blocks += open_items(items)
     parts = [questionnaire(ruleset, urgencies or {}, 1),
              _rules(ruleset, coverage, mutation or {}), _advice(ruleset), _glossary(ruleset),
              _hazards(ruleset), _invariants(ruleset, report), _coverage(ruleset, coverage),

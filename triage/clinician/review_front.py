@@ -20,6 +20,7 @@ from triage.errors import TriageError
 from triage.language.model import Ruleset
 from triage.language.questions import Question
 from triage.pipeline import triage_answers
+from triage.questionnaire.relevance import MEDICINES
 
 CHANGELOG = "CHANGELOG.md"
 _VERSION = re.compile(r"^##\s+(\d+\.\d+\.\d+)")
@@ -55,17 +56,18 @@ def open_sign_off_items(root: Path) -> list[tuple[str, str]]:
     return items
 
 
-def cover(ruleset: Ruleset, date: str | None, summary: Items) -> list[Block]:
+def cover(ruleset: Ruleset, date: str | None, summary: Items,
+          items: list[tuple[str, str]]) -> list[Block]:
     """The cover page: what the document is, for whom, the facts and the sign-off table.
-    It names how many sign-off items are open; they are listed after the contents
-    (:func:`open_items`), so a long list never pushes the cover onto a second page."""
+    It names how many sign-off ``items`` are open (:func:`open_sign_off_items`); they are
+    listed after the contents (:func:`open_items`), so a long list never pushes the cover
+    onto a second page."""
     blank = ("", "", "", "", "")
     facts = [("Rule set", ruleset.name), ("Version", ruleset.version),
              ("sha256", ruleset.sha256), ("Date", date or "not dated (give --date)"),
              ("For", "clinical reviewers of the rule set"),
              ("What it is", "a review copy of the rules, for sign-off: not advice for a "
               "patient")]
-    items = open_sign_off_items(Path(ruleset.root))
     approve = ("Sign below to approve this version (the sha256 above names exactly these "
                "rule files)")
     if items:
@@ -83,10 +85,9 @@ def cover(ruleset: Ruleset, date: str | None, summary: Items) -> list[Block]:
     ]
 
 
-def open_items(ruleset: Ruleset) -> list[Block]:
+def open_items(items: list[tuple[str, str]]) -> list[Block]:
     """The sign-off items still open in the changelog, newest version first (none: no
     blocks)."""
-    items = open_sign_off_items(Path(ruleset.root))
     if not items:
         return []
     return [Heading(2, f"Open sign-off items ({len(items)}, from {CHANGELOG})", "open-items"),
@@ -129,7 +130,7 @@ def _asked(question: Question) -> str:
     where = "" if question.ask_when is None else f"when {question.ask_when.describe()}, "
     if question.required and question.required_when is None:
         return where.rstrip(", ") or "always"
-    if question.section == "medicines":
+    if question.section == MEDICINES:
         return f"{where}only when pharmacy medicines would be offered"
     if question.type != "yes_no":
         return where.rstrip(", ") or "always"

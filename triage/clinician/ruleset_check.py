@@ -186,12 +186,12 @@ def _readability(ruleset: Ruleset) -> list[Issue]:
 # danger-sign rule lowered without its finding; found in a trial with RF-CES-SADDLE).
 URGENCY_OF_FINDING = {"red_flag_emergency": Urgency.EMERGENCY,
                       "red_flag_urgent": Urgency.URGENT}
-EMERGENCY_ADVICE = "emergency."
+EMERGENCY_KIND = "emergency"  # the advice catalogue's kind of emergency advice
 
 
 def _urgency_contradictions(ruleset: Ruleset) -> list[Issue]:
     """An error for each active rule that sets an urgency below what its own findings or
-    advice say: a ``red_flag_emergency`` finding or an ``emergency.*`` advice with urgency
+    advice say: a ``red_flag_emergency`` finding or emergency advice (its kind) with urgency
     below emergency, a ``red_flag_urgent`` finding with urgency below urgent. A rule with
     no urgency (a gate) is not judged: it passes on what others decided."""
     problems = []
@@ -202,7 +202,7 @@ def _urgency_contradictions(ruleset: Ruleset) -> list[Issue]:
         needs = [(f"the finding {name}", level) for name, level in URGENCY_OF_FINDING.items()
                  if name in rule.then.findings]
         needs += [(f"the advice {advice}", Urgency.EMERGENCY) for advice in rule.then.recommend
-                  if advice.startswith(EMERGENCY_ADVICE)]
+                  if advice in ruleset.advice and ruleset.advice[advice].kind == EMERGENCY_KIND]
         below = [(what, level) for what, level in needs if urgency.rank < level.rank]
         if below:  # one error per rule, naming every finding and advice that disagree
             level = max((level for _, level in below), key=lambda level: level.rank)
