@@ -7,10 +7,14 @@ Not a diagnosis. The library works without the command line::
     result.urgency, result.to_dict()
 """
 
-from .api import default_rules_dir, engine, ruleset, triage
-from .errors import AnswersError, ExitStatus, MissingDangerSignsError, RulesetError, TriageError
-from .intake.answers import Answers, check_answers
-from .language.model import Advice, Result, Ruleset, Urgency
+from ._gc import paused as _paused
+
+with _paused():  # see triage._gc: about a tenth of start-up is the collector
+    from .api import default_rules_dir, engine, ruleset, triage
+    from .errors import AnswersError, ExitStatus, MissingDangerSignsError, RulesetError, TriageError
+    from .intake.answers import Answers, check_answers
+    from .language.model import Advice, Result, Ruleset, Urgency
+
 
 __all__ = [
     "Advice", "Answers", "AnswersError", "ExitStatus", "MissingDangerSignsError", "Result",

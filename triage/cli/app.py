@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 import typer.main
 
+from triage._gc import freeze
 from triage.errors import ExitStatus
 
 from .funnel import TRACEBACK, FunnelledGroup, exit_status, streams_of
@@ -169,11 +170,13 @@ def _version(ctx: typer.Context, value: bool) -> None:
 def main() -> None:
     """Console-script entry point."""
     streams = Streams.system()
+    freeze()  # what start-up built (triage._gc); once more below for what the command did
     try:
         app(obj=streams)
     except KeyboardInterrupt as exc:  # before or after a command (the funnel has the rest)
         sys.exit(int(exit_status(exc, streams)))
     finally:
+        freeze()  # the collection at exit then skips the compiled rules and the plan
         _flush_stdout(streams)
 
 
