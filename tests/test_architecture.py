@@ -15,6 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "triage"
 # of lower layers only; never one of its own layer or above. "triage" is the package's
 # __init__ (the public API).
 LAYERS: list[set[str]] = [
+    {"records", "_gc"},  # frozen records; garbage collection at start-up
     {"problems"},
     {"errors"},
     {"safewrite"},

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -73,3 +74,44 @@ def test_run_imports_none_of_the_modules_only_other_commands_need(run_modules):
 def test_run_uses_the_engine_and_the_text_writer(run_modules):
     """The check above looks at a real run: the engine and the text writer were loaded."""
     assert {"triage.engine.network", "triage.documents.text", "experta"} <= run_modules
+
+
+def test_triage_run_leaves_the_rule_sets_records_unmade(tmp_path: Path) -> None:
+    """What makes start-up cheaper: a rule set read from the cache is unpickled, which
+    calls no method of Rule, Question, Ruleset, Hazard or Invariant."""
+    script = (
+        "import triage\n"
+        "from triage.records import _MADE, _StandIn\n"
+        "import triage.language.model as m, triage.language.questions as q\n"
+        "triage.engine()\n"
+        "made = [c.__name__ for c in (m.Rule, m.Ruleset, m.Hazard, m.Invariant, q.Question)\n"
+        "        if not any(isinstance(c.__dict__.get(n), _StandIn) for n in _MADE)]\n"
+        "print(made)\n")
+    env = {"BACKTRIAGE_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    # the first run loads the YAML files (which constructs records) and fills the cache
+    subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True)
+    out = subprocess.run([sys.executable, "-c", script], env=env, check=True,
+                         capture_output=True, text=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_the_collector_is_left_on_by_the_library_and_by_a_command() -> None:
+    """Garbage collection is paused only while the package imports (triage._gc): importing
+    the library, or running a command, leaves it on; the command froze what start-up
+    built, so the collection at exit skips it."""
+    program = ("import gc, sys\n"
+               "import triage\n"
+               "print(gc.isenabled())\n"
+               "sys.argv = ['triage', 'run', sys.argv[1]]\n"
+               "from triage.cli import main\n"
+               "print(gc.isenabled())\n"
+               "try:\n"
+               "    main()\n"
+               "except SystemExit:\n"
+               "    pass\n"
+               "print(gc.isenabled(), gc.get_freeze_count() > 1000, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", program, str(EXAMPLE)], capture_output=True,
+                          text=True, timeout=120, check=True)
+    assert done.stdout.splitlines()[:2] == ["True", "True"]
+    assert done.stderr.split() == ["True", "True"]
+    assert gc.isenabled()  # and in this process, which imported both

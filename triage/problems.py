@@ -15,15 +15,16 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from triage.records import record
 
 MAX_SHOWN = 60  # characters of a value echoed in a message
 MAX_SUGGESTED = 100  # longer words get no "did you mean" (and would be slow to compare)
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class Place:
     """Where a problem is: a file and line (0: the whole file), or the name of what was
     read (``row 5``, ``<stdin>``, ``--locale``) with no line."""
@@ -53,7 +54,7 @@ def place_of(source: Source, line: int = 0) -> Place:
     return Place(source, line)
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     """One thing wrong: where, what, and what was probably meant."""
 

@@ -26,9 +26,10 @@ import os
 import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+
+from triage.records import record
 
 from .errors import ExitStatus, TriageError
 from .problems import printable
@@ -47,7 +48,7 @@ class OutputClosed(TriageError):
 Input = Path | int  # a file the command reads: a path, or an open descriptor (0: stdin)
 
 
-@dataclass(frozen=True)
+@record
 class Target:
     """A checked output: where the bytes go and how."""
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from triage import api
@@ -19,6 +18,7 @@ from triage.errors import TriageError
 from triage.intake.rows import Record, parse_record
 from triage.language.model import Result
 from triage.pipeline import triage_answers
+from triage.records import record
 
 from .formats import OutputFormat
 
@@ -28,7 +28,7 @@ ERROR = "error"
 INTERNAL = "internal"
 
 
-@dataclass(frozen=True)
+@record
 class Settings:
     """How every row is triaged and written; picklable, sent once to each worker."""
 

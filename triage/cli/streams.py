@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from typing import IO, TextIO
 
 import typer
 
+from triage.records import record
 from triage.safewrite import Output
 
 
-@dataclass(frozen=True)
+@record
 class Streams:
     """Standard input, output and error, and whether standard error is a terminal (for
     the progress bar). The result goes to ``stdout``; prompts, notes and errors to

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from triage.language.conditions import finding_polarity, questions_read
 from triage.language.model import Invariant, Result, Rule, Ruleset, Urgency
+from triage.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Blame:
     """The rules behind one counterexample, as ids."""
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from triage.engine import Engine
+from triage.records import record
 
 from .cases import CaseOutcome, load_cases, run_case
 
 
-@dataclass(frozen=True)
+@record
 class CaseReport:
     """The outcome of every case of a rule set, in file order."""
 

@@ -10,7 +10,7 @@ questions as needed (a danger sign or required question left blank).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from triage.language.model import Result, Ruleset, Urgency
 from triage.language.values import typed_answers
 from triage.pipeline import triage_answers
 from triage.problems import NOWHERE, Place, Problem, openable, printable, shown
+from triage.records import record
 
 FILE_KEYS = ("defaults", "cases")
 DEFAULTS_KEYS = ("answers",)
@@ -29,7 +30,7 @@ CASE_KEYS = ("id", "title", "source", "answers", "missing", "expect")
 EXPECT_KEYS = ("urgency", "includes", "excludes", "fired", "not_fired", "findings", "refused")
 
 
-@dataclass(frozen=True)
+@record
 class Case:
     id: str
     title: str
@@ -40,7 +41,7 @@ class Case:
     place: Place = NOWHERE
 
 
-@dataclass(frozen=True)
+@record
 class CaseOutcome:
     case: Case
     result: Result | None
@@ -91,8 +92,8 @@ def load_cases(ruleset: Ruleset, files: list[Path] | None = None) -> list[Case]:
             problems.append(Problem(Place(path), "expected a top-level 'cases' list"))
             continue
         defaults = _defaults(ruleset, data, path, problems)
-        for index, record in enumerate(records):
-            case = _case(ruleset, record, defaults, Place(path, yamlio.line_of(records, index)),
+        for index, entry in enumerate(records):
+            case = _case(ruleset, entry, defaults, Place(path, yamlio.line_of(records, index)),
                          problems)
             if case is None:
                 continue

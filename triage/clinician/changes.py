@@ -13,16 +13,16 @@ less safe is marked safety-relevant, with the reason, so a reviewer reads those 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from triage.language.model import Advice, Hazard, Invariant, Rule, Ruleset, Urgency
 from triage.language.questions import Question
+from triage.records import record
 
 from .review import expectation_text, plain
 
 
-@dataclass(frozen=True)
+@record
 class FieldChange:
     """One field of one item, old -> new ('' when the item is added or removed)."""
 

@@ -28,6 +28,7 @@ from triage.intake.answers import check_answers
 from triage.language.model import Ruleset, Urgency
 from triage.pipeline import triage_answers
 from triage.problems import NOWHERE, Place
+from triage.records import record
 
 from .cases import Case, load_cases
 from .changes import FieldChange, definition_changes
@@ -37,7 +38,7 @@ from .verify import shown_answer
 EXAMPLES_PER_CHANGE = 3
 
 
-@dataclass(frozen=True)
+@record
 class Change:
     """One answer set whose outcome differs between the old and the new rules."""
 

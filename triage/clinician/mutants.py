@@ -40,6 +40,7 @@ from triage.intake.answers import check_answers
 from triage.language.conditions import AnyOf, finding_polarity
 from triage.language.model import Invariant, Result, Rule, Ruleset, Urgency
 from triage.language.stratify import strata
+from triage.records import record
 
 from .answer_space import (
     AnswerSet,
@@ -61,7 +62,7 @@ _STATE: dict[str, Any] = {}  # what forked workers inherit: the engine, the prob
 
 # ------------------------------------------------------------------------ mutants
 
-@dataclass(frozen=True)
+@record
 class Mutant:
     """One weakening of one rule: ``kind`` is condition, urgency, recommend, exclude or
     finding; ``target`` the effect dropped (empty for condition)."""
@@ -267,7 +268,7 @@ def _blank_pairs(probe: Probe, ruleset: Ruleset, invariant: Invariant, baseline:
 
 # ------------------------------------------------------------------------ judging
 
-@dataclass(frozen=True)
+@record
 class MutantOutcome:
     """What became of one mutant."""
 

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import re
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from triage.language.model import Ruleset
 from triage.problems import Place
+from triage.records import record
 
 MAX_GRADE = 7.0  # danger-sign questions: reading age about 12 at most
 MAX_WORDS = 20  # words in any one sentence of a danger-sign question
 _SENTENCE = re.compile(r"(?<=[.?!])\s+")
 
 
-@dataclass(frozen=True)
+@record
 class Flag:
     """A danger-sign question a reader may struggle with, and why."""
 
@@ -31,7 +32,7 @@ class Flag:
     message: str
 
 
-@dataclass(frozen=True)
+@record
 class Readability:
     """Median grades of what people read, and the danger-sign questions flagged."""
 

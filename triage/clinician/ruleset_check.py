@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from triage.language.conditions import All, AnyOf, Condition, HasFinding, Not, f
 from triage.language.loader import load_ruleset
 from triage.language.model import Rule, Ruleset, Urgency
 from triage.problems import NOWHERE, Place, Problem, bounded_lines, openable
+from triage.records import record
 
 from .cases import Case, load_cases
 from .formats import CheckFormat
@@ -33,7 +34,7 @@ DEFAULT_MAX_REVIEW_AGE = 365
 SEVERITIES = ("error", "warning", "note")  # a note: a check skipped (another error)
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class Issue:
     """One line of the ``rules check`` report: a problem and how serious it is, in the
     order of its place (``line`` is 0 when the whole file is meant)."""
@@ -59,7 +60,7 @@ class Issue:
                 "message": self.message}
 
 
-@dataclass(frozen=True)
+@record
 class CheckReport:
     """The problems found, sorted by place, and what was checked."""
 

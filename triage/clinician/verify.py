@@ -21,6 +21,7 @@ from triage.engine import Engine
 from triage.engine.plan import urgency_of
 from triage.language.model import Expectation, Invariant, Result, Ruleset, Urgency
 from triage.pipeline import triage_answers
+from triage.records import record
 
 from .answer_space import (
     AnswerSet,
@@ -42,7 +43,7 @@ FULL_SAMPLES = 2000  # random answer sets added to the all-pairs design
 QUICK_SAMPLES = 200  # the same for the quick check (baseline background)
 
 
-@dataclass(frozen=True)
+@record
 class Depth:
     """How hard :func:`verify` looks: random samples, and the background they join."""
 
@@ -78,7 +79,7 @@ class InvariantReport:
         return self.failure is None
 
 
-@dataclass(frozen=True)
+@record
 class Counterexample:
     """A minimal answer set that breaks an invariant, and what went wrong."""
 

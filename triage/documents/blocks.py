@@ -13,15 +13,15 @@ how. Blocks hold plain text: every renderer escapes it for its format.
 
 Blocks are built, written out and dropped: nothing compares, hashes or prints them, so
 they are made without ``__eq__``, ``__hash__`` and ``__repr__`` (``eq=False,
-repr=False``: about 3 ms less to import, on the start-up of ``triage run``, issue 14).
+repr=False``: fewer methods to make, see :mod:`triage.records`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from triage.records import record
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Heading:
     """A heading of the given level (1 is the title), with an optional anchor."""
 
@@ -30,7 +30,7 @@ class Heading:
     anchor: str = ""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Para:
     """A paragraph, with an optional bold label; ``flag`` marks a warning."""
 
@@ -39,7 +39,7 @@ class Para:
     flag: bool = False  # a warning the reader must not miss
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Items:
     """A bulleted (or numbered) list, with an optional bold label per item."""
 
@@ -48,7 +48,7 @@ class Items:
     labels: tuple[str, ...] = ()  # bold label per item ('' for none)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Table:
     """A table: a header row and rows of cells."""
 
@@ -58,7 +58,7 @@ class Table:
 
 # ------------------------------------------------------------------ the plan's blocks
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Banner:
     """What to do now: the urgency (its value and its label) and the one-line headline."""
 
@@ -67,7 +67,7 @@ class Banner:
     headline: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Notice:
     """A paragraph set apart: the disclaimer, or (``strong``) a note the person must see,
     such as danger signs not screened."""
@@ -76,7 +76,7 @@ class Notice:
     strong: bool = False
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class YourAnswers:
     """The person's answers, as a doctor reads them: ``concerns`` (danger signs answered
     yes or not sure, or left blank) first, then ``answers`` in a doctor's order, each a
@@ -92,7 +92,7 @@ class YourAnswers:
     not_answered: tuple[str, ...] = ()  # after an emergency sign: the blanks, by name
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Entry:
     """One piece of advice: its title ('' when its section's heading says it), its text
     (None when its checklist says it all), and its labelled details (a label '' for an
@@ -104,7 +104,7 @@ class Entry:
     dose: tuple[str, ...] = ()  # "Hold: ...", "Repeat: ...": shown on one line
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Section:
     """A headed group of advice; ``kind`` names it for the stylesheet."""
 
@@ -113,7 +113,7 @@ class Section:
     kind: str = ""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class HeldBack:
     """Advice held back for safety: (rule id, reason, advice titles) for each rule. The
     person sees the titles and reasons; the rule ids are for the appendix (:class:`Why`)."""
@@ -122,7 +122,7 @@ class HeldBack:
     held: tuple[tuple[str, str, tuple[str, ...]], ...]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Why:
     """The appendix for clinicians: the rules behind the plan, (title, rule id, evidence)
     for each rule shown, and how many intermediate rules are left to the JSON output."""
@@ -131,7 +131,7 @@ class Why:
     others: int
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Footer:
     """The rule set (name and version, short digest), and the date if one is given."""
 
@@ -140,7 +140,7 @@ class Footer:
     date: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Recap:
     """The last line of a printout in a terminal: the urgency again, where it is seen
     after the plan has scrolled by. Only the text renderer writes it."""
@@ -152,7 +152,7 @@ Block = (Heading | Para | Items | Table | Banner | Notice | YourAnswers | Sectio
          | Why | Footer | Recap)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class Document:
     """A whole document: its title, its blocks, and how an HTML page of it is styled."""
 

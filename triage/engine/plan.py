@@ -12,7 +12,6 @@ that turns that into a :class:`~triage.language.model.Result`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from triage.language.model import (
@@ -27,9 +26,10 @@ from triage.language.model import (
     fill,
     filled,
 )
+from triage.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Firing:
     """What one engine run gives: the rules that fired (in file order) and the findings."""
 

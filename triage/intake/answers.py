@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -11,6 +10,7 @@ from triage.errors import AnswersError, MissingDangerSignsError, TriageError, mi
 from triage.language.model import Ruleset
 from triage.language.values import typed_answers
 from triage.problems import Problem, Source, kind_of, place_of, shown, suggest
+from triage.records import record
 
 
 class Missing(StrEnum):
@@ -23,7 +23,7 @@ class Missing(StrEnum):
 MISSING_MODES = tuple(mode.value for mode in Missing)
 
 
-@dataclass(frozen=True)
+@record
 class Answers:
     """Typed answers, ready for the engine (:meth:`triage.engine.Engine.run`).
 

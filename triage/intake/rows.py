@@ -11,13 +11,13 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
 from triage.errors import TriageError
 from triage.problems import Place, Problem, shown
+from triage.records import record
 
 from .files import JsonProblem, json_value
 
@@ -46,7 +46,7 @@ class RowError(TriageError):
     """One row cannot be parsed; the batch goes on."""
 
 
-@dataclass(frozen=True)
+@record
 class Unreadable:
     """A row that cannot be read (too long, not UTF-8, broken CSV quoting): reported as
     that row's error, not parsed; the rows after it go on."""

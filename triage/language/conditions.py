@@ -18,10 +18,11 @@ values (``not: {onset: gradual}`` holds for sudden *and* for a blank onset).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Set
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from triage.problems import Place, Problem, shown
+from triage.records import record
 
 from .predicate import Predicate
 from .questions import Question
@@ -31,7 +32,7 @@ OPERATORS = ("is", "in", ">=", "<=", "between")
 KEYWORDS = ("all", "any", "not", "finding", "unanswered", "unscreened")
 
 
-@dataclass(frozen=True)
+@record
 class Compare:
     """A question's answer compared with a value by ``op``; ``multi`` for a multi-choice
     question."""
@@ -59,7 +60,7 @@ class Compare:
         return f"{name} is between {_show(self.value[0])} and {_show(self.value[1])}"
 
 
-@dataclass(frozen=True)
+@record
 class HasFinding:
     """Holds when a rule has asserted the finding ``name``."""
 
@@ -73,7 +74,7 @@ class HasFinding:
         return f"finding {self.name!r} holds"
 
 
-@dataclass(frozen=True)
+@record
 class Unanswered:
     """Holds when the question was left blank."""
 
@@ -86,7 +87,7 @@ class Unanswered:
         return f"{self.question.replace('_', ' ')} was not answered"
 
 
-@dataclass(frozen=True)
+@record
 class Unscreened:
     """Some question that must be answered (see :meth:`Question.needed`) was not."""
 
@@ -99,7 +100,7 @@ class Unscreened:
         return "a danger sign or another required question was not answered"
 
 
-@dataclass(frozen=True)
+@record
 class All:
     """Holds when every item holds."""
 
@@ -114,7 +115,7 @@ class All:
         return " and ".join(_group(item) for item in self.items)
 
 
-@dataclass(frozen=True)
+@record
 class AnyOf:
     """Holds when at least one item holds."""
 
@@ -127,7 +128,7 @@ class AnyOf:
         return " or ".join(_group(item) for item in self.items)
 
 
-@dataclass(frozen=True)
+@record
 class Not:
     """Holds when its item does not."""
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from enum import StrEnum
 from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
 
 from triage.problems import NOWHERE, Place
+from triage.records import record
 
 from .conditions import Condition
 from .questions import NOT_SURE, Question
@@ -38,7 +39,7 @@ ADVICE_KINDS = ("emergency", "doctor", "activity", "stretch", "heat_cold", "otc"
 RULE_STATUSES = ("draft", "active", "retired")
 
 
-@dataclass(frozen=True)
+@record
 class Point:
     """One line of a checklist (the "get help if" safety net).
 
@@ -53,7 +54,7 @@ class Point:
     place: Place = NOWHERE
 
 
-@dataclass(frozen=True)
+@record
 class Advice:
     """One entry of the advice catalogue, referenced by id from rules."""
 
@@ -73,7 +74,7 @@ class Advice:
     place: Place = NOWHERE
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     """The ``then:`` part of a rule."""
 
@@ -83,7 +84,7 @@ class Outcome:
     exclude: tuple[str, ...] = ()  # advice ids, or patterns such as ``otc.*``
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """One clinical rule, as read from YAML and checked."""
 
@@ -104,7 +105,7 @@ class Rule:
 INVARIANT_SCOPES = ("every_answer_set", "unscreened")
 
 
-@dataclass(frozen=True)
+@record
 class Expectation:
     """What an invariant demands of every result in its scope (empty fields: no demand)."""
 
@@ -123,7 +124,7 @@ class Expectation:
     # lower urgency than leaving it blank (under --missing conservative)
 
 
-@dataclass(frozen=True)
+@record
 class Invariant:
     """A safety property declared in YAML and checked by ``triage rules verify``.
 
@@ -144,7 +145,7 @@ class Invariant:
     place: Place = NOWHERE
 
 
-@dataclass(frozen=True)
+@record
 class FindingInfo:
     """A glossary entry: a finding rules may assert, and what it means in plain words."""
 
@@ -158,7 +159,7 @@ LIKELIHOODS = ("very_high", "high", "medium", "low", "very_low")
 CONTROL_KINDS = ("questions", "rules", "invariants", "cases")
 
 
-@dataclass(frozen=True)
+@record
 class Hazard:
     """One entry of the hazard log (in the spirit of DCB0129): what could go wrong, how
     bad and how likely, and the controls (question, rule, invariant and case ids) that
@@ -196,7 +197,7 @@ def risk(severity: str, likelihood: str) -> int:
 _RISK = ((1, 1, 2, 2, 3), (1, 2, 2, 3, 4), (2, 2, 3, 3, 4), (2, 3, 3, 4, 5), (3, 4, 4, 5, 5))
 
 
-@dataclass(frozen=True)
+@record
 class Ruleset:
     """A whole knowledge base: questionnaire, advice catalogue, rules and wording."""
 
@@ -295,7 +296,7 @@ class Ruleset:
         return {"name": self.name, "version": self.version, "sha256": self.sha256}
 
 
-@dataclass(frozen=True)
+@record
 class Exclusion:
     """Advice held back from a plan: its id, the id and title of the rule that held it
     back, and the advice's title."""
@@ -306,7 +307,7 @@ class Exclusion:
     title: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class FiredRule:
     """A rule that fired, as a result lists it: its evidence, urgency and advice."""
 
@@ -328,7 +329,7 @@ class Answer(NamedTuple):
     unit: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Result:
     """One triage outcome with its explanation. Picklable; renderers read only this."""
 

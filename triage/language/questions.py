@@ -9,10 +9,10 @@ imports this module, and not the other way round.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from triage.problems import NOWHERE, Place
+from triage.records import record
 
 from .predicate import Predicate
 
@@ -20,7 +20,7 @@ QUESTION_TYPES = ("yes_no", "choice", "multi", "integer")
 NOT_SURE = "not_sure"  # the answer "not sure" to a danger sign: never "no", never blank
 
 
-@dataclass(frozen=True)
+@record
 class Choice:
     """One allowed answer of a choice question: its value and its label."""
 
@@ -29,7 +29,7 @@ class Choice:
     exclusive: bool = False  # for ``multi``: cannot be combined with other values
 
 
-@dataclass(frozen=True)
+@record
 class Question:
     """One question of the data dictionary."""
 

@@ -19,12 +19,12 @@ Answers here are typed values, as :func:`triage.language.values.coerce` returns 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from triage.engine import Engine
 from triage.language.model import Ruleset
 from triage.language.questions import NOT_SURE, Question, amount
+from triage.records import record
 
 from .relevance import applies, is_emergency, relevant
 
@@ -46,7 +46,7 @@ def next_question(engine: Engine, answers: Mapping[str, Any]) -> Question | None
     return None
 
 
-@dataclass(frozen=True)
+@record
 class Screen:
     """What is shown before one Enter: one question, or the yes/no questions of a screen
     still to be asked (each answered on its own: yes, no, or not sure for a danger sign)."""

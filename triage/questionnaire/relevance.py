@@ -36,7 +36,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -45,11 +44,12 @@ from triage.engine.plan import Advised, Firing, advised, applicable_unanswered
 from triage.language.conditions import finding_polarity, holds_partly_known, questions_read
 from triage.language.model import Rule, Ruleset, Urgency
 from triage.language.questions import Question
+from triage.records import record
 
 MEDICINES = "medicines"  # the section of medicines safety questions
 
 
-@dataclass(frozen=True)
+@record
 class _Reads:
     """What decides an outcome, worked out once per compiled rule set."""
 
@@ -99,7 +99,7 @@ def _reads(engine: Engine) -> _Reads:
                   {name: tuple(indexes) for name, indexes in asserters.items()})
 
 
-@dataclass(frozen=True)
+@record
 class _Run:
     """What the flow needs of one engine run."""
 

@@ -7,7 +7,6 @@ it can be: an unknown id or a bad value is a note, and that question is asked ag
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -16,6 +15,7 @@ from triage.errors import TriageError
 from triage.language.model import Ruleset
 from triage.language.values import ValueProblem, coerce
 from triage.problems import shown
+from triage.records import record
 from triage.safewrite import Target, write_text
 
 from .flow import answered, pruned
@@ -44,7 +44,7 @@ def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-@dataclass(frozen=True)
+@record
 class Resumed:
     """Saved answers read back: the ones kept, and a note for each one dropped."""
 
