@@ -26,11 +26,13 @@ LAYERS: list[set[str]] = [
     {"api"},
     {"triage"},
     {"clinician", "batch"},
+    {"web"},  # triage serve: the form and the HTTP API
     {"cli"},
     {"__main__", "schemas"},  # `python -m triage`, `python -m triage.schemas`
 ]
 LAYER = {unit: index for index, units in enumerate(LAYERS) for unit in units}
-ONLY_IN = {"experta": "engine", "typer": "cli", "rich": "cli", "click": "cli"}
+ONLY_IN = {"experta": "engine", "typer": "cli", "rich": "cli", "click": "cli",
+           "fastapi": "web", "starlette": "web", "jinja2": "web"}
 
 
 def _unit(module: str) -> str:

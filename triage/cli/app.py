@@ -115,6 +115,11 @@ def _batch() -> Callable[..., Any]:
     return batch_command
 
 
+def _serve() -> Callable[..., Any]:
+    from .serve import serve
+    return serve
+
+
 def _run() -> Callable[..., Any]:
     from .run import run
     return run
@@ -133,6 +138,7 @@ def _rules() -> typer.Typer:
 # In typer's order: commands as registered, then groups.
 _LATER = {"ask": _command("ask", _ask), "batch": _command("batch", _batch),
           "run": _command("run", _run), "questions": _command("questions", _questions),
+          "serve": _command("serve", _serve),
           "rules": _group("rules", _rules)}
 
 
