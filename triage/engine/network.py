@@ -32,7 +32,8 @@ from experta.factlist import FactList
 from experta.fieldconstraint import ORFC, L
 from experta.matchers.rete import ReteMatcher
 from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck
-from experta.matchers.rete.mixins import NoMemory
+from experta.matchers.rete.abstract import OneInputNode, TwoInputNode
+from experta.matchers.rete.mixins import ChildNode, NoMemory
 from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode, OrdinaryMatchNode
 from experta.matchers.rete.token import Token, TokenInfo
 from experta.matchers.rete import utils as _rete_utils
@@ -296,7 +297,7 @@ class _FastJoinNode(OrdinaryMatchNode):  # type: ignore[misc]
             for key, value in other.items():
                 if not isinstance(key, tuple):  # negated bindings are not passed on
                     joined[key] = value
-            new = _FastToken(token.tag, token.data | other_data, joined)
+            new = tuple.__new__(_FastToken, (token.tag, token.data | other_data, joined))
             for child in self.children:
                 child.callback(new)
 
@@ -317,6 +318,31 @@ class _FastCaptureNode(FeatureTesterNode):  # type: ignore[misc]
         context[key] = fact
         for child in self.children:
             child.callback(token)
+
+
+def _direct_callbacks(nodes: tuple[Any, ...]) -> dict[Any, Any]:
+    """Rewire each parent to call a fast join or conflict-set node straight at its own
+    activation routine, without the copy of the token (and the debug log call) that
+    experta's ``activate``, ``activate_left`` and ``activate_right`` make first.
+
+    The copy keeps a node from changing the token its parent (and the parent's next
+    children) still holds. :class:`_FastJoinNode` and :class:`_FastConflictSetNode`
+    change no token they receive (and keep none: their memories hold frozen copies), so
+    the copy is never read: the same routine reached with an equal token. The other nodes
+    (the capture nodes, which bind into the token's context, and experta's ``NotNode``)
+    keep their copying callbacks. Returns old callback -> new one (the routes use it)."""
+    routines = {(_FastJoinNode, TwoInputNode.activate_left): "_activate_left",
+                (_FastJoinNode, TwoInputNode.activate_right): "_activate_right",
+                (_FastConflictSetNode, OneInputNode.activate): "_activate"}
+    direct: dict[Any, Any] = {}
+    for node in nodes:
+        for index, child in enumerate(node.children):
+            name = routines.get((type(child.node), getattr(child.callback, "__func__", None)))
+            if name is not None and child.callback.__self__ is child.node:
+                callback = getattr(child.node, name)
+                direct[child.callback] = callback
+                node.children[index] = ChildNode(child.node, callback)
+    return direct
 
 
 Capture = tuple[str, tuple[Any, ...]]  # a fact capture: its name, its children's callbacks
@@ -461,6 +487,15 @@ class _Matcher(ReteMatcher):  # type: ignore[misc]
                 node.__class__ = _FastConflictSetNode
             for node in nodes:
                 node.touched = self._touched
+            direct = _direct_callbacks(nodes)
+            assert routes is not None
+            answers_tests, by_name = routes
+            self._routes = (
+                tuple((holds, tuple((key, tuple(direct.get(c, c) for c in callbacks))
+                                    for key, callbacks in captures))
+                      for holds, captures in answers_tests),
+                {name: [(key, tuple(direct.get(c, c) for c in callbacks))
+                        for key, callbacks in captures] for name, captures in by_name.items()})
             # the fast nodes say when their memory stops being empty; the others are reset
             self._memories = tuple(node for node in self._memories if type(node)
                                    not in (_FastJoinNode, _FastConflictSetNode))
