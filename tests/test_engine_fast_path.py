@@ -123,3 +123,44 @@ def test_a_rule_of_another_shape_is_prepared_by_experta():
     for condition in (AND(answers, OR(finding, network.Finding(name="y"))), NOT(finding),
                       AND(NOT(finding), answers)):
         assert network._prepared(_experta.Rule(condition)) is None
+
+
+def _facts(engine: Engine, answers: dict[str, Any]) -> list[Any]:
+    """The fact list after a run: each fact's type, fields and attributes, and the
+    list's counters (fact ids in order of declaration, so compared without them)."""
+    engine.run(answers)
+    facts = engine._engine.facts
+    assert list(facts) == list(range(facts.last_index))
+    assert [fact["__factid__"] for fact in facts.values()] == list(facts)
+    assert all(vars(fact).get("_hash", hash(fact)) == hash(frozenset(fact.items()))
+               for fact in facts.values())  # a kept hash is the one of the declared fact
+    return sorted((type(fact).__name__, repr(sorted((k, v) for k, v in fact.items()
+                                                    if k != "__factid__")),
+                   repr(sorted((k, v) for k, v in vars(fact).items() if k != "_hash")))
+                  for fact in facts.values()) + [sorted(facts.reference_counter.values()),
+                                                 len(facts.added), facts.removed]
+
+
+def test_the_fast_path_declares_findings_as_experta_declares_them(shipped):
+    """The same facts on the list, with the same fields, attributes and counts, as
+    experta's own ``declare`` leaves there."""
+    slow = Engine(shipped.ruleset, fast=False)
+    for answers in itertools.islice(answer_sets(shipped.ruleset), 60):
+        assert _facts(shipped, answers) == _facts(slow, answers)
+    built = network._new_finding("x")
+    stock = network.Finding(name="x")
+    assert (type(built), dict(built), vars(built)) == (type(stock), dict(stock), vars(stock))
+    assert network._finding_id("x") == network.FactList._get_fact_id(stock)
+
+
+def test_fast_activations_hash_and_compare_as_experta_activations(shipped):
+    """An activation made by the fast conflict-set node equals, and hashes as, the one
+    experta's constructor makes from the same rule, facts and bindings."""
+    rule = shipped._engine.get_rules()[0]
+    facts = frozenset({network.Finding(name="x"), network.Finding(name="y")})
+    for context in ({"__a__": 1}, {"__a__": 1, (False, "__b__"): 2}, {}):
+        made = network._activation(rule, facts, context, frozenset(context.items()))
+        stock = network.Activation(rule, facts, {k: v for k, v in context.items()
+                                                 if isinstance(k, str)})
+        assert made == stock and hash(made) == hash(stock)
+        assert vars(made) == {**vars(stock), "_hash": hash(stock)}

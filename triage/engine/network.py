@@ -24,6 +24,7 @@ from typing import Any
 from . import _compat  # noqa: F401  (must run before experta is imported)
 import experta
 import experta.strategies
+from experta import watchers
 from experta import AND, NOT, OR, P
 from experta.activation import Activation
 from experta.agenda import Agenda
@@ -32,7 +33,8 @@ from experta.factlist import FactList
 from experta.fieldconstraint import ORFC, L
 from experta.matchers.rete import ReteMatcher
 from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck
-from experta.matchers.rete.mixins import NoMemory
+from experta.matchers.rete.abstract import OneInputNode, TwoInputNode
+from experta.matchers.rete.mixins import ChildNode, NoMemory
 from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode, OrdinaryMatchNode
 from experta.matchers.rete.token import Token, TokenInfo
 from experta.matchers.rete import utils as _rete_utils
@@ -296,7 +298,7 @@ class _FastJoinNode(OrdinaryMatchNode):  # type: ignore[misc]
             for key, value in other.items():
                 if not isinstance(key, tuple):  # negated bindings are not passed on
                     joined[key] = value
-            new = _FastToken(token.tag, token.data | other_data, joined)
+            new = tuple.__new__(_FastToken, (token.tag, token.data | other_data, joined))
             for child in self.children:
                 child.callback(new)
 
@@ -317,6 +319,31 @@ class _FastCaptureNode(FeatureTesterNode):  # type: ignore[misc]
         context[key] = fact
         for child in self.children:
             child.callback(token)
+
+
+def _direct_callbacks(nodes: tuple[Any, ...]) -> dict[Any, Any]:
+    """Rewire each parent to call a fast join or conflict-set node straight at its own
+    activation routine, without the copy of the token (and the debug log call) that
+    experta's ``activate``, ``activate_left`` and ``activate_right`` make first.
+
+    The copy keeps a node from changing the token its parent (and the parent's next
+    children) still holds. :class:`_FastJoinNode` and :class:`_FastConflictSetNode`
+    change no token they receive (and keep none: their memories hold frozen copies), so
+    the copy is never read: the same routine reached with an equal token. The other nodes
+    (the capture nodes, which bind into the token's context, and experta's ``NotNode``)
+    keep their copying callbacks. Returns old callback -> new one (the routes use it)."""
+    routines = {(_FastJoinNode, TwoInputNode.activate_left): "_activate_left",
+                (_FastJoinNode, TwoInputNode.activate_right): "_activate_right",
+                (_FastConflictSetNode, OneInputNode.activate): "_activate"}
+    direct: dict[Any, Any] = {}
+    for node in nodes:
+        for index, child in enumerate(node.children):
+            name = routines.get((type(child.node), getattr(child.callback, "__func__", None)))
+            if name is not None and child.callback.__self__ is child.node:
+                callback = getattr(child.node, name)
+                direct[child.callback] = callback
+                node.children[index] = ChildNode(child.node, callback)
+    return direct
 
 
 Capture = tuple[str, tuple[Any, ...]]  # a fact capture: its name, its children's callbacks
@@ -370,8 +397,7 @@ class _FastConflictSetNode(_TrackedConflictSetNode):
             if not self.memory:
                 self.touched.append(self)
             self.memory.add(info)
-            activation = Activation(self.rule, data, {key: value for key, value in context.items()
-                                                      if isinstance(key, str)})
+            activation = _activation(self.rule, data, context, info.context)
             if self.removed and activation in self.removed:
                 self.removed.remove(activation)
             else:
@@ -380,6 +406,34 @@ class _FastConflictSetNode(_TrackedConflictSetNode):
 
 
 _VALID = Token.TagType.VALID
+
+
+class _FastActivation(Activation):  # type: ignore[misc]
+    """experta's activation with its hash kept: the value ``Activation.__hash__`` gives
+    (the rule, the facts and the named bindings, each frozen), computed once when it is
+    made from frozen sets the conflict-set node has at hand, instead of freezing the
+    facts and the bindings again (hashing every fact in Python) each time it is hashed.
+    Its facts, bindings and rule are not changed after it is made."""
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[no-any-return]
+
+
+def _activation(rule: Any, data: frozenset[Any], context: dict[Any, Any],
+                pairs: frozenset[Any]) -> _FastActivation:
+    """``Activation(rule, data, named)`` with ``named`` the context's bindings with a name
+    (``pairs``: ``frozenset(context.items())``, reused when every binding has one): the
+    same rule, facts (a set of them), key (None) and bindings as experta's constructor
+    sets."""
+    named = {key: value for key, value in context.items() if isinstance(key, str)}
+    activation: _FastActivation = Activation.__new__(_FastActivation)
+    activation.rule = rule
+    activation.facts = set(data)
+    activation.key = None
+    activation.context = named
+    activation._hash = hash((rule, data, pairs if len(named) == len(context)
+                             else frozenset(named.items())))
+    return activation
 
 
 def _exact_dispatch(default: Callable[..., Any]) -> Any:
@@ -461,6 +515,15 @@ class _Matcher(ReteMatcher):  # type: ignore[misc]
                 node.__class__ = _FastConflictSetNode
             for node in nodes:
                 node.touched = self._touched
+            direct = _direct_callbacks(nodes)
+            assert routes is not None
+            answers_tests, by_name = routes
+            self._routes = (
+                tuple((holds, tuple((key, tuple(direct.get(c, c) for c in callbacks))
+                                    for key, callbacks in captures))
+                      for holds, captures in answers_tests),
+                {name: [(key, tuple(direct.get(c, c) for c in callbacks))
+                        for key, callbacks in captures] for name, captures in by_name.items()})
             # the fast nodes say when their memory stops being empty; the others are reset
             self._memories = tuple(node for node in self._memories if type(node)
                                    not in (_FastJoinNode, _FastConflictSetNode))
@@ -605,6 +668,24 @@ def _prepared(rule: Any) -> Any:
     return None
 
 
+def _new_finding(name: str) -> Any:
+    """``Finding(name=name)`` as experta's ``Fact.__init__`` leaves it: one field, ``name``
+    (a string, which ``experta.utils.freeze`` returns as it is), stored in the dict, and
+    an empty ``_Fact__defaults``; without its generic path (``update``, ``__setitem__``
+    checking the fact is not declared yet, ``freeze``'s dispatch) for each field."""
+    fact = dict.__new__(Finding)
+    dict.__setitem__(fact, "name", name)
+    fact._Fact__defaults = {}
+    return fact
+
+
+@functools.lru_cache(maxsize=1024)
+def _finding_id(name: str) -> frozenset[Any]:
+    """The fact id ``FactList.declare`` gives ``Finding(name=name)`` (its class and its
+    fields, as ``FactList._get_fact_id`` computes it), once per finding name."""
+    return FactList._get_fact_id(Finding(name=name))  # type: ignore[no-any-return]
+
+
 class _Recorder(experta.KnowledgeEngine):  # type: ignore[misc]
     """An experta engine whose rule actions record which rules fired."""
 
@@ -628,15 +709,32 @@ class _Recorder(experta.KnowledgeEngine):  # type: ignore[misc]
         self._KnowledgeEngine__declare(InitialFact(), *facts)
         self.running = False
 
-    def declare_finding(self, fact: Any) -> None:
-        """``declare`` from a rule's action. On the fast path, while running, this is what
-        experta's ``declare`` does then, without its checks that a fact holds no pattern
-        and no ``__`` key (a finding made here never does): the fact goes on the fact
-        list, and the agenda is updated by the run loop."""
-        if self.running and self.matcher.fast:
-            self.facts.declare(fact)
+    def declare_finding(self, name: str) -> None:
+        """``declare(Finding(name=name))`` from a rule's action. On the fast path, while
+        running, this is what experta's ``declare`` does then, without its checks that a
+        fact holds no pattern and no ``__`` key (a finding made here never does): the fact
+        goes on the fact list (``FactList.declare``), and the agenda is updated by the run
+        loop. A finding already on the list is one ``FactList.declare`` would drop (its
+        fact id, the same frozenset that method computes, is counted there), so it is not
+        built at all; a new one is built by :func:`_new_finding` and listed as that method
+        lists it."""
+        if self.running and self.matcher.fast and not self.facts.duplication:
+            facts = self.facts
+            fact_id = _finding_id(name)
+            if fact_id in facts.reference_counter:
+                return
+            # ``FactList.declare`` for a new finding (it has no field to validate): the
+            # next index as its fact id, on the list, among the added, counted
+            fact = _new_finding(name)
+            index = facts.last_index
+            fact.__factid__ = index
+            facts[index] = fact
+            facts.last_index = index + 1
+            facts.added.append(fact)
+            facts.reference_counter[fact_id] += 1
+            watchers.FACTS.info(" ==> %s: %r", fact, fact)
         else:
-            self.declare(fact)
+            self.declare(Finding(name=name))
 
     def run(self, steps: Any = None) -> None:
         """experta's run loop without its log line per firing, firing a salience
@@ -650,6 +748,9 @@ class _Recorder(experta.KnowledgeEngine):  # type: ignore[misc]
         lower salience than every rule asserting it (stratified negation), so nothing
         fired in a stratum can remove an activation of the same stratum; activations it
         adds there fire in the next round, before any lower stratum. Same rules fired.
+        A rule given no arguments (its bindings are all experta's own ``__`` names) and
+        bound to no instance is fired, on the fast path, as ``Rule.__call__`` fires it
+        then: its action called with the engine alone.
         """
         self.running = True
         together = self.matcher.fast
@@ -666,8 +767,13 @@ class _Recorder(experta.KnowledgeEngine):  # type: ignore[misc]
                 while pending and pending[-1].rule.salience == salience:
                     batch.append(pending.pop())
             for activation in batch:
-                activation.rule(self, **{key: value for key, value in activation.context.items()
-                                         if not key.startswith("__")})
+                rule = activation.rule
+                arguments = {key: value for key, value in activation.context.items()
+                             if not key.startswith("__")}
+                if together and not arguments and rule._wrapped_self is None:
+                    rule._wrapped(self)  # what ``Rule.__call__`` does for no arguments
+                else:
+                    rule(self, **arguments)
         self.running = False
 
 
@@ -715,7 +821,7 @@ def _make_action(index: int, findings: tuple[str, ...]):  # type: ignore[no-unty
     def action(self: _Recorder) -> None:
         self.fired.add(index)
         for name in findings:
-            self.declare_finding(Finding(name=name))
+            self.declare_finding(name)
     return action
 
 

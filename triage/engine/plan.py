@@ -90,8 +90,10 @@ def assemble(ruleset: Ruleset, firing: Firing, answers: Mapping[str, Any],
     shown = {item.id for item in advice}
     reasons: dict[str, tuple[str, ...]] = {}
     for rule in fired:  # file order
+        if not rule.then.recommend:
+            continue
+        why = fill(rule.reason, services)
         for aid in rule.then.recommend:
-            why = fill(rule.reason, services)
             if aid in shown and why and why not in reasons.get(aid, ()):
                 reasons[aid] = reasons.get(aid, ()) + (why,)
     # the rules that set the urgency come first in the explanation, then file order
@@ -122,9 +124,15 @@ def _answers(ruleset: Ruleset, answers: Mapping[str, Any],
 
 def _exclusions(ruleset: Ruleset, fired: Sequence[Rule],
                 recommended: set[str]) -> list[Exclusion]:
-    found = []
+    # each exclusion's fields, each once (as a set of the records would keep them),
+    # ordered by advice id and rule id; records made only for those kept
+    found: dict[tuple[str, str, str, str], None] = {}
     for rule in fired:
         for pattern in rule.then.exclude:
             for aid in recommended & ruleset.advice_matching(pattern):
-                found.append(Exclusion(aid, rule.id, rule.title, ruleset.advice[aid].title))
-    return sorted(set(found), key=lambda e: (e.id, e.because))
+                found[(aid, rule.id, rule.title, ruleset.advice[aid].title)] = None
+    return [Exclusion(*fields) for fields in sorted(found, key=_by_advice_and_rule)]
+
+
+def _by_advice_and_rule(fields: tuple[str, str, str, str]) -> tuple[str, str]:
+    return fields[0], fields[1]
