@@ -408,6 +408,9 @@ def continued(request: Request, post: Posted, previous: dict[str, list[str]]) ->
         except ValueProblem as exc:
             errors[question.id] = str(exc)
     base = {k: v for k, v in post.answers.items() if k not in given}
+    engine = engine_of(request.app)
+    if errors and flow.is_emergency(engine, flow.pruned(ruleset, {**base, **given})):
+        return plan_page(request, {**base, **given})  # a danger sign never waits on a typo
     if errors:
         return question_page(request, questions, post.answers if post.change else base,
                              previous, typed=post.fields,
