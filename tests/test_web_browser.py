@@ -32,6 +32,13 @@ def _value(value: Any) -> list[str]:
     return [str(value)]
 
 
+def _press(page: Any, name: str) -> None:
+    """Press a submit button and wait for the page it brings (under load, reading the
+    page before it arrives would read the old one)."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=name).click()
+
+
 def _shown(page: Any) -> list[str]:
     field = page.locator('input[name="shown"]')
     return field.get_attribute("value").split() if field.count() else []
@@ -47,14 +54,14 @@ def _answer(page: Any, source: dict[str, Any], typed: dict[str, str] | None = No
             continue
         for value in _value(source[qid]):
             page.locator(f'input[name="{qid}"][value="{value}"]').check()
-    page.get_by_role("button", name="Continue").click()
+    _press(page, "Continue")
 
 
 def _walk(page: Any, base: str, source: dict[str, Any], pages: dict[str, str] | None = None,
           typed: dict[str, str] | None = None) -> list[list[str]]:
     """From the start page to the end of the questionnaire; the screens shown."""
     page.goto(base + "/")
-    page.get_by_role("button", name="Start now").click()
+    _press(page, "Start now")
     screens = []
     while shown := _shown(page):
         screens.append(shown)
@@ -81,11 +88,11 @@ def test_four_paths_without_javascript_and_axe_on_every_page_type() -> None:
 
         # self-care, with a bad value on the way (the error summary) and "2 weeks" typed
         source = person()
-        page.get_by_role("button", name="Start now").click()
+        _press(page, "Start now")
         while _shown(page) != ["age"]:
             _answer(page, source)
         page.locator("#q-age").fill("forty")
-        page.get_by_role("button", name="Continue").click()
+        _press(page, "Continue")
         assert page.title().startswith("Error: ")
         summary = page.locator(".error-summary")
         assert "There is a problem" in summary.inner_text()
@@ -94,25 +101,25 @@ def test_four_paths_without_javascript_and_axe_on_every_page_type() -> None:
         summary.get_by_role("link").first.click()  # the link goes to the field
         assert page.url.endswith("#q-age")
         page.locator("#q-age").fill("38")
-        page.get_by_role("button", name="Continue").click()
+        _press(page, "Continue")
         # back, then forward again: the answer is kept
-        page.get_by_role("button", name="Back to the previous question").click()
+        _press(page, "Back to the previous question")
         assert _shown(page) == ["age"] and page.locator("#q-age").input_value() == "38"
-        page.get_by_role("button", name="Continue").click()
+        _press(page, "Continue")
         while _shown(page):
             _answer(page, source, {"duration_days": "2 weeks"})
         assert _h1(page) == "Check your answers"
         assert "14 days" in page.locator(".summary-list").inner_text()
         pages["check"] = page.content()
         # change from check your answers, and back there
-        page.get_by_role("button", name="Change your answer to: How old are you?").click()
+        _press(page, "Change your answer to: How old are you?")
         assert _shown(page) == ["age"] and page.locator("#q-age").input_value() == "38"
         page.locator("#q-age").fill("39")
-        page.get_by_role("button", name="Continue").click()
+        _press(page, "Continue")
         while _shown(page):  # any question the change opened, then the check again
             _answer(page, source)
         assert _h1(page) == "Check your answers" and "39 years" in page.content()
-        page.get_by_role("button", name="See your plan").click()
+        _press(page, "See your plan")
         assert _h1(page) == URGENCY_LABELS[Urgency.SELF_CARE]
         assert not page.locator("#print-button").is_visible()  # no JavaScript: no button
         assert page.locator("#print-hint").is_visible()
@@ -120,13 +127,13 @@ def test_four_paths_without_javascript_and_axe_on_every_page_type() -> None:
 
         # urgent
         _walk(page, base, yaml.safe_load((EXAMPLES / "urgent.yaml").read_text("utf-8")))
-        page.get_by_role("button", name="See your plan").click()
+        _press(page, "See your plan")
         assert _h1(page) == URGENCY_LABELS[Urgency.URGENT]
         pages["plan-urgent"] = page.content()
 
         # routine: a long episode, no danger sign
         _walk(page, base, person(duration_days=120, trend="same"))
-        page.get_by_role("button", name="See your plan").click()
+        _press(page, "See your plan")
         pages[f"plan-{page.locator('.urgency').get_attribute('class').split('-')[-1]}"] = \
             page.content()
 
@@ -141,7 +148,7 @@ def test_four_paths_without_javascript_and_axe_on_every_page_type() -> None:
         # not sure: a danger sign answered "not sure" is never self-care
         _walk(page, base, person(night_pain="not_sure"), pages)
         assert "not sure" in page.locator(".summary-list").inner_text()
-        page.get_by_role("button", name="See your plan").click()
+        _press(page, "See your plan")
         assert _h1(page) != URGENCY_LABELS[Urgency.SELF_CARE]
         pages["plan-not-sure"] = page.content()
         context.close()
@@ -197,7 +204,7 @@ def test_the_print_button_shows_with_javascript(width: int) -> None:
         context = chromium.new_context(viewport={"width": width, "height": 800})
         page = context.new_page()
         _walk(page, base, person())
-        page.get_by_role("button", name="See your plan").click()
+        _press(page, "See your plan")
         assert page.locator("#print-button").is_visible()
         assert not page.locator("#print-hint").is_visible()
         assert page.evaluate(
