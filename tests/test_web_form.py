@@ -408,7 +408,7 @@ def test_the_downloaded_answers_give_the_same_plan_with_triage_run(tmp_path, exa
         assert "attachment" in downloaded.response.headers["content-disposition"]
         file.write_text(downloaded.text, encoding="utf-8")
         run = subprocess.run([sys.executable, "-m", "triage", "run", str(file), "--format",
-                              "json", "--missing", "conservative"],
+                              "json"],  # as a GP would run it: no flag
                              capture_output=True, text=True, check=False)
         assert run.returncode == 0, run.stderr
         result = json.loads(run.stdout)
@@ -418,6 +418,11 @@ def test_the_downloaded_answers_give_the_same_plan_with_triage_run(tmp_path, exa
             assert html.escape(advice["title"]) in handout.text
     assert json.loads((tmp_path / "answers.json").read_text()) == \
         yaml.safe_load((tmp_path / "answers.yaml").read_text())
+    # the file says where it came from and how to see the plan again (not `ask --resume`)
+    assert (tmp_path / "answers.yaml").read_text().startswith(
+        "# Answers given on the backtriage web form (rule set backtriage-core ")
+    assert "# See the plan again with: triage run answers.yaml\n" in \
+        (tmp_path / "answers.yaml").read_text()
 
 
 def test_a_download_of_an_unfinished_questionnaire_carries_on_instead() -> None:

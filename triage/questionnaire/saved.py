@@ -21,11 +21,17 @@ from triage.safewrite import Target, write_text
 from .flow import answered, pruned
 
 
-def answers_yaml(ruleset: Ruleset, answers: Mapping[str, Any], name: str) -> str:
-    """The answers as YAML that ``triage run`` reads, with a comment on how to carry on."""
+def answers_yaml(ruleset: Ruleset, answers: Mapping[str, Any], name: str, *,
+                 web: bool = False) -> str:
+    """The answers as YAML that ``triage run`` reads, with a comment on how to carry on
+    (``web``: given on the web form, where the questionnaire was finished)."""
     ordered = {q.id: _plain(answers[q.id]) for q in answered(ruleset, answers)}
-    return (f"# Answers saved by `triage ask` (rule set {ruleset.name} {ruleset.version}).\n"
-            f"# Carry on with: triage ask --resume {name}   (or: triage run {name})\n"
+    heading = (f"# Answers given on the backtriage web form (rule set {ruleset.name} "
+               f"{ruleset.version}).\n# See the plan again with: triage run {name}\n" if web
+               else f"# Answers saved by `triage ask` (rule set {ruleset.name} "
+               f"{ruleset.version}).\n# Carry on with: triage ask --resume {name}   "
+               f"(or: triage run {name})\n")
+    return (heading
             + (yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True) if ordered else ""))
 
 

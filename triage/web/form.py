@@ -430,7 +430,7 @@ def download(request: Request, name: str, answers: Mapping[str, Any]) -> Respons
     elif name == "answers.yaml":
         from triage.questionnaire.saved import answers_yaml
 
-        body = answers_yaml(ruleset, answers, filename)
+        body = answers_yaml(ruleset, answers, filename, web=True)
     else:
         body = json.dumps({q.id: (list(answers[q.id]) if isinstance(answers[q.id], tuple)
                                   else answers[q.id]) for q in flow.answered(ruleset, answers)},
