@@ -421,7 +421,7 @@ def test_the_downloaded_answers_give_the_same_plan_with_triage_run(tmp_path, exa
     # the file says where it came from and how to see the plan again (not `ask --resume`)
     assert (tmp_path / "answers.yaml").read_text().startswith(
         "# Answers given on the backtriage web form (rule set backtriage-core ")
-    assert "# See the plan again with: triage run answers.yaml\n" in \
+    assert "# See the plan again with: triage run back-pain-answers.yaml\n" in \
         (tmp_path / "answers.yaml").read_text()
 
 
