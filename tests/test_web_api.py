@@ -14,6 +14,8 @@ from typing import Any
 import jsonschema
 import pytest
 from conftest import ROOT, RULES, healthy_adult
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -174,6 +176,16 @@ def test_malformed_json_is_400_with_its_line_and_column(body: bytes, line: int, 
     (b"", "empty"), (b"  \n", "empty"), (b'{"age": "\xff"}', "not UTF-8 text (byte 10)")])
 def test_an_empty_or_undecodable_body_is_400(body: bytes, words: str) -> None:
     assert words in is_problem(post(body), 400)["detail"]
+
+
+def test_a_lone_surrogate_in_the_answers_is_named_not_a_crash() -> None:
+    """JSON may spell a string no UTF-8 can hold ("\\ud800"): the error still names it."""
+    body = is_problem(post(b'{"\\ud800": 1, "age": 30}'), 422)
+    assert body["errors"][0]["id"] == "\ud800"
+    response = client().post("/api/v1/batch", headers=NDJSON,
+                             content=b'{"id": "\\ud800", "age": 30}\n{"id": "next"}\n')
+    assert [json.loads(line)["id"] for line in response.text.splitlines()] == [
+        "\ud800", "next"]
 
 
 def test_a_byte_order_mark_is_read_past() -> None:
@@ -441,3 +453,27 @@ def test_docs_is_a_page_of_the_openapi_document_with_nothing_from_elsewhere() ->
         assert link.startswith(("/", "#")), link
     for stylesheet in re.findall(r'<link rel="stylesheet" href="([^"]*)"', page):
         assert client().get(stylesheet).status_code == 200
+
+
+# -- never a traceback ---------------------------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                max_size=3), max_leaves=8)
+KNOWN_IDS = st.sampled_from(sorted(healthy_adult()))
+
+
+@settings(max_examples=100, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(changes=st.dictionaries(KNOWN_IDS | st.text(max_size=10), JSON_VALUES, max_size=4),
+       dropped=st.lists(KNOWN_IDS, max_size=3))
+def test_any_json_answers_get_a_result_or_a_named_problem(changes: dict[str, Any],
+                                                          dropped: list[str]) -> None:
+    answers = {k: v for k, v in healthy_adult().items() if k not in dropped} | changes
+    response = post(json.dumps(answers).encode())
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 422:
+        body = is_problem(response, 422)
+        named = {error["id"] for error in body["errors"]}
+        assert named <= set(answers) | set(body.get("missing", ())) | {None}

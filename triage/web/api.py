@@ -54,7 +54,7 @@ from triage.questionnaire.dictionary import DictionaryFormat, dictionary
 from . import openapi
 from .app import BodyLimit, _TooLarge
 from .app import Settings as AppSettings
-from .problems import answers_problem, parameter_problem, problem
+from .problems import answers_problem, parameter_problem, problem, utf8
 
 LOG = logging.getLogger("triage.web")
 PREFIX = "/api"
@@ -302,12 +302,12 @@ async def _batch_lines(request: Request, triage: RowTriage,
             yield json_line({"row": None, "id": None, "error": (
                 f"request body: larger than the limit of {limit:,} bytes; the batch "
                 f"stopped after "
-                f"{done:,} rows and the rows after them were not triaged")}).encode()
+                f"{done:,} rows and the rows after them were not triaged")}).encode()  # ASCII
             raise  # the response is cut short, so no client takes it for a whole one
         if not lines:
             return
         done += len(lines)
-        yield "".join(lines).encode()
+        yield utf8("".join(lines))
 
 
 class Streamed(StreamingResponse):

@@ -34,7 +34,14 @@ def problem(status: int, slug: str, title: str, detail: str, *,
     if errors is not None:
         body["errors"] = errors
     text = json.dumps(body, ensure_ascii=False, sort_keys=True, indent=None) + "\n"
-    return Response(text, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    return Response(utf8(text), status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def utf8(json_text: str) -> bytes:
+    """JSON text as UTF-8. A lone surrogate (JSON's ``"\\ud800"``, which a request may
+    hold and an error echo) has no UTF-8 form: it is written back as that escape, which
+    is the same JSON string."""
+    return json_text.encode("utf-8", "backslashreplace")
 
 
 def api_words(text: str) -> str:
