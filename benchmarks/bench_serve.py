@@ -1,6 +1,6 @@
 """Benchmark (not a test): a bounded load test of `POST /api/v1/triage` on loopback.
 
-    python benchmarks/bench_serve.py                        # 5,000 requests, 16 at a time
+    python benchmarks/bench_serve.py                        # 5,000 requests, 8 at a time
     python benchmarks/bench_serve.py --requests 20000 --concurrency 32
     python benchmarks/bench_serve.py --quick                # 500 requests (a smoke run)
 
@@ -141,7 +141,8 @@ def percentile(values: list[float], share: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=5000)
-    parser.add_argument("--concurrency", type=int, default=16)
+    # 8 keeps two workers busy; more only queue (latency = concurrency / throughput)
+    parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True,

@@ -104,18 +104,19 @@ def install(app: FastAPI) -> None:
 def _routes(api: FastAPI, engine: Engine, batch_limit: int) -> None:
     ruleset = engine.ruleset
 
+    rows = json.loads(dictionary(ruleset, DictionaryFormat.JSON))
+    listed = json.dumps({"ruleset": {"name": ruleset.name, "version": ruleset.version,
+                                     "sha256": ruleset.sha256}, "questions": rows},
+                        indent=2, ensure_ascii=False) + "\n"
+    schema = dictionary(ruleset, DictionaryFormat.JSON_SCHEMA)
+
     @api.get("/v1/questions", **openapi.QUESTIONS)
     async def questions() -> Response:
-        rows = json.loads(dictionary(ruleset, DictionaryFormat.JSON))
-        body = {"ruleset": {"name": ruleset.name, "version": ruleset.version,
-                            "sha256": ruleset.sha256}, "questions": rows}
-        return Response(json.dumps(body, indent=2, ensure_ascii=False) + "\n",
-                        media_type="application/json")
+        return Response(listed, media_type="application/json")
 
     @api.get("/v1/questions/schema", **openapi.SCHEMA)
     async def answers_schema() -> Response:
-        return Response(dictionary(ruleset, DictionaryFormat.JSON_SCHEMA),
-                        media_type="application/schema+json")
+        return Response(schema, media_type="application/schema+json")
 
     @api.post("/v1/triage", **openapi.triage_operation(ruleset))
     async def triage(request: Request) -> Response:
