@@ -171,9 +171,25 @@ def _parameters(ruleset: Ruleset) -> list[dict[str, Any]]:
     ]
 
 
+def _required(ruleset: Ruleset, qid: str) -> str:
+    """Whether a blank answer is refused, in words (the JSON Schema's ``required`` lists
+    only the danger signs; other questions are required where they apply)."""
+    question = ruleset.question_map[qid]
+    if question.danger_sign:
+        return "yes: a danger sign, never taken as no"
+    if not question.required:
+        return "no"
+    where = [f"when {question.required_when.describe()}"] if question.required_when else []
+    if question.ask_when:
+        where.append(f"where asked ({question.ask_when.describe()})")
+    return "yes" + (", " + " and ".join(where) if where else "")
+
+
 def triage_operation(ruleset: Ruleset) -> dict[str, Any]:
     """The route arguments of ``POST /api/v1/triage``."""
     schema = {key: value for key, value in answers_schema(ruleset).items() if key != "$schema"}
+    schema["properties"] = {qid: {**item, "x-required": _required(ruleset, qid)}
+                            for qid, item in schema["properties"].items()}
     return {
         "tags": ["triage"], "summary": "Triage one answers object",
         "description": "The body is one answers object (question id to value, JSON). The "
@@ -340,9 +356,10 @@ def _operation(path: str, method: str, op: dict[str, Any]) -> str:
             f"<tr><th scope=\"row\"><code>{_e(p['name'])}</code></th><td>{_e(p['in'])}</td>"
             f"<td>{'yes' if p.get('required') else 'no'}</td>"
             f"<td>{_e(_allowed(p.get('schema', {})))}</td>"
-            f"<td>{_e(p.get('description', ''))}</td></tr>" for p in parameters)
-        parts.append("<h3>Parameters</h3><table><thead><tr><th scope=\"col\">Name</th>"
-                     "<th scope=\"col\">In</th><th scope=\"col\">Required</th>"
+            f"<td>{_code(_e(p.get('description', '')))}</td></tr>" for p in parameters)
+        parts.append("<h3>Parameters</h3><table class=\"parameters\"><thead><tr>"
+                     "<th scope=\"col\">Name</th><th scope=\"col\">In</th>"
+                     "<th scope=\"col\">Required</th>"
                      "<th scope=\"col\">Allowed</th><th scope=\"col\">Description</th></tr>"
                      f"</thead><tbody>{rows}</tbody></table>")
     request = op.get("requestBody")
@@ -380,10 +397,12 @@ def _properties(schema: dict[str, Any]) -> str:
     required = set(schema.get("required", ()))
     rows = "".join(
         f"<tr><th scope=\"row\"><code>{_e(name)}</code></th>"
-        f"<td>{_e(_allowed(item))}</td><td>{'yes' if name in required else 'no'}</td>"
+        f"<td>{_e(_allowed(item))}</td>"
+        f"<td>{_e(item.get('x-required', 'yes' if name in required else 'no'))}</td>"
         f"<td>{_e(item.get('description', ''))}</td></tr>"
         for name, item in schema["properties"].items())
-    return ("<table><caption>Fields (required: a danger sign; never taken as no)</caption>"
+    return ("<table><caption>Fields (a blank required answer is refused, or with "
+            "missing=conservative listed as not screened)</caption>"
             "<thead><tr><th scope=\"col\">Id</th><th scope=\"col\">Allowed</th>"
             "<th scope=\"col\">Required</th><th scope=\"col\">Question</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>")
