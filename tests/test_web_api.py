@@ -207,6 +207,16 @@ def test_a_body_that_is_not_json_by_its_type_is_415(headers: dict[str, str],
     assert response.headers["accept-post"] == "application/json"
 
 
+def test_a_compressed_body_is_415_not_read_as_text() -> None:
+    import gzip
+
+    for address, kind in (("/api/v1/triage", JSON), ("/api/v1/batch", NDJSON)):
+        response = client().post(address, content=gzip.compress(b"{}"),
+                                 headers={**kind, "content-encoding": "gzip"})
+        assert "Content-Encoding 'gzip': send it uncompressed" in is_problem(
+            response, 415)["detail"]
+
+
 def test_a_json_media_type_with_parameters_or_a_suffix_is_read() -> None:
     for kind in ("application/json; charset=UTF-8", "application/vnd.clinic+json"):
         response = client().post("/api/v1/triage", content=json.dumps(healthy_adult()),

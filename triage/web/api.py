@@ -194,7 +194,13 @@ def _media_type(request: Request) -> str:
 
 def _unsupported(request: Request, types: tuple[str, ...],
                  json_suffix: bool = False) -> Response | None:
-    """415 unless the request says its body is one of ``types`` (in UTF-8)."""
+    """415 unless the request says its body is one of ``types`` (in UTF-8, and not
+    compressed: a gzip body would otherwise be read as text that is not UTF-8)."""
+    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+    if encoding != "identity":
+        return problem(415, "unsupported-media-type", "Unsupported content encoding",
+                       f"The request body has Content-Encoding {shown(encoding)}: send it "
+                       "uncompressed.", headers={"accept-encoding": "identity"})
     given = _media_type(request)
     header = request.headers.get("content-type", "")
     charset = [part.split("=", 1)[1].strip().strip('"').lower()

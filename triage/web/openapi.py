@@ -127,7 +127,8 @@ def _problem_response(description: str) -> dict[str, Any]:
 
 PROBLEMS = {
     413: _problem_response("The request body is larger than the limit."),
-    415: _problem_response("The body is not of the media type this address reads."),
+    415: _problem_response("The body is not of the media type this address reads (or "
+                           "not UTF-8, or compressed)."),
 }
 
 QUESTIONS: dict[str, Any] = {
