@@ -306,10 +306,9 @@ async def _batch_lines(request: Request, triage: RowTriage,
         except ClientDisconnect:
             return  # the client has gone: nobody to write to
         except _TooLarge:
-            yield json_line({"row": None, "id": None, "error": (
-                f"request body: larger than the limit of {limit:,} bytes; the batch "
-                f"stopped after "
-                f"{done:,} rows and the rows after them were not triaged")}).encode()  # ASCII
+            stopped = (f"request body: larger than the limit of {limit:,} bytes; the batch "
+                       f"stopped after {done:,} rows and the rows after them were not triaged")
+            yield json_line({"row": None, "id": None, "error": stopped}).encode()
             raise  # the response is cut short, so no client takes it for a whole one
         if not lines:
             return
