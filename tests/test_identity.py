@@ -16,6 +16,8 @@ on rule set 0.2.2 (screens: the version and sha256 in every output, and two ques
 asked earlier: ``daily_life_impact`` and ``trend`` before the yes/no back questions), and
 again for 0.2.2's urgent headline wording (the headline is in every result), and for
 RF-CANCER-NEURO-UNSCREENED reading not sure as its blank (an urgency raised on purpose).
+Re-recorded on rule set 0.2.3 (the doctor advice that says "now" moved before the advice
+that says "today": the order of the plan; the questions asked are unchanged).
 When the *rules* change, results change on purpose: regenerate with
 ``PYTHONPATH=. python tests/test_identity.py`` and paste both lines below.
 """
@@ -39,9 +41,9 @@ from triage.engine import Engine
 from triage.pipeline import triage_answers
 from triage.questionnaire import next_question
 
-RULESET_SHA256 = "98434cd8123c"  # the rule set the digest was recorded on (prefix)
-GOLDEN = "c0ca1853c32c8b172e757790e2a1f24b0a44f7cc13308f485a9f4ec06b3f6ca5"
-FLOW_GOLDEN = "3fbb3cbfc2d4bc9cdac382336aa9c10c165a26b929708f89fd38b1e98bf3483b"
+RULESET_SHA256 = "3ca7cb25c36c"  # the rule set the digest was recorded on (prefix)
+GOLDEN = "307eac8986a990d257742763b9778aae3ce6aa3a2498026f62f1e79ce91dcd2b"
+FLOW_GOLDEN = "db22a3275d1f9f785910f2ea13fc4e7e7c589fac9c056061df156cec6f8b50ed"
 ASKED_GOLDEN = "4a267574aa81105838207b5ae9c0e4d0b732060e4131e17e830122bb54426ff5"
 ASK_SESSIONS = 300
 RANDOM_SETS = 400

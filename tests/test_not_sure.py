@@ -118,3 +118,17 @@ def test_the_data_dictionary_documents_not_sure(ruleset):
     assert "not_sure" in schema["properties"]["fever"]["oneOf"][1]["enum"]
     assert "not_sure" not in schema["properties"]["muscle_spasms"]["oneOf"][1]["enum"]
     assert "not_sure" in schema["properties"]["leg_weakness"]["enum"]
+
+
+@pytest.mark.parametrize("qid", ["saddle_numbness", "bladder_or_bowel_change", "leg_weakness",
+                                 "chest_pain_or_breathless", "abdominal_pulsing_or_faint"])
+def test_not_sure_about_a_sign_that_needs_help_now_says_act_now_first(shipped: Engine, qid):
+    """What a frightened person reads first on an urgent plan: for a sign that would need
+    help within hours, "act now", not "get checked today" (0.2.3; a new user's trial of
+    the web form read "today" first and "act now" below the fold)."""
+    result = triage_answers(shipped, {**healthy_adult(), qid: "not_sure"})
+    assert result.urgency is Urgency.URGENT
+    first = next(item for item in result.advice if item.kind == "doctor")
+    assert first.title.endswith("Act now"), [item.title for item in result.advice]
+    assert [item.id for item in result.advice].index("doctor.not_sure_check") > \
+        [item.id for item in result.advice].index(first.id)

@@ -96,7 +96,7 @@ REQUIRED = [
     "Heat and cold", "Medicines from a pharmacy", "Cautions",
     "When to get help",
     "Your answers", "Age: 38 years",
-    "Date: 2026-11-24.", "Rule set backtriage-core 0.2.2 (sha256",
+    "Date: 2026-11-24.", "Rule set backtriage-core 0.2.3 (sha256",
     "This is not a diagnosis.",
 ]
 APPENDIX = ["For your doctor: the rules behind this plan", "SC-ACUTE-PLAN", "NG59 1.2"]
