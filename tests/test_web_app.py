@@ -63,3 +63,18 @@ def test_the_limits_are_settings() -> None:
 
     response = TestClient(app).post("/healthz", content=b"x" * 11)
     assert response.status_code == 413
+
+
+def test_an_unknown_address_is_a_page_for_a_person_and_a_problem_for_the_api() -> None:
+    page = client().get("/favicon.ico")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "there is no page at this address" in page.text and 'href="/"' in page.text
+    api = client().get("/api/v1/nothing")
+    assert api.status_code == 404
+    assert api.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("path", ["/", "/healthz"])
+def test_head_is_answered_as_monitors_ask(path: str) -> None:
+    response = client().head(path)
+    assert response.status_code == 200 and response.content == b""

@@ -228,6 +228,36 @@ def test_an_emergency_answer_stops_at_once_with_the_emergency_page(engine) -> No
     assert "999" in main[:main.index("Get emergency help now") + 2000]
 
 
+def test_a_yes_pressed_by_mistake_can_be_corrected_from_the_emergency_page() -> None:
+    """The emergency page offers Back to the question (with the answers given), not a
+    "Change your answers" that showed the same emergency page again (a new user's trial)."""
+    answered = {"saddle_numbness": ["yes"], "bladder_or_bowel_change": ["no"],
+                "sexual_function_change": ["no"], "both_legs_affected": ["no"]}
+    emergency = start().press("Continue", answered)
+    assert emergency.h1 == "EMERGENCY" and "Change your answers" not in emergency.text
+    again = emergency.press("Back to the last question (to correct an answer)")
+    assert set(again.shown) == set(answered)  # the same screen, its answers filled in
+    assert re.search(r'value="yes"\s+checked', again.text) or 'value="yes" checked' in again.text
+    corrected = again.press("Continue", {**answered, "saddle_numbness": ["no"]})
+    assert corrected.h1 != "EMERGENCY" and corrected.shown  # the questions go on
+
+
+def test_the_answers_file_of_an_emergency_stop_says_how_to_run_it(tmp_path) -> None:
+    """The questions stop at an emergency answer, so the file lacks the later danger
+    signs: its comment gives the command that reads it, and that command works."""
+    emergency = start().press("Continue", {"saddle_numbness": ["yes"]})
+    file = tmp_path / "back-pain-answers.yaml"
+    file.write_text(emergency.press("Download your answers (YAML)").text, encoding="utf-8")
+    text = file.read_text()
+    assert "# See the plan again with: triage run --missing conservative " \
+        "back-pain-answers.yaml\n" in text
+    run = subprocess.run([sys.executable, "-m", "triage", "run", "--missing", "conservative",
+                          str(file), "--format", "json"], capture_output=True, text=True,
+                         check=False)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["urgency"] == "emergency"
+
+
 def test_an_emergency_answer_is_not_held_up_by_a_question_left_blank_beside_it() -> None:
     page = start().press("Continue", {"saddle_numbness": ["yes"]})  # the others blank
     assert page.h1 == "EMERGENCY" and "Get emergency help now" in page.text
@@ -379,7 +409,7 @@ def test_an_unknown_hidden_answer_id_is_named() -> None:
 
 def test_a_body_that_is_not_a_form_is_refused_plainly() -> None:
     response = client().post("/form", content=b"{}", headers={"content-type": "application/json"})
-    assert response.status_code == 400 and "could not be read" in response.text
+    assert response.status_code == 400 and "could not be shown" in response.text
 
 
 def test_answers_never_travel_in_a_url() -> None:

@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.processes,
                                  reason="reads worker processes from /proc (Linux)")]
 
 # The README's line (with a free port in place of 8000).
-README_LINE = ("BACKTRIAGE_RULES=rules/ uvicorn --factory triage.web:create_app "
+README_LINE = ("uvicorn --factory triage.web:create_app "
                "--workers 2 --host 127.0.0.1 --port 8000")
 MARKER = "MARKER-5150"
 

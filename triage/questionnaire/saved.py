@@ -22,12 +22,17 @@ from .flow import answered, pruned
 
 
 def answers_yaml(ruleset: Ruleset, answers: Mapping[str, Any], name: str, *,
-                 web: bool = False) -> str:
+                 web: bool = False, stopped: bool = False) -> str:
     """The answers as YAML that ``triage run`` reads, with a comment on how to carry on
-    (``web``: given on the web form, where the questionnaire was finished)."""
+    (``web``: given on the web form, where the questionnaire ends with the plan;
+    ``stopped``: it ended early, at an emergency answer, so the questions after it were
+    not asked and ``triage run`` needs ``--missing conservative`` to read them)."""
     ordered = {q.id: _plain(answers[q.id]) for q in answered(ruleset, answers)}
+    again = (f"# The questions stopped at an emergency answer; those after it were not "
+             f"asked.\n# See the plan again with: triage run --missing conservative {name}\n"
+             if stopped else f"# See the plan again with: triage run {name}\n")
     heading = (f"# Answers given on the backtriage web form (rule set {ruleset.name} "
-               f"{ruleset.version}).\n# See the plan again with: triage run {name}\n" if web
+               f"{ruleset.version}).\n" + again if web
                else f"# Answers saved by `triage ask` (rule set {ruleset.name} "
                f"{ruleset.version}).\n# Carry on with: triage ask --resume {name}   "
                f"(or: triage run {name})\n")

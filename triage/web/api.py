@@ -79,6 +79,10 @@ def install(app: FastAPI) -> None:
     _routes(api, engine, batch_limit)
     app.mount(PREFIX, api)
 
+    @app.head("/healthz", include_in_schema=False)
+    async def healthz_head() -> Response:  # monitors that ask with HEAD
+        return Response(status_code=200)
+
     @app.get("/healthz", tags=["operations"], summary="Liveness and the rule set served",
              responses={200: {"content": {"application/json": {
                  "schema": openapi.HEALTH_SCHEMA}}}})

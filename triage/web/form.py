@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
@@ -430,7 +431,8 @@ def download(request: Request, name: str, answers: Mapping[str, Any]) -> Respons
     elif name == "answers.yaml":
         from triage.questionnaire.saved import answers_yaml
 
-        body = answers_yaml(ruleset, answers, filename, web=True)
+        body = answers_yaml(ruleset, answers, filename, web=True,
+                            stopped=flow.is_emergency(engine, answers))
     else:
         body = json.dumps({q.id: (list(answers[q.id]) if isinstance(answers[q.id], tuple)
                                   else answers[q.id]) for q in flow.answered(ruleset, answers)},
@@ -442,9 +444,22 @@ def download(request: Request, name: str, answers: Mapping[str, Any]) -> Respons
 def install(app: FastAPI) -> None:
     """Add the form's pages to ``app``."""
 
-    @app.get("/", include_in_schema=False, response_class=HTMLResponse)
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False,
+                   response_class=HTMLResponse)
     async def start(request: Request) -> Response:
         return start_page(request)
+
+    async def not_here(request: Request, exc: Exception) -> Response:
+        """A page, not JSON, for an address that is not one of ours (the API, mounted at
+        /api, answers its own with problem+json)."""
+        status = getattr(exc, "status_code", 404)
+        reason = ("there is no page at this address" if status == 404
+                  else "this page cannot be asked for that way")
+        return templates.TemplateResponse(request, "problem.html", {"reason": reason},
+                                          status_code=status,
+                                          headers=getattr(exc, "headers", None))
+
+    app.add_exception_handler(StarletteHTTPException, not_here)
 
     @app.get(FORM_URL, include_in_schema=False)
     async def form_get() -> Response:  # answers never come in a URL: start again
