@@ -226,6 +226,9 @@ def test_an_emergency_answer_stops_at_once_with_the_emergency_page(engine) -> No
     assert main.index("What to do now") < main.index("Get emergency help now") \
         < main.index("Keep a copy")
     assert "999" in main[:main.index("Get emergency help now") + 2000]
+    # on a phone, one tap calls: right under the banner, before the advice
+    assert main.index("What to do now") < main.index('href="tel:999"') \
+        < main.index("<h2>Get emergency help now")
 
 
 def test_a_yes_pressed_by_mistake_can_be_corrected_from_the_emergency_page() -> None:

@@ -328,6 +328,8 @@ def plan_page(request: Request, answers: Mapping[str, Any]) -> Response:
     return templates.TemplateResponse(request, "plan.html", {
         "title": document.title, "blocks": blocks,
         "emergency": result.urgency is Urgency.EMERGENCY,
+        "emergency_number": engine.ruleset.locales[engine.ruleset.default_locale].get(
+            "emergency_number", ""),
         "hidden": hidden_fields(engine.ruleset, answers)})
 
 
