@@ -98,14 +98,16 @@ def wait_ready(url: str, server: subprocess.Popen[bytes], seconds: float = 60) -
 
 
 def children(pid: int) -> list[int]:
+    """The server's worker processes (not multiprocessing's resource tracker)."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                command = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if int(stat[1]) == pid:
+            if int(stat[1]) == pid and b"resource_tracker" not in command:
                 found.append(int(entry.name))
     return found
 
@@ -261,11 +263,14 @@ def main() -> int:
                              "were not 200 with the expected bytes")
         workers = children(server.pid) or [server.pid]  # --workers 1: no children
         load_before = os.getloadavg()
-        server_cpu = cpu_seconds(workers)
+        each_before = [cpu_seconds([pid]) for pid in workers]
+        server_cpu = sum(each_before)
         client_cpu = resource.getrusage(resource.RUSAGE_SELF)
         latencies, errors, wall = load(requests)
         client_after = resource.getrusage(resource.RUSAGE_SELF)
-        server_cpu = cpu_seconds(workers) - server_cpu
+        each = [cpu_seconds([pid]) - before
+                for pid, before in zip(workers, each_before, strict=True)]
+        server_cpu = sum(each)
         load_after = os.getloadavg()
     finally:
         server.send_signal(signal.SIGTERM)
@@ -288,8 +293,11 @@ def main() -> int:
           f"max {max(latencies) * 1000:.1f}   target p99 < {TARGET_P99_MS:.0f}: "
           f"{'met' if p99 < TARGET_P99_MS else 'NOT met'}")
     print(f"  errors       {errors}   (a response that is not 200 with the expected bytes)")
+    # each worker's share: the keep-alive connections are spread by whichever process
+    # accepts first, so one worker may get most of them (and be the bottleneck)
     print(f"  CPU seconds  server workers {server_cpu:.2f} "
-          f"({server_cpu / requests * 1000:.2f} ms a request), this client {spent:.2f} "
+          f"({' + '.join(f'{one:.2f}' for one in each)}; "
+          f"{server_cpu / requests * 1000:.2f} ms a request), this client {spent:.2f} "
           f"({spent / requests * 1000:.2f} ms a request)")
     print(f"  load average before {load_before[0]:.2f}, after {load_after[0]:.2f} "
           "(1 min; the machine may be shared)")
