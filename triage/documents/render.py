@@ -77,10 +77,13 @@ def writer(format: Format | str) -> Callable[[Document], str]:
 
 
 def render_json(result: Result) -> str:
-    """The machine contract of DESIGN.md, keys sorted, UTF-8."""
-    import json
+    """The machine contract of DESIGN.md, keys sorted, UTF-8: the text of
+    ``json.dumps(result.to_dict(), indent=2, sort_keys=True, ensure_ascii=False)`` and a
+    newline, written by :func:`~triage.documents.jsontext.dumps_indented` (the same
+    characters in about a third of the time)."""
+    from .jsontext import dumps_indented
 
-    return json.dumps(result.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return dumps_indented(result.to_dict()) + "\n"
 
 
 def renderer(format: Format | str, *, date: str | None = None,
