@@ -4,6 +4,7 @@ person would check them: the questions asked, the error summary, the plan, the f
 
 from __future__ import annotations
 
+import datetime
 import html
 import json
 import re
@@ -207,9 +208,13 @@ def test_progress_is_step_n_of_about_m(engine) -> None:
 def test_an_urgent_walk_ends_with_the_urgent_plan() -> None:
     source = yaml.safe_load((EXAMPLES / "urgent.yaml").read_text(encoding="utf-8"))
     page, _ = walk(source)
+    before = datetime.date.today().isoformat()
     plan = page.press("See your plan")
+    after = datetime.date.today().isoformat()  # (a walk may cross midnight)
     assert plan.h1 == URGENCY_LABELS[Urgency.URGENT]
     assert "urgency-urgent" in plan.text
+    # printed from the page, the plan says when it was given, as the handout does
+    assert before in plan.text or after in plan.text
 
 
 def test_an_emergency_answer_stops_at_once_with_the_emergency_page(engine) -> None:

@@ -323,7 +323,8 @@ def plan_page(request: Request, answers: Mapping[str, Any]) -> Response:
     """The plan (or the emergency page: the same document, call-now first)."""
     engine = engine_of(request.app)
     result = _result(engine, answers)
-    document = plan_document(result)
+    # dated as the downloaded handout is: a printed plan says when it was given
+    document = plan_document(result, date=datetime.date.today().isoformat())
     blocks = [html for html in map(block_html, document.blocks) if html]
     return templates.TemplateResponse(request, "plan.html", {
         "title": document.title, "blocks": blocks,
