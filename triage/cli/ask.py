@@ -39,8 +39,6 @@ from .streams import Streams
 HANDOUTS = (Format.MARKDOWN, Format.HTML)  # the formats of a printable handout
 BACK_WORDS = ("<", "back")
 HELP_WORDS = ("?", "help")
-SECTION_NAMES = {"about_you": "about you", "danger_signs": "danger signs",
-                 "symptoms": "your back", "medicines": "medicines safety"}
 URGENCY_STYLES = {Urgency.EMERGENCY: "bold white on red", Urgency.URGENT: "bold red",
                   Urgency.ROUTINE: "bold yellow", Urgency.SELF_CARE: "bold green"}
 BACK = object()  # what a person typed to go back one question
@@ -91,16 +89,9 @@ class Terminal:
 
 # ---------------------------------------------------------------- one question
 
-def step_heading(step: tuple[int, int]) -> str:
-    """Progress as a person reads it: "Step 5 of about 18" (an estimate: answers to come
-    can add or remove questions)."""
-    number, about = step
-    return f"Step {number} of about {max(about, number)}"
-
-
 def _show_heading(term: Terminal, question: Question, heading: str) -> None:
     term.say()
-    term.say(f"{heading} ({SECTION_NAMES.get(question.section, question.section)})",
+    term.say(f"{heading} ({flow.section_name(question)})",
              style="dim")
 
 
@@ -162,7 +153,7 @@ def ask_screen(term: Terminal, screen: flow.Screen, step: tuple[int, int],
     A screen of several yes/no questions is answered on one line, one answer each."""
     if not screen.grouped:
         question = screen.questions[0]
-        value = ask_one(term, question, step_heading(step), previous.get(question.id))
+        value = ask_one(term, question, flow.step_heading(step), previous.get(question.id))
         return value if value is BACK else {question.id: value}
     from triage.questionnaire.keyboard import GroupProblem, group_answers
 
@@ -198,16 +189,8 @@ def ask_screen(term: Terminal, screen: flow.Screen, step: tuple[int, int],
 
 def _show_group(term: Terminal, screen: flow.Screen, step: tuple[int, int]) -> None:
     questions = screen.questions
-    _show_heading(term, questions[0], step_heading(step))
-    if questions[0].danger_sign:
-        term.say(f"Please answer each of these {len(questions)} questions: yes, no or not sure.",
-                 style="bold")
-    elif questions[0].section == "medicines":
-        term.say(f"Do any of these apply to you? Please answer each of these "
-                 f"{len(questions)}: yes or no.", style="bold")
-    else:
-        term.say(f"Please answer each of these {len(questions)} questions: yes or no.",
-                 style="bold")
+    _show_heading(term, questions[0], flow.step_heading(step))
+    term.say(flow.group_heading(questions) + ".", style="bold")
     if term.plain:
         for index, question in enumerate(questions, 1):
             term.say(f"  {index}. {question.text}")

@@ -18,7 +18,7 @@ Answers here are typed values, as :func:`triage.language.values.coerce` returns 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from triage.engine import Engine
@@ -86,6 +86,32 @@ def progress(engine: Engine, answers: Mapping[str, Any]) -> tuple[int, int]:
                if answers.get(q.id) is None and screen_key(q) not in done
                and relevant(engine, q, answers)}
     return len(done) + 1, len(done) + max(len(to_come), 1)
+
+
+SECTION_NAMES = {"about_you": "about you", "danger_signs": "danger signs",
+                 "symptoms": "your back", "medicines": "medicines safety"}
+
+
+def section_name(question: Question) -> str:
+    """The question's section as a person reads it ("danger signs")."""
+    return SECTION_NAMES.get(question.section, question.section)
+
+
+def step_heading(step: tuple[int, int]) -> str:
+    """Progress as a person reads it: "Step 5 of about 18" (an estimate: answers to come
+    can add or remove questions); ``step`` is what :func:`progress` gives."""
+    number, about = step
+    return f"Step {number} of about {max(about, number)}"
+
+
+def group_heading(questions: Sequence[Question]) -> str:
+    """What is said above a screen of several questions (``triage ask`` and the form)."""
+    count = len(questions)
+    if questions[0].danger_sign:
+        return f"Please answer each of these {count} questions: yes, no or not sure"
+    if questions[0].section == "medicines":
+        return f"Do any of these apply to you? Please answer each of these {count}: yes or no"
+    return f"Please answer each of these {count} questions: yes or no"
 
 
 def answered(ruleset: Ruleset, answers: Mapping[str, Any]) -> tuple[Question, ...]:

@@ -54,8 +54,6 @@ templates.env.trim_blocks = templates.env.lstrip_blocks = True
 
 FORM_URL = "/form"
 MAX_FIELDS = 1000  # a page has under 100; more is not a form of ours
-SECTION_NAMES = {"about_you": "about you", "danger_signs": "danger signs",
-                 "symptoms": "your back", "medicines": "medicines safety"}  # as `ask` says
 DOWNLOADS = {  # what the plan page offers: (file name, media type)
     "plan.html": ("back-pain-plan.html", "text/html; charset=utf-8"),
     "answers.yaml": ("back-pain-answers.yaml", "application/yaml; charset=utf-8"),
@@ -251,22 +249,6 @@ def _options(question: Question) -> list[tuple[str, str]]:
     return options
 
 
-def step_heading(step: tuple[int, int]) -> str:
-    """ "Step 5 of about 18", as ``triage ask`` says it."""
-    number, about = step
-    return f"Step {number} of about {max(about, number)}"
-
-
-def group_heading(questions: Sequence[Question]) -> str:
-    """What ``triage ask`` says above a screen of several questions."""
-    count = len(questions)
-    if questions[0].danger_sign:
-        return f"Please answer each of these {count} questions: yes, no or not sure"
-    if questions[0].section == "medicines":
-        return f"Do any of these apply to you? Please answer each of these {count}: yes or no"
-    return f"Please answer each of these {count} questions: yes or no"
-
-
 def question_page(request: Request, questions: Sequence[Question], answers: Mapping[str, Any],
                   previous: Mapping[str, list[str]], *, typed: Mapping[str, list[str]] | None
                   = None, errors: Mapping[str, str] | None = None,
@@ -290,8 +272,8 @@ def question_page(request: Request, questions: Sequence[Question], answers: Mapp
     if change is not None:
         caption = f"Changing answer {flow.number(ruleset, answers, questions[0])}"
     else:
-        caption = step_heading(flow.progress(engine, answers))
-    section = SECTION_NAMES.get(questions[0].section, questions[0].section)
+        caption = flow.step_heading(flow.progress(engine, answers))
+    section = flow.section_name(questions[0])
     summary: list[tuple[str | None, str]] = [
         (f"#{item.input_id}", f"{item.error}" if not grouped
                 else f"Question {item.number}: {item.error}") for item in items if item.error]
@@ -301,7 +283,7 @@ def question_page(request: Request, questions: Sequence[Question], answers: Mapp
     if change is None:  # the page's own answers are its fields (a change keeps the old)
         for question in questions:
             keep.pop(question.id, None)
-    title = group_heading(questions) if grouped else questions[0].text
+    title = flow.group_heading(questions) if grouped else questions[0].text
     return templates.TemplateResponse(request, "question.html", {
         "title": title, "errors": summary, "items": items, "grouped": grouped,
         "caption": f"{caption} ({section})", "change": change,
